@@ -1,0 +1,53 @@
+// The one database handle of the process. SQLite in WAL mode: readers never
+// wait for the writer, and a crash (even kill -9) loses no committed write.
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+type Handle = { db: Db; sqlite: Database.Database; file: string };
+
+const globalForDb = globalThis as unknown as { sunoDb?: Handle };
+
+/** Absolute path of the SQLite file named by a `file:` DATABASE_URL. */
+export function databaseFile(url = env().DATABASE_URL): string {
+  const file = url.replace(/^file:(\/\/)?/, "");
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), file);
+}
+
+function open(): Handle {
+  const file = databaseFile();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  // NORMAL is durable against process crashes in WAL mode; only power loss can
+  // take the last commits, and it keeps each commit free of fsync.
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, {
+    migrationsFolder: path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations"),
+  });
+  return { db, sqlite, file };
+}
+
+function handle(): Handle {
+  globalForDb.sunoDb ??= open();
+  return globalForDb.sunoDb;
+}
+
+/** The Drizzle database, opened and migrated on first use. */
+export function getDb(): Db {
+  return handle().db;
+}
+
+export function getSqlite(): Database.Database {
+  return handle().sqlite;
+}

@@ -1,0 +1,136 @@
+// The single source of truth for stored data. Row types are derived from these
+// tables; API shapes are mapped from rows in db/queries.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const TASK_KINDS = ["cover", "wav"] as const;
+export const TASK_STATUSES = ["pending", "succeeded", "failed"] as const;
+export const TASK_SOURCES = ["callback", "poll", "submit"] as const;
+export const ASSET_TYPES = ["image", "audio"] as const;
+export const ASSET_STATUSES = ["pending", "downloading", "stored", "failed"] as const;
+export const DELIVERY_VERDICTS = ["accepted", "duplicate", "rejected"] as const;
+
+export type TaskKind = (typeof TASK_KINDS)[number];
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskSource = (typeof TASK_SOURCES)[number];
+export type AssetType = (typeof ASSET_TYPES)[number];
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+export type DeliveryVerdict = (typeof DELIVERY_VERDICTS)[number];
+
+const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
+
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    // Insertion order doubles as the keyset cursor: newest first is id desc.
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: text("task_id").notNull(),
+    kind: text("kind", { enum: TASK_KINDS }).notNull(),
+    status: text("status", { enum: TASK_STATUSES }).notNull().default("pending"),
+    code: integer("code"),
+    message: text("message"),
+    parentTaskId: text("parent_task_id"),
+    audioId: text("audio_id"),
+    createdAt: timestamp("created_at").notNull().default(nowMs),
+    updatedAt: timestamp("updated_at").notNull().default(nowMs),
+    completedAt: timestamp("completed_at"),
+    lastSource: text("last_source", { enum: TASK_SOURCES }),
+    deliveryCount: integer("delivery_count").notNull().default(0),
+    lastCallbackAt: timestamp("last_callback_at"),
+    // When the provider made the result files; they vanish about 14-15 days later.
+    remoteCreatedAt: timestamp("remote_created_at"),
+    filesExpireAt: timestamp("files_expire_at"),
+    // Polling queue: a pending task is due for a poll at nextPollAt; a worker
+    // holds it until pollLeaseUntil so two processes never poll it at once.
+    pollCount: integer("poll_count").notNull().default(0),
+    lastPolledAt: timestamp("last_polled_at"),
+    nextPollAt: timestamp("next_poll_at"),
+    pollLeaseUntil: timestamp("poll_lease_until"),
+  },
+  (t) => [
+    uniqueIndex("tasks_task_id_unique").on(t.taskId),
+    index("tasks_status_id_idx").on(t.status, t.id),
+    index("tasks_kind_status_id_idx").on(t.kind, t.status, t.id),
+    index("tasks_parent_task_id_idx").on(t.parentTaskId),
+    index("tasks_next_poll_at_idx").on(t.nextPollAt),
+  ],
+);
+
+export const assets = sqliteTable(
+  "assets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.taskId, { onDelete: "cascade" }),
+    type: text("type", { enum: ASSET_TYPES }).notNull(),
+    position: integer("position").notNull(),
+    remoteUrl: text("remote_url").notNull(),
+    status: text("status", { enum: ASSET_STATUSES }).notNull().default("pending"),
+    bytes: integer("bytes"),
+    bytesReceived: integer("bytes_received").notNull().default(0),
+    contentType: text("content_type"),
+    sha256: text("sha256"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    // Relative to STORAGE_DIR, e.g. "cover/<task>/0.png"; null until stored.
+    storagePath: text("storage_path"),
+    // Download queue: due at nextAttemptAt, held by one worker until leaseUntil.
+    nextAttemptAt: timestamp("next_attempt_at"),
+    leaseUntil: timestamp("lease_until"),
+    createdAt: timestamp("created_at").notNull().default(nowMs),
+    updatedAt: timestamp("updated_at").notNull().default(nowMs),
+    storedAt: timestamp("stored_at"),
+  },
+  (t) => [
+    uniqueIndex("assets_task_position_unique").on(t.taskId, t.position),
+    index("assets_status_next_attempt_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    receivedAt: timestamp("received_at").notNull(),
+    // The kind fixed by the path, or told from the payload; null when neither could.
+    kind: text("kind", { enum: TASK_KINDS }),
+    taskId: text("task_id"),
+    verdict: text("verdict", { enum: DELIVERY_VERDICTS }).notNull(),
+    error: text("error"),
+    body: text("body").notNull(),
+    // JSON object of the request headers, secrets redacted.
+    headers: text("headers").notNull(),
+    remoteAddress: text("remote_address"),
+    path: text("path").notNull(),
+  },
+  (t) => [
+    index("deliveries_task_id_idx").on(t.taskId),
+    index("deliveries_verdict_id_idx").on(t.verdict, t.id),
+  ],
+);
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.taskId, { onDelete: "cascade" }),
+    at: timestamp("at").notNull(),
+    type: text("type").notNull(),
+    detail: text("detail"),
+  },
+  (t) => [index("events_task_id_idx").on(t.taskId, t.id)],
+);
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export type TaskRow = typeof tasks.$inferSelect;
+export type AssetRow = typeof assets.$inferSelect;
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type EventRow = typeof events.$inferSelect;

@@ -1,0 +1,30 @@
+// The secret a provider must present on every callback: CALLBACK_TOKEN, or one
+// generated on first start and kept in the settings table.
+import "server-only";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { setSettingOnce } from "@/db/queries/settings";
+import { env } from "@/lib/env";
+
+const SETTING = "callback_token";
+let token: Promise<string> | undefined;
+
+export function callbackToken(): Promise<string> {
+  token ??= env().CALLBACK_TOKEN
+    ? Promise.resolve(env().CALLBACK_TOKEN as string)
+    : setSettingOnce(SETTING, randomBytes(24).toString("base64url"));
+  return token;
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** Constant-time comparison: hashing first makes both sides the same length. */
+export async function isValidCallbackToken(candidate: string | null): Promise<boolean> {
+  if (!candidate) return false;
+  return timingSafeEqual(digest(candidate), digest(await callbackToken()));
+}
+
+/** The URL to give the provider as callBackUrl. */
+export async function callbackUrl(kind?: "cover" | "wav"): Promise<string> {
+  const base = `${env().PUBLIC_BASE_URL}/api/callbacks${kind ? `/${kind}` : ""}`;
+  return `${base}?token=${encodeURIComponent(await callbackToken())}`;
+}

@@ -1,0 +1,116 @@
+// The way in for callbacks: authenticate, read a bounded body, store the raw
+// delivery together with what it means in one commit, then answer.
+import "server-only";
+import { NextResponse } from "next/server";
+import { getDelivery } from "@/db/queries/deliveries";
+import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
+import { incrementSetting, setSetting } from "@/db/queries/settings";
+import type { TaskKind } from "@/db/schema";
+import { isValidCallbackToken } from "@/lib/callback-token";
+import { errorJson, notFound } from "@/lib/errors";
+import { parseCallback, type ParsedCallback } from "@/lib/suno/callbacks";
+import { afterResultApplied } from "@/lib/worker";
+
+export const MAX_CALLBACK_BYTES = 1_048_576;
+const REDACTED_HEADERS = new Set(["x-callback-token", "authorization", "cookie"]);
+
+/** Handles one POST to /api/callbacks[/kind]. Never throws: every input gets a 2xx/4xx answer. */
+export async function receiveCallback(request: Request, pathKind: TaskKind | null): Promise<Response> {
+  const url = new URL(request.url);
+  const remoteAddress = clientAddress(request);
+  if (!(await isValidCallbackToken(url.searchParams.get("token") ?? request.headers.get("x-callback-token")))) {
+    await noteUnauthorized(url.pathname, remoteAddress);
+    return errorJson(401, "unauthorized", "Missing or wrong callback token: add ?token=... to the callback URL or send X-Callback-Token.");
+  }
+
+  const body = await readBody(request, MAX_CALLBACK_BYTES);
+  if (body === null) {
+    return errorJson(413, "payload_too_large", `Callback bodies are limited to ${MAX_CALLBACK_BYTES} bytes.`);
+  }
+
+  const parsed = parseBody(body, pathKind);
+  url.searchParams.delete("token");
+  const recorded = await recordCallback(
+    {
+      receivedAt: new Date(),
+      kind: pathKind,
+      body,
+      headers: storedHeaders(request.headers),
+      remoteAddress,
+      path: url.pathname + url.search,
+    },
+    parsed,
+  );
+  if (!parsed.ok) return errorJson(400, "invalid_callback", parsed.error);
+  afterResultApplied(recorded);
+  return NextResponse.json({ status: "received", taskId: recorded.taskId });
+}
+
+/** Processes a stored delivery again, e.g. one rejected before a fix. */
+export async function replayDelivery(id: number): Promise<RecordedDelivery> {
+  const delivery = await getDelivery(id);
+  if (!delivery) throw notFound(`No delivery with id ${id}.`);
+  const recorded = await applyReplay(id, parseBody(delivery.body, kindOfPath(delivery.path)), new Date());
+  if (!recorded) throw notFound(`No delivery with id ${id}.`);
+  afterResultApplied(recorded);
+  return recorded;
+}
+
+function parseBody(body: string, pathKind: TaskKind | null): ParsedCallback {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : "unreadable";
+    return { ok: false, kind: pathKind, error: `body: not valid JSON (${reason})` };
+  }
+  return parseCallback(payload, pathKind);
+}
+
+function kindOfPath(path: string): TaskKind | null {
+  const match = /^\/api\/callbacks\/(cover|wav)(?:[/?]|$)/.exec(path);
+  return match ? (match[1] as TaskKind) : null;
+}
+
+/** The body as text, or null when it is larger than `limit` bytes (read no further than that). */
+async function readBody(request: Request, limit: number): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+function storedHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+  });
+  return out;
+}
+
+function clientAddress(request: Request): string | null {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip") || null;
+}
+
+/** Unauthenticated requests are only counted, with a truncated note of the last one. */
+async function noteUnauthorized(path: string, remoteAddress: string | null) {
+  await incrementSetting("unauthorized_callbacks");
+  await setSetting(
+    "unauthorized_last",
+    JSON.stringify({ at: new Date().toISOString(), path: path.slice(0, 200), remoteAddress: remoteAddress?.slice(0, 100) ?? null }),
+  );
+}

@@ -1,0 +1,18 @@
+import "server-only";
+import { getDb } from "@/db/client";
+import { callbackToken } from "@/lib/callback-token";
+import { env, EnvError } from "@/lib/env";
+
+export async function startServer() {
+  try {
+    env();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  getDb();
+  await callbackToken();
+}

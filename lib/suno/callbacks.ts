@@ -1,0 +1,119 @@
+// The callbacks the provider sends (../shared/spec/suno-api.md §1), every
+// variant accepted, normalized into one ProviderResult.
+import { z } from "zod";
+import type { TaskKind } from "@/db/schema";
+import { describeZodError } from "@/lib/validation";
+import type { ProviderResult } from "./result";
+
+export const taskIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be 1-128 letters, digits or _ . : -");
+
+/** The provider's code: an integer, sometimes sent as a numeric string. */
+export const providerCodeSchema = z.union([
+  z.number().int(),
+  z.string().trim().regex(/^-?\d{1,9}$/).transform(Number),
+]);
+
+const remoteUrl = z.string().trim().min(1).max(4096);
+const message = z.string().max(10_000).nullish();
+
+const coverCallbackSchema = z.object({
+  code: providerCodeSchema,
+  msg: message,
+  data: z.object({
+    taskId: taskIdSchema,
+    images: z.array(remoteUrl).max(20).nullish(),
+  }),
+});
+
+const wavCallbackSchema = z.object({
+  code: providerCodeSchema,
+  msg: message,
+  data: z
+    .object({
+      task_id: taskIdSchema.optional(),
+      taskId: taskIdSchema.optional(),
+      audioWavUrl: remoteUrl.nullish(),
+      audio_wav_url: remoteUrl.nullish(),
+    })
+    .refine((d) => d.task_id ?? d.taskId, { message: "is required", path: ["task_id"] }),
+});
+
+const SUCCESS = 200;
+
+/** Tells a callback's kind from its payload, as http-api.md says; null when neither fits. */
+export function detectKind(payload: unknown): TaskKind | null {
+  const data = isRecord(payload) && isRecord(payload.data) ? payload.data : null;
+  if (!data) return null;
+  if ("task_id" in data || "audioWavUrl" in data || "audio_wav_url" in data) return "wav";
+  if ("taskId" in data || "images" in data) return "cover";
+  return null;
+}
+
+export type ParsedCallback =
+  | { ok: true; result: ProviderResult }
+  | { ok: false; kind: TaskKind | null; error: string };
+
+/** Validates a callback body already parsed from JSON. `kind` is fixed by the path, or told from the payload. */
+export function parseCallback(payload: unknown, pathKind: TaskKind | null): ParsedCallback {
+  const kind = pathKind ?? detectKind(payload);
+  if (!kind) {
+    return {
+      ok: false,
+      kind: null,
+      error: isRecord(payload) && isRecord(payload.data)
+        ? "data: neither a cover callback (data.taskId, data.images) nor a WAV callback (data.task_id, data.audioWavUrl)"
+        : "data: is required and must be an object",
+    };
+  }
+  return kind === "cover" ? parseCover(payload) : parseWav(payload);
+}
+
+function parseCover(payload: unknown): ParsedCallback {
+  const parsed = coverCallbackSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, kind: "cover", error: describeZodError(parsed.error) };
+  const { code, msg, data } = parsed.data;
+  const urls = data.images ?? [];
+  if (code === SUCCESS && urls.length === 0) {
+    return { ok: false, kind: "cover", error: "data.images: a successful cover callback needs at least one image URL" };
+  }
+  return {
+    ok: true,
+    result: {
+      kind: "cover",
+      taskId: data.taskId,
+      state: code === SUCCESS ? "succeeded" : "failed",
+      code,
+      message: msg ?? null,
+      urls: code === SUCCESS ? urls : [],
+    },
+  };
+}
+
+function parseWav(payload: unknown): ParsedCallback {
+  const parsed = wavCallbackSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, kind: "wav", error: describeZodError(parsed.error) };
+  const { code, msg, data } = parsed.data;
+  const url = data.audioWavUrl ?? data.audio_wav_url;
+  if (code === SUCCESS && !url) {
+    return { ok: false, kind: "wav", error: "data.audioWavUrl: a successful WAV callback needs the WAV URL" };
+  }
+  return {
+    ok: true,
+    result: {
+      kind: "wav",
+      // The refine above guarantees one of the two spellings.
+      taskId: (data.task_id ?? data.taskId) as string,
+      state: code === SUCCESS ? "succeeded" : "failed",
+      code,
+      message: msg ?? null,
+      urls: code === SUCCESS && url ? [url] : [],
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,17 @@
+import type { TaskKind } from "@/db/schema";
+
+/** What the provider told us about a task, from a callback or a record-info poll. */
+export type ProviderResult = {
+  kind: TaskKind;
+  taskId: string;
+  state: "pending" | "succeeded" | "failed";
+  code: number | null;
+  message: string | null;
+  /** Result file URLs in order: cover images, or the one WAV. */
+  urls: string[];
+  parentTaskId?: string | null;
+  audioId?: string | null;
+  /** When the provider made the task; its files vanish about two weeks later. */
+  remoteCreatedAt?: Date | null;
+  completedAt?: Date | null;
+};
