@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { callbackToken } from "@/lib/callback-token";
 import { env, EnvError } from "@/lib/env";
+import { startWorker } from "@/lib/worker";
 
 export async function startServer() {
   try {
@@ -15,4 +16,5 @@ export async function startServer() {
   }
   getDb();
   await callbackToken();
+  startWorker();
 }

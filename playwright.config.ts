@@ -1,0 +1,25 @@
+import fs from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium where installed (CI, this machine); Playwright's own browser elsewhere.
+const systemChromium = "/usr/bin/chromium";
+const executablePath = fs.existsSync(systemChromium) ? systemChromium : undefined;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    screenshot: "on",
+    trace: "retain-on-failure",
+    ...devices["Desktop Chrome"],
+    launchOptions: {
+      executablePath,
+      args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+});

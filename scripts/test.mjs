@@ -1,0 +1,21 @@
+// `npm test`: a fresh production build, then every test against it:
+// vitest (HTTP against `next start`), then Playwright (Chromium).
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+
+function run(label, args) {
+  console.log(`\n> ${label}`);
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env });
+  if (result.status !== 0) {
+    console.error(`\n${label} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+run("next build", [bin("next", "dist/bin/next"), "build"]);
+run("vitest", [bin("vitest", "vitest.mjs"), "run", ...process.argv.slice(2)]);
+run("playwright", [bin("@playwright/test", "cli.js"), "test"]);
