@@ -56,6 +56,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     STORAGE_DIR: storageDir,
     CALLBACK_TOKEN: TOKEN,
     PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     WORKER: "1",
     NEXT_TELEMETRY_DISABLED: "1",
     ...options.env,
