@@ -51,3 +51,56 @@ export function getDb(): Db {
 export function getSqlite(): Database.Database {
   return handle().sqlite;
 }
+
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+type Job = { work: (tx: Tx) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+const batch: { jobs: Job[]; scheduled: boolean } = { jobs: [], scheduled: false };
+
+/**
+ * Runs `work` in a write transaction, durably committed when the promise
+ * resolves. Group commit: the transactions asked for in one event-loop turn
+ * share a single SQLite commit (the costly part of a small write), each in
+ * its own savepoint so one failure undoes only its own work.
+ * `work` is synchronous: no awaits, no network or file work inside.
+ */
+export function writeTransaction<T>(work: (tx: Tx) => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    batch.jobs.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    if (!batch.scheduled) {
+      batch.scheduled = true;
+      setImmediate(flushWrites);
+    }
+  });
+}
+
+function flushWrites() {
+  const jobs = batch.jobs;
+  batch.jobs = [];
+  batch.scheduled = false;
+  const { db, sqlite } = handle();
+  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  try {
+    sqlite
+      .transaction(() => {
+        for (const job of jobs) {
+          try {
+            // Nested inside the batch, this is a savepoint.
+            outcomes.push({ ok: true, value: db.transaction(job.work) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })
+      .immediate();
+  } catch (error) {
+    // The commit itself failed: nothing of the batch is stored.
+    for (const job of jobs) job.reject(error);
+    return;
+  }
+  jobs.forEach((job, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) job.resolve(outcome.value);
+    else job.reject(outcome.error);
+  });
+}

@@ -105,10 +105,7 @@ export const deliveries = sqliteTable(
     remoteAddress: text("remote_address"),
     path: text("path").notNull(),
   },
-  (t) => [
-    index("deliveries_task_id_idx").on(t.taskId),
-    index("deliveries_verdict_id_idx").on(t.verdict, t.id),
-  ],
+  (t) => [index("deliveries_task_id_idx").on(t.taskId), index("deliveries_verdict_id_idx").on(t.verdict, t.id)],
 );
 
 export const events = sqliteTable(

@@ -26,7 +26,12 @@ export type Decision = {
   detail: string;
 };
 
-export function decide(current: Pick<TaskRow, "status" | "code" | "message"> | undefined, result: ProviderResult, source: TaskSource, now: Date): Decision {
+export function decide(
+  current: Pick<TaskRow, "status" | "code" | "message"> | undefined,
+  result: ProviderResult,
+  source: TaskSource,
+  now: Date,
+): Decision {
   const summary = describeResult(result);
   if (current?.status === "succeeded") {
     return { verdict: "duplicate", update: null, urls: [], detail: `${summary}; ignored, the task already succeeded` };
@@ -46,9 +51,7 @@ export function decide(current: Pick<TaskRow, "status" | "code" | "message"> | u
       code: result.code,
       message: result.message,
       completedAt,
-      filesExpireAt: succeeded
-        ? new Date((result.remoteCreatedAt ?? completedAt).getTime() + REMOTE_RETENTION_MS[result.kind])
-        : null,
+      filesExpireAt: succeeded ? new Date((result.remoteCreatedAt ?? completedAt).getTime() + REMOTE_RETENTION_MS[result.kind]) : null,
       lastSource: source,
     },
     urls: succeeded ? result.urls : [],

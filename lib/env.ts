@@ -6,9 +6,7 @@ import { z } from "zod";
 const flag = z.enum(["0", "1"], { message: "must be 0 or 1" }).transform((v) => v === "1");
 const seconds = z.coerce.number({ message: "must be a number of seconds" }).int().min(0);
 // The token travels in a query string: keep it to URL-safe characters.
-const token = z
-  .string()
-  .regex(/^[A-Za-z0-9._~-]{16,200}$/, "must be 16-200 characters of A-Z a-z 0-9 . _ ~ -");
+const token = z.string().regex(/^[A-Za-z0-9._~-]{16,200}$/, "must be 16-200 characters of A-Z a-z 0-9 . _ ~ -");
 
 const EnvSchema = z.object({
   PORT: z.coerce.number({ message: "must be a port number" }).int().min(1).max(65535).default(3000),
@@ -38,9 +36,7 @@ export class EnvError extends Error {}
 
 /** Parses an environment; empty values count as unset. Throws one line naming the variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const input = Object.fromEntries(
-    Object.keys(EnvSchema.shape).map((key) => [key, source[key]?.trim() || undefined]),
-  );
+  const input = Object.fromEntries(Object.keys(EnvSchema.shape).map((key) => [key, source[key]?.trim() || undefined]));
   const result = EnvSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];

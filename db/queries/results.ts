@@ -1,63 +1,153 @@
 // The write path of results: every callback, replay and poll lands here, in
-// one transaction each, through the rules of lib/apply.ts.
+// one transaction each, through the rules of lib/apply.ts. Callbacks are the
+// hot path, so its statements are prepared once per process.
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, writeTransaction, type Db } from "@/db/client";
 import { assets, deliveries, events, tasks, type AssetType, type DeliveryVerdict, type TaskKind, type TaskSource } from "@/db/schema";
 import { decide } from "@/lib/apply";
 import type { ParsedCallback } from "@/lib/suno/callbacks";
 import type { ProviderResult } from "@/lib/suno/result";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+const p = sql.placeholder;
+/**
+ * A value passed to SQLite as is, bypassing the column encoder: update sets
+ * take no bare placeholders, and the time encoder cannot take null. Times go
+ * in as epoch ms.
+ */
+const raw = (name: string) => sql`${p(name)}`;
+const ms = (d: Date | null | undefined) => d?.getTime() ?? null;
+
+function prepareStatements(db: Db) {
+  return {
+    insertTask: db
+      .insert(tasks)
+      .values({
+        taskId: p("taskId"),
+        kind: p("kind"),
+        createdAt: p("now"),
+        updatedAt: p("now"),
+        parentTaskId: p("parentTaskId"),
+        audioId: p("audioId"),
+        remoteCreatedAt: raw("remoteCreatedAt"),
+        lastSource: p("source"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    selectTaskState: db
+      .select({ status: tasks.status, code: tasks.code, message: tasks.message })
+      .from(tasks)
+      .where(eq(tasks.taskId, p("taskId")))
+      .prepare(),
+    setTaskState: db
+      .update(tasks)
+      .set({
+        status: raw("status"),
+        code: raw("code"),
+        message: raw("message"),
+        completedAt: raw("completedAt"),
+        filesExpireAt: raw("filesExpireAt"),
+        lastSource: raw("source"),
+        // A final state needs no more polling.
+        nextPollAt: null,
+      })
+      .where(eq(tasks.taskId, p("taskId")))
+      .prepare(),
+    touchTask: db
+      .update(tasks)
+      .set({
+        parentTaskId: sql`coalesce(${tasks.parentTaskId}, ${p("parentTaskId")})`,
+        audioId: sql`coalesce(${tasks.audioId}, ${p("audioId")})`,
+        remoteCreatedAt: sql`coalesce(${tasks.remoteCreatedAt}, ${p("remoteCreatedAt")})`,
+        deliveryCount: sql`${tasks.deliveryCount} + ${p("deliveries")}`,
+        lastCallbackAt: sql`coalesce(${p("lastCallbackAt")}, ${tasks.lastCallbackAt})`,
+        updatedAt: raw("nowMs"),
+      })
+      .where(eq(tasks.taskId, p("taskId")))
+      .prepare(),
+    insertAsset: db
+      .insert(assets)
+      .values({
+        taskId: p("taskId"),
+        type: p("type"),
+        position: p("position"),
+        remoteUrl: p("remoteUrl"),
+        nextAttemptAt: p("now"),
+        createdAt: p("now"),
+        updatedAt: p("now"),
+      })
+      .onConflictDoNothing()
+      .returning({ id: assets.id })
+      .prepare(),
+    insertEvent: db
+      .insert(events)
+      .values({ taskId: p("taskId"), at: p("now"), type: p("type"), detail: p("detail") })
+      .prepare(),
+    insertDelivery: db
+      .insert(deliveries)
+      .values({
+        receivedAt: p("receivedAt"),
+        kind: p("kind"),
+        taskId: p("taskId"),
+        verdict: p("verdict"),
+        error: p("error"),
+        body: p("body"),
+        headers: p("headers"),
+        remoteAddress: p("remoteAddress"),
+        path: p("path"),
+      })
+      .returning({ id: deliveries.id })
+      .prepare(),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+const cache = globalThis as unknown as { sunoStatements?: { db: Db; statements: Statements } };
+
+function statements(): Statements {
+  const db = getDb();
+  if (cache.sunoStatements?.db !== db) cache.sunoStatements = { db, statements: prepareStatements(db) };
+  return cache.sunoStatements.statements;
+}
 
 export type Applied = { verdict: "accepted" | "duplicate"; taskId: string; newAssets: number };
 
-/** Applies a result to its task (creating the task when unknown), records assets and an event. */
-function applyInTx(tx: Tx, result: ProviderResult, source: TaskSource, eventType: string, now: Date): Applied {
-  tx.insert(tasks)
-    .values({
-      taskId: result.taskId,
-      kind: result.kind,
-      createdAt: now,
-      updatedAt: now,
-      parentTaskId: result.parentTaskId ?? null,
-      audioId: result.audioId ?? null,
-      remoteCreatedAt: result.remoteCreatedAt ?? null,
-      lastSource: source,
-    })
-    .onConflictDoNothing()
-    .run();
-  const current = tx.select().from(tasks).where(eq(tasks.taskId, result.taskId)).get();
-  const decision = decide(current, result, source, now);
-
-  tx.update(tasks)
-    .set({
-      ...(decision.update ?? {}),
-      // A final state needs no more polling.
-      ...(decision.update ? { nextPollAt: null } : {}),
-      parentTaskId: sql`coalesce(${tasks.parentTaskId}, ${result.parentTaskId ?? null})`,
-      audioId: sql`coalesce(${tasks.audioId}, ${result.audioId ?? null})`,
-      remoteCreatedAt: sql`coalesce(${tasks.remoteCreatedAt}, ${result.remoteCreatedAt?.getTime() ?? null})`,
-      updatedAt: now,
-    })
-    .where(eq(tasks.taskId, result.taskId))
-    .run();
-
-  let newAssets = 0;
-  if (decision.urls.length > 0) {
-    const type: AssetType = result.kind === "cover" ? "image" : "audio";
-    const inserted = tx
-      .insert(assets)
-      .values(decision.urls.map((remoteUrl, position) => ({
-        taskId: result.taskId, type, position, remoteUrl, nextAttemptAt: now, createdAt: now, updatedAt: now,
-      })))
-      .onConflictDoNothing()
-      .returning({ id: assets.id })
-      .all();
-    newAssets = inserted.length;
+/**
+ * Applies a result to its task (creating the task when unknown), records assets
+ * and an event. Runs inside the caller's transaction.
+ */
+function applyInTx(result: ProviderResult, source: TaskSource, eventType: string, now: Date, delivery: { at: Date } | null): Applied {
+  const s = statements();
+  const taskId = result.taskId;
+  const known = {
+    taskId,
+    parentTaskId: result.parentTaskId ?? null,
+    audioId: result.audioId ?? null,
+    remoteCreatedAt: ms(result.remoteCreatedAt),
+  };
+  s.insertTask.run({ ...known, kind: result.kind, now, source });
+  const decision = decide(s.selectTaskState.get({ taskId }), result, source, now);
+  if (decision.update) {
+    const u = decision.update;
+    s.setTaskState.run({
+      taskId,
+      status: u.status,
+      code: u.code,
+      message: u.message,
+      completedAt: ms(u.completedAt),
+      filesExpireAt: ms(u.filesExpireAt),
+      source: u.lastSource,
+    });
   }
-  tx.insert(events).values({ taskId: result.taskId, at: now, type: eventType, detail: decision.detail }).run();
-  return { verdict: decision.verdict, taskId: result.taskId, newAssets };
+  s.touchTask.run({ ...known, nowMs: now.getTime(), deliveries: delivery ? 1 : 0, lastCallbackAt: ms(delivery?.at) });
+
+  const type: AssetType = result.kind === "cover" ? "image" : "audio";
+  let newAssets = 0;
+  decision.urls.forEach((remoteUrl, position) => {
+    newAssets += s.insertAsset.all({ taskId, type, position, remoteUrl, now }).length;
+  });
+  s.insertEvent.run({ taskId, now, type: eventType, detail: decision.detail });
+  return { verdict: decision.verdict, taskId, newAssets };
 }
 
 export type DeliveryInput = {
@@ -73,82 +163,57 @@ export type RecordedDelivery = { deliveryId: number; verdict: DeliveryVerdict; t
 
 /** Stores a delivery and applies what it says, atomically: either both are durable or neither. */
 export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCallback): Promise<RecordedDelivery> {
-  return getDb().transaction(
-    (tx) => {
-      const applied = parsed.ok ? applyInTx(tx, parsed.result, "callback", "callback", delivery.receivedAt) : null;
-      if (applied) {
-        tx.update(tasks)
-          .set({ deliveryCount: sql`${tasks.deliveryCount} + 1`, lastCallbackAt: delivery.receivedAt })
-          .where(eq(tasks.taskId, applied.taskId))
-          .run();
-      }
-      const [row] = tx
-        .insert(deliveries)
-        .values({
-          ...delivery,
-          kind: parsed.ok ? parsed.result.kind : (parsed.kind ?? delivery.kind),
-          headers: JSON.stringify(delivery.headers),
-          taskId: applied?.taskId ?? null,
-          verdict: applied?.verdict ?? "rejected",
-          error: parsed.ok ? null : parsed.error,
-        })
-        .returning({ id: deliveries.id })
-        .all();
-      return {
-        deliveryId: row!.id,
-        verdict: applied?.verdict ?? "rejected",
-        taskId: applied?.taskId ?? null,
-        newAssets: applied?.newAssets ?? 0,
-      };
-    },
-    { behavior: "immediate" },
-  );
+  return writeTransaction(() => {
+    const applied = parsed.ok ? applyInTx(parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt }) : null;
+    const verdict = applied?.verdict ?? "rejected";
+    const [row] = statements().insertDelivery.all({
+      ...delivery,
+      kind: parsed.ok ? parsed.result.kind : (parsed.kind ?? delivery.kind),
+      headers: JSON.stringify(delivery.headers),
+      taskId: applied?.taskId ?? null,
+      verdict,
+      error: parsed.ok ? null : parsed.error,
+    });
+    return { deliveryId: row!.id, verdict, taskId: applied?.taskId ?? null, newAssets: applied?.newAssets ?? 0 };
+  });
 }
 
 /** Re-applies a stored delivery. A rejected delivery that now parses becomes accepted and joins its task. */
 export async function applyReplay(deliveryId: number, parsed: ParsedCallback, now: Date): Promise<RecordedDelivery | null> {
-  return getDb().transaction(
-    (tx) => {
-      const delivery = tx.select().from(deliveries).where(eq(deliveries.id, deliveryId)).get();
-      if (!delivery) return null;
-      if (!parsed.ok) {
-        tx.update(deliveries).set({ error: parsed.error }).where(eq(deliveries.id, deliveryId)).run();
-        return { deliveryId, verdict: "rejected" as const, taskId: null, newAssets: 0 };
-      }
-      const applied = applyInTx(tx, parsed.result, "callback", "replay", now);
-      if (delivery.verdict === "rejected") {
-        tx.update(deliveries)
-          .set({ verdict: applied.verdict, taskId: applied.taskId, error: null, kind: parsed.result.kind })
-          .where(and(eq(deliveries.id, deliveryId), isNull(deliveries.taskId)))
-          .run();
-        tx.update(tasks)
-          .set({ deliveryCount: sql`${tasks.deliveryCount} + 1`, lastCallbackAt: delivery.receivedAt })
-          .where(eq(tasks.taskId, applied.taskId))
-          .run();
-      }
-      return { deliveryId, verdict: applied.verdict, taskId: applied.taskId, newAssets: applied.newAssets };
-    },
-    { behavior: "immediate" },
-  );
+  return writeTransaction((tx) => {
+    const delivery = tx.select().from(deliveries).where(eq(deliveries.id, deliveryId)).get();
+    if (!delivery) return null;
+    if (!parsed.ok) {
+      tx.update(deliveries).set({ error: parsed.error }).where(eq(deliveries.id, deliveryId)).run();
+      return { deliveryId, verdict: "rejected" as const, taskId: null, newAssets: 0 };
+    }
+    // A delivery joins its task (and its count) only once, when it stops being rejected.
+    const joins = delivery.verdict === "rejected";
+    const applied = applyInTx(parsed.result, "callback", "replay", now, joins ? { at: delivery.receivedAt } : null);
+    if (joins) {
+      tx.update(deliveries)
+        .set({ verdict: applied.verdict, taskId: applied.taskId, error: null, kind: parsed.result.kind })
+        .where(and(eq(deliveries.id, deliveryId), isNull(deliveries.taskId)))
+        .run();
+    }
+    return { deliveryId, verdict: applied.verdict, taskId: applied.taskId, newAssets: applied.newAssets };
+  });
 }
 
-/** Applies a polled result (issue: polling) through the same rules, counting the poll. */
+/** Applies a polled result through the same rules, counting the poll. */
 export async function applyPolledResult(result: ProviderResult, now: Date, nextPollAt: Date | null): Promise<Applied> {
-  return getDb().transaction(
-    (tx) => {
-      const applied = applyInTx(tx, result, "poll", "poll", now);
-      tx.update(tasks)
-        .set({
-          pollCount: sql`${tasks.pollCount} + 1`,
-          lastPolledAt: now,
-          pollLeaseUntil: null,
-          // Keep polling only while the task is still pending.
-          nextPollAt: sql`case when ${tasks.status} = 'pending' then ${nextPollAt?.getTime() ?? null} else null end`,
-        })
-        .where(eq(tasks.taskId, result.taskId))
-        .run();
-      return applied;
-    },
-    { behavior: "immediate" },
-  );
+  return writeTransaction((tx) => {
+    const applied = applyInTx(result, "poll", "poll", now, null);
+    tx.update(tasks)
+      .set({
+        pollCount: sql`${tasks.pollCount} + 1`,
+        lastPolledAt: now,
+        pollLeaseUntil: null,
+        // Keep polling only while the task is still pending.
+        nextPollAt: sql`case when ${tasks.status} = 'pending' then ${ms(nextPollAt)} else null end`,
+      })
+      .where(eq(tasks.taskId, result.taskId))
+      .run();
+    return applied;
+  });
 }

@@ -38,7 +38,14 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> 
   return {
     task: toTask(task),
     assets: db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)).all().map(toAsset),
-    deliveries: db.select().from(deliveries).where(eq(deliveries.taskId, taskId)).orderBy(desc(deliveries.id)).limit(100).all().map(toDelivery),
+    deliveries: db
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.taskId, taskId))
+      .orderBy(desc(deliveries.id))
+      .limit(100)
+      .all()
+      .map(toDelivery),
     events: db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(200).all().map(toEvent),
   };
 }

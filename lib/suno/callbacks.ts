@@ -13,11 +13,20 @@ export const taskIdSchema = z
 /** The provider's code: an integer, sometimes sent as a numeric string. */
 export const providerCodeSchema = z.union([
   z.number().int(),
-  z.string().trim().regex(/^-?\d{1,9}$/).transform(Number),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d{1,9}$/)
+    .transform(Number),
 ]);
 
 const remoteUrl = z.string().trim().min(1).max(4096);
-const message = z.string().max(10_000).nullish();
+// The raw delivery keeps the whole text; the task keeps a readable prefix.
+const MAX_MESSAGE = 2_000;
+const message = z
+  .string()
+  .nullish()
+  .transform((m) => (m && m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}…` : m));
 
 const coverCallbackSchema = z.object({
   code: providerCodeSchema,
@@ -52,9 +61,7 @@ export function detectKind(payload: unknown): TaskKind | null {
   return null;
 }
 
-export type ParsedCallback =
-  | { ok: true; result: ProviderResult }
-  | { ok: false; kind: TaskKind | null; error: string };
+export type ParsedCallback = { ok: true; result: ProviderResult } | { ok: false; kind: TaskKind | null; error: string };
 
 /** Validates a callback body already parsed from JSON. `kind` is fixed by the path, or told from the payload. */
 export function parseCallback(payload: unknown, pathKind: TaskKind | null): ParsedCallback {
@@ -63,9 +70,10 @@ export function parseCallback(payload: unknown, pathKind: TaskKind | null): Pars
     return {
       ok: false,
       kind: null,
-      error: isRecord(payload) && isRecord(payload.data)
-        ? "data: neither a cover callback (data.taskId, data.images) nor a WAV callback (data.task_id, data.audioWavUrl)"
-        : "data: is required and must be an object",
+      error:
+        isRecord(payload) && isRecord(payload.data)
+          ? "data: neither a cover callback (data.taskId, data.images) nor a WAV callback (data.task_id, data.audioWavUrl)"
+          : "data: is required and must be an object",
     };
   }
   return kind === "cover" ? parseCover(payload) : parseWav(payload);

@@ -11,7 +11,12 @@ export const limitSchema = z.coerce.number().int().min(1).max(200).default(50);
 export const listTasksQuery = z.object({
   kind: z.enum(TASK_KINDS).optional(),
   status: z.enum(TASK_STATUSES).optional(),
-  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((v) => v || undefined),
   cursor: cursorSchema.optional(),
   limit: limitSchema,
 });

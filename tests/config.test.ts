@@ -1,0 +1,45 @@
+// Configuration and first start: bad values stop the server with one clear line;
+// the callback token is generated once and kept.
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { coverSuccess } from "./helpers/callbacks";
+import { startServer } from "./helpers/server";
+
+describe("configuration", () => {
+  it.each([
+    ["DOWNLOAD_MAX_BYTES", "lots"],
+    ["WORKER", "yes"],
+    ["PUBLIC_BASE_URL", "ftp://example.com"],
+    ["DATABASE_URL", "postgres://localhost/x"],
+    ["CALLBACK_TOKEN", "short"],
+  ])("a bad %s stops the server naming the variable", async (name, value) => {
+    const error = await startServer({ env: { [name]: value } }).then(
+      async (s) => {
+        await s.stop();
+        return null;
+      },
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(new RegExp(`Invalid configuration: ${name} `));
+    if (name === "CALLBACK_TOKEN") expect(error?.message).not.toContain(value);
+  });
+
+  it("without CALLBACK_TOKEN a token is generated on first start, stored, and kept across restarts", async () => {
+    const server = await startServer({ env: { CALLBACK_TOKEN: "" } });
+    const readToken = () => {
+      const db = new Database(server.dbFile, { readonly: true });
+      const row = db.prepare("select value from settings where key = 'callback_token'").get() as { value: string } | undefined;
+      db.close();
+      return row?.value;
+    };
+    const token = readToken();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await server.callback(coverSuccess("gen-token-1"), { token: "test-token-0123456789abcdef" })).status).toBe(401);
+    expect((await server.callback(coverSuccess("gen-token-1"), { token: token! })).status).toBe(200);
+
+    await server.restart();
+    expect(readToken()).toBe(token);
+    expect((await server.callback(coverSuccess("gen-token-2"), { token: token! })).status).toBe(200);
+    await server.stop();
+  });
+});

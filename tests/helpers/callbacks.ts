@@ -1,0 +1,63 @@
+// Builders of provider callbacks and small HTTP helpers for tests and benchmarks.
+import type { TestServer } from "./server";
+
+let counter = 0;
+/** A fresh hex task id, unique within a run. */
+export function newTaskId(prefix = ""): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(16)}${process.pid.toString(16)}${counter.toString(16).padStart(6, "0")}`;
+}
+
+export function coverSuccess(
+  taskId: string,
+  images = [`https://files.example.com/${taskId}/0.png`, `https://files.example.com/${taskId}/1.png`],
+) {
+  return { code: 200, msg: "success", data: { taskId, images } };
+}
+
+export function coverFailure(taskId: string, code = 501, msg = "Cover generation failed") {
+  return { code, msg, data: { taskId, images: null } };
+}
+
+export function wavSuccess(taskId: string, url = `https://files.example.com/${taskId}.wav`) {
+  return { code: 200, msg: "success", data: { audioWavUrl: url, task_id: taskId } };
+}
+
+export function wavFailure(taskId: string, code = 451, msg = "Download Failed - Unable to download source audio file") {
+  return { code, msg, data: { audioWavUrl: null, task_id: taskId } };
+}
+
+export type TaskDetailBody = {
+  task: {
+    taskId: string;
+    kind: string;
+    status: string;
+    code: number | null;
+    message: string | null;
+    deliveryCount: number;
+    lastSource: string | null;
+    completedAt: string | null;
+  };
+  assets: { id: number; type: string; position: number; remoteUrl: string; status: string }[];
+  deliveries: { id: number; verdict: string; error: string | null; body: string; headers: Record<string, string> }[];
+  events: { type: string; detail: string | null }[];
+};
+
+export async function taskDetail(server: TestServer, taskId: string) {
+  return server.getJson<TaskDetailBody>(`/api/tasks/${encodeURIComponent(taskId)}`);
+}
+
+/** Runs `jobs` with at most `concurrency` in flight. */
+export async function pool<T>(count: number, concurrency: number, job: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await job(i);
+      }
+    }),
+  );
+  return results;
+}
