@@ -4,7 +4,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { getDelivery } from "@/db/queries/deliveries";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
-import { incrementSetting, setSetting } from "@/db/queries/settings";
+import { recordUnauthorized } from "@/db/queries/settings";
 import type { TaskKind } from "@/db/schema";
 import { isValidCallbackToken } from "@/lib/callback-token";
 import { errorJson, notFound } from "@/lib/errors";
@@ -19,7 +19,7 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
   const url = new URL(request.url);
   const remoteAddress = clientAddress(request);
   if (!(await isValidCallbackToken(url.searchParams.get("token") ?? request.headers.get("x-callback-token")))) {
-    await noteUnauthorized(url.pathname, remoteAddress);
+    await recordUnauthorized({ at: new Date(), path: url.pathname, remoteAddress });
     return errorJson(401, "unauthorized", "Missing or wrong callback token: add ?token=... to the callback URL or send X-Callback-Token.");
   }
 
@@ -104,13 +104,4 @@ function storedHeaders(headers: Headers): Record<string, string> {
 function clientAddress(request: Request): string | null {
   const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   return forwarded || request.headers.get("x-real-ip") || null;
-}
-
-/** Unauthenticated requests are only counted, with a truncated note of the last one. */
-async function noteUnauthorized(path: string, remoteAddress: string | null) {
-  await incrementSetting("unauthorized_callbacks");
-  await setSetting(
-    "unauthorized_last",
-    JSON.stringify({ at: new Date().toISOString(), path: path.slice(0, 200), remoteAddress: remoteAddress?.slice(0, 100) ?? null }),
-  );
 }

@@ -1,12 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, writeTransaction } from "@/db/client";
 import { settings } from "@/db/schema";
-
-export async function getSetting(key: string): Promise<string | null> {
-  const row = getDb().select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
-  return row?.value ?? null;
-}
 
 /** Stores `value` unless the key is set already; answers the value that won (safe across processes). */
 export async function setSettingOnce(key: string, value: string): Promise<string> {
@@ -16,15 +11,14 @@ export async function setSettingOnce(key: string, value: string): Promise<string
   return row?.value ?? value;
 }
 
-export async function setSetting(key: string, value: string): Promise<void> {
-  getDb().insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
-}
-
-/** Adds one to a numeric setting, creating it at 1. */
-export async function incrementSetting(key: string): Promise<void> {
-  getDb()
-    .insert(settings)
-    .values({ key, value: "1" })
-    .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + 1 as text)` } })
-    .run();
+/** Counts a request refused for its token, keeping a short note of the last one only. */
+export async function recordUnauthorized(note: { at: Date; path: string; remoteAddress: string | null }): Promise<void> {
+  await writeTransaction((tx) => {
+    tx.insert(settings)
+      .values({ key: "unauthorized_callbacks", value: "1" })
+      .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + 1 as text)` } })
+      .run();
+    const value = JSON.stringify({ at: note.at.toISOString(), path: note.path.slice(0, 200), remoteAddress: note.remoteAddress?.slice(0, 100) ?? null });
+    tx.insert(settings).values({ key: "unauthorized_last", value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+  });
 }
