@@ -3,8 +3,12 @@
 import { spawnSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import nextEnv from "@next/env";
 
 const root = path.resolve(import.meta.dirname, "..");
+// .env is read here too, so PORT from it reaches `next start`.
+nextEnv.loadEnvConfig(root);
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const buildId = path.join(root, ".next", "BUILD_ID");
 const SOURCES = [
   "app",
@@ -42,7 +46,7 @@ if (built === 0 || newestSource(root) > built) {
 
 const server = spawn(
   process.execPath,
-  [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", ...process.argv.slice(2)],
+  [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", process.env.PORT || "3000", ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: "inherit",
