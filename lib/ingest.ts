@@ -14,7 +14,7 @@ import { afterResultApplied } from "@/lib/worker";
 export const MAX_CALLBACK_BYTES = 1_048_576;
 const REDACTED_HEADERS = new Set(["x-callback-token", "authorization", "cookie"]);
 
-/** Handles one POST to /api/callbacks[/kind]. Never throws: every input gets a 2xx/4xx answer. */
+/** Handles one POST to /api/callbacks[/kind]: every input gets a 2xx/4xx answer; only a failing database throws. */
 export async function receiveCallback(request: Request, pathKind: TaskKind | null): Promise<Response> {
   const url = new URL(request.url);
   const remoteAddress = clientAddress(request);

@@ -1,6 +1,5 @@
+import { route } from "@/lib/errors";
 import { receiveCallback } from "@/lib/ingest";
 
 /** Any callback; the kind is told from the payload. */
-export function POST(request: Request) {
-  return receiveCallback(request, null);
-}
+export const POST = route((request) => receiveCallback(request, null));
