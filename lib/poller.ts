@@ -7,7 +7,7 @@ import { applyPolledResult } from "@/db/queries/results";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { isProviderConfigured, sunoClient } from "@/lib/provider";
-import { RateLimitedError, type Priority } from "@/lib/suno/client";
+import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/suno/client";
 import { providerLimiter } from "@/lib/suno/rate-limiter";
 import { afterResultApplied } from "@/lib/worker";
 
@@ -16,7 +16,6 @@ const HOUR_MS = 3_600_000;
 export const GIVE_UP_AFTER_MS = 48 * HOUR_MS;
 /** Long enough for one request with its time limit; a crashed worker's claim expires after it. */
 const LEASE_MS = 60_000;
-const BACKGROUND_RESERVE = 2;
 
 /** Time to the next poll: the configured interval, stretched for tasks pending for hours. */
 export function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECONDS * 1000): number {
@@ -25,10 +24,13 @@ export function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECO
   return intervalMs;
 }
 
+/** Polls that failed (unknown task, provider trouble) are repeated less often. */
+const FAILED_POLL_FACTOR = 4;
+
 /** The next automatic poll after one at `now`, never later than the give-up time (which then ends polling). */
-function nextPollAt(task: PollTarget, now: Date): Date {
+function nextPollAt(task: PollTarget, now: Date, factor = 1): Date {
   const giveUpAt = task.createdAt.getTime() + GIVE_UP_AFTER_MS;
-  return new Date(Math.min(now.getTime() + pollDelayMs(now.getTime() - task.createdAt.getTime()), giveUpAt));
+  return new Date(Math.min(now.getTime() + factor * pollDelayMs(now.getTime() - task.createdAt.getTime()), giveUpAt));
 }
 
 /** Polls the tasks that are due, as many as the rate limiter has room for; answers how many it polled. */
@@ -81,7 +83,7 @@ export async function pollTask(task: PollTarget, priority: Priority, client = su
     if (!(error instanceof RateLimitedError)) {
       const now = new Date();
       const detail = error instanceof AppError ? error.message : "the request failed unexpectedly; details are in the server log";
-      await recordPollFailure(task.taskId, now, `Poll failed: ${detail}`, nextPollAt(task, now));
+      await recordPollFailure(task.taskId, now, `Poll failed: ${detail}`, nextPollAt(task, now, FAILED_POLL_FACTOR));
     }
     throw error;
   }

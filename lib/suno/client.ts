@@ -21,9 +21,11 @@ import type { ProviderResult } from "./result";
 
 /** How a caller waits for the limiter: manual actions wait briefly, background work keeps slots free for them. */
 export type Priority = "manual" | "background";
+/** Slots of every window that background work leaves to people clicking buttons. */
+export const BACKGROUND_RESERVE = 5;
 const PRIORITY = {
   manual: { maxWaitMs: 3_000, reserve: 0 },
-  background: { maxWaitMs: 0, reserve: 2 },
+  background: { maxWaitMs: 0, reserve: BACKGROUND_RESERVE },
 } as const;
 
 type Endpoint = "cover-generate" | "cover-record" | "wav-generate" | "wav-record" | "credit";

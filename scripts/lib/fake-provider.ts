@@ -80,6 +80,8 @@ export type FakeProvider = {
   requests: LoggedRequest[];
   callbacks: CallbackAttempt[];
   tasks: Map<string, FakeTask>;
+  /** Submits work as another client of the same account would (not logged, not rate limited); answers the envelope. */
+  generate: (kind: Kind, body: { taskId: string; audioId?: string; callBackUrl: string }) => { code: number; msg: string; data?: unknown };
   /** Registers a task "submitted elsewhere" (for tracking); `marker` as in musicTaskId. */
   addTask: (input: { kind: Kind; taskId: string; marker?: string; callBackUrl?: string }) => FakeTask;
   setCredits: (credits: number) => void;
@@ -413,6 +415,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     requests,
     callbacks,
     tasks,
+    generate,
     addTask: ({ kind, taskId, marker = "", callBackUrl }) =>
       createTask(kind, { taskId, musicTaskId: null, audioId: null, callBackUrl: callBackUrl ?? null, marker }),
     setCredits: (n) => {
