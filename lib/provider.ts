@@ -29,7 +29,8 @@ export type ProviderStatus = {
 };
 
 const CACHE_MS = 15_000;
-const cache = globalThis as unknown as { sunoProviderStatus?: { at: number; status: Promise<ProviderStatus> } };
+const ERROR_CACHE_MS = 3_000;
+const cache = globalThis as unknown as { sunoProviderStatus?: { at: number; status: Promise<ProviderStatus>; ms: number } };
 
 /** For the setup page and GET /api/provider. Never throws: a failure is reported in `error`. */
 export function getProviderStatus(): Promise<ProviderStatus> {
@@ -44,7 +45,7 @@ export function getProviderStatus(): Promise<ProviderStatus> {
     });
   }
   const cached = cache.sunoProviderStatus;
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.status;
+  if (cached && Date.now() - cached.at < cached.ms) return cached.status;
   const status = sunoClient()
     .credits("manual")
     .then(
@@ -62,6 +63,11 @@ export function getProviderStatus(): Promise<ProviderStatus> {
         };
       },
     );
-  cache.sunoProviderStatus = { at: Date.now(), status };
+  const entry = { at: Date.now(), status, ms: CACHE_MS };
+  cache.sunoProviderStatus = entry;
+  // A failure (e.g. the limiter was busy) is asked again sooner.
+  void status.then((s) => {
+    if (s.error) entry.ms = ERROR_CACHE_MS;
+  });
   return status;
 }

@@ -1,5 +1,6 @@
 // Talking to the provider, over real HTTP: `next start` wired to the fake
 // provider on 127.0.0.1 (scripts/lib/fake-provider.ts).
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
@@ -181,6 +182,40 @@ describe("with SUNO_API_KEY", () => {
     const missing = await post<ErrorBody>(server, `/api/tasks/no-such-task/poll`);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe("not_found");
+  });
+
+  it("polls tasks pending for hours less often, and gives up after 48 h", async () => {
+    const HOUR = 3_600_000;
+    const ages = { recent: 0, hours: 2 * HOUR, day: 7 * HOUR, old: 49 * HOUR };
+    const ids = Object.fromEntries(Object.keys(ages).map((k) => [k, `aged-${k}-${uid()}`])) as Record<keyof typeof ages, string>;
+    for (const taskId of Object.values(ids)) {
+      fake.addTask({ kind: "cover", taskId, marker: "never" });
+      expect((await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId })).status).toBe(201);
+    }
+    // Travel in time: the tasks were first seen long ago and are due now.
+    const db = new Database(server.dbFile);
+    db.pragma("busy_timeout = 5000");
+    const now = Date.now();
+    for (const [k, age] of Object.entries(ages)) {
+      db.prepare("update tasks set created_at = ?, next_poll_at = ? where task_id = ?").run(now - age, now, ids[k as keyof typeof ages]);
+    }
+    const gaveUp = await waitFor(() => detailOf(server, ids.old), (d) => d.events.some((e) => e.type === "poll_gave_up"), 10_000);
+    expect(gaveUp.events[0]!.detail).toContain("48 hours");
+    const gap = (taskId: string) =>
+      waitFor(
+        async () => db.prepare("select last_polled_at as polled, next_poll_at as next from tasks where task_id = ?").get(taskId) as { polled: number; next: number },
+        (row) => row.polled >= now,
+        10_000,
+      ).then((row) => row.next - row.polled);
+    const interval = 2_000;
+    expect(await gap(ids.recent)).toBe(interval);
+    expect(await gap(ids.hours)).toBe(4 * interval);
+    expect(await gap(ids.day)).toBe(20 * interval);
+    const old = db.prepare("select next_poll_at as next, poll_count as polls from tasks where task_id = ?").get(ids.old) as { next: number | null; polls: number };
+    db.close();
+    expect(old.next).toBeNull();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await detailOf(server, ids.old)).task.pollCount).toBe(old.polls);
   });
 
   it("provider codes become clear errors", async () => {
