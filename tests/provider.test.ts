@@ -281,3 +281,34 @@ describe("without SUNO_API_KEY", () => {
     expect(status.body).toMatchObject({ configured: false, credits: null, error: { code: "provider_not_configured" } });
   });
 });
+
+describe("with a wrong SUNO_API_KEY", () => {
+  let fake: FakeProvider;
+  let server: TestServer;
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    server = await startServer({ env: { SUNO_API_BASE_URL: fake.url, SUNO_API_KEY: "not-the-key", POLL_AFTER_SECONDS: "0" } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await fake?.stop();
+  });
+
+  it("says the provider rejected the key, on submit, on poll and on the status read", async () => {
+    const submit = await post<ErrorBody>(server, "/api/tasks", { action: "cover", musicTaskId: "m1" });
+    expect([submit.status, submit.body.error.code]).toEqual([502, "provider_unauthorized"]);
+    expect(submit.body.error.message).toContain("SUNO_API_KEY");
+    expect(fake.requests[0]!.authorization).toBe("Bearer not-the-key");
+
+    fake.addTask({ kind: "cover", taskId: "wrong-key-1" });
+    expect((await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: "wrong-key-1" })).status).toBe(201);
+    const poll = await post<ErrorBody>(server, "/api/tasks/wrong-key-1/poll");
+    expect([poll.status, poll.body.error.code]).toEqual([502, "provider_unauthorized"]);
+    const events = (await detailOf(server, "wrong-key-1")).events;
+    expect(events[0]).toMatchObject({ type: "poll_failed" });
+    expect(events[0]!.detail).toContain("SUNO_API_KEY");
+
+    const status = await server.getJson<{ configured: boolean; error: { code: string } }>("/api/provider");
+    expect(status.body).toMatchObject({ configured: true, credits: null, error: { code: "provider_unauthorized" } });
+  });
+});
