@@ -72,7 +72,9 @@ describe("with SUNO_API_KEY", () => {
       ["image", 0, `${fake.url}/files/${task.taskId}/0.png`],
       ["image", 1, `${fake.url}/files/${task.taskId}/1.png`],
     ]);
-    expect(fake.callbacks.filter((c) => c.taskId === task.taskId).map((c) => c.status)).toEqual([200]);
+    // The fake notes the delivery once it has read the answer, just after the dashboard committed it.
+    const attempts = await waitFor(async () => fake.callbacks.filter((c) => c.taskId === task.taskId), (a) => a.length > 0, 5_000, 20);
+    expect(attempts.map((c) => c.status)).toEqual([200]);
   });
 
   it("submits a WAV conversion; duplicate callbacks leave one succeeded task", async () => {
