@@ -9,7 +9,8 @@ import { startFakeProvider } from "./lib/fake-provider";
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const port = Number(process.env.PORT ?? 3000);
-const dashboard = `http://localhost:${port}`;
+// Loopback only: the demo is for this machine, not the network.
+const dashboard = `http://127.0.0.1:${port}`;
 const dataDir = path.join(root, "data-demo");
 
 if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
@@ -22,7 +23,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 
 const fake = await startFakeProvider({ delayMs: 5_000, timeScale: 0.01, log: (line) => console.log(`  [fake provider] ${line}`) });
-const server = spawn(process.execPath, [nextBin, "start", "-p", String(port)], {
+const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
   cwd: root,
   stdio: ["ignore", "pipe", "pipe"],
   env: {
