@@ -1,7 +1,94 @@
-// Automatic polling of tasks whose callback did not come (issue: talk to the provider).
+// Polling the provider's record-info for tasks whose callback has not come:
+// automatically (part of the worker's tick) and on demand ("Poll now").
+// A polled result goes through applyPolledResult, the same rules as a callback.
 import "server-only";
+import { claimDuePolls, getPollTarget, recordPollFailure, releasePoll, stopPolling, type PollTarget } from "@/db/queries/polls";
+import { applyPolledResult } from "@/db/queries/results";
+import { env } from "@/lib/env";
+import { AppError, notFound } from "@/lib/errors";
+import { isProviderConfigured, sunoClient } from "@/lib/provider";
+import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/suno/client";
+import { providerLimiter } from "@/lib/suno/rate-limiter";
+import { afterResultApplied } from "@/lib/worker";
 
-/** Polls the tasks that are due; answers how many it polled. */
+const HOUR_MS = 3_600_000;
+/** Polling stops after this long without a final state. */
+export const GIVE_UP_AFTER_MS = 48 * HOUR_MS;
+/** Long enough for one request with its time limit; a crashed worker's claim expires after it. */
+const LEASE_MS = 60_000;
+
+/** Time to the next poll: the configured interval, stretched for tasks pending for hours. */
+export function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECONDS * 1000): number {
+  if (ageMs >= 6 * HOUR_MS) return intervalMs * 20;
+  if (ageMs >= HOUR_MS) return intervalMs * 4;
+  return intervalMs;
+}
+
+/** Polls that failed (unknown task, provider trouble) are repeated less often. */
+const FAILED_POLL_FACTOR = 4;
+
+/** The next automatic poll after one at `now`, never later than the give-up time (which then ends polling). */
+function nextPollAt(task: PollTarget, now: Date, factor = 1): Date {
+  const giveUpAt = task.createdAt.getTime() + GIVE_UP_AFTER_MS;
+  return new Date(Math.min(now.getTime() + factor * pollDelayMs(now.getTime() - task.createdAt.getTime()), giveUpAt));
+}
+
+/** Polls the tasks that are due, as many as the rate limiter has room for; answers how many it polled. */
 export async function runDuePolls(): Promise<number> {
-  return 0;
+  if (!isProviderConfigured()) return 0;
+  const room = providerLimiter().available(BACKGROUND_RESERVE);
+  if (room === 0) return 0;
+  const now = new Date();
+  const due = await claimDuePolls(now, room, new Date(now.getTime() + LEASE_MS));
+  const polled = await Promise.all(
+    due.map(async (task) => {
+      if (now.getTime() - task.createdAt.getTime() >= GIVE_UP_AFTER_MS) {
+        await stopPolling(task.taskId, now, "No final result after 48 hours: automatic polling stopped. Use Poll now to ask again.");
+        return false;
+      }
+      try {
+        await pollTask(task, "background");
+        return true;
+      } catch (error) {
+        if (error instanceof RateLimitedError) {
+          await releasePoll(task.taskId); // nothing was sent; due again next tick
+          return false;
+        }
+        if (!(error instanceof AppError)) console.error(`[poller] polling ${task.taskId} failed:`, error);
+        return true;
+      }
+    }),
+  );
+  return polled.filter(Boolean).length;
+}
+
+/** "Poll now": asks the provider about one task and applies the answer; throws the provider's error. */
+export async function pollNow(taskId: string): Promise<void> {
+  const client = sunoClient(); // 503 without a key, before anything else
+  const task = await getPollTarget(taskId);
+  if (!task) throw notFound(`No task with id ${taskId}.`);
+  await pollTask(task, "manual", client);
+}
+
+/**
+ * Asks record-info about one task and applies the answer; a failed poll is an
+ * event too. When the limiter has no room nothing is sent or recorded and
+ * RateLimitedError is thrown (the caller releases any claim).
+ */
+export async function pollTask(task: PollTarget, priority: Priority, client = sunoClient()): Promise<void> {
+  let result;
+  try {
+    result = await client.recordInfo(task.kind, task.taskId, priority);
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) {
+      const now = new Date();
+      const detail = error instanceof AppError ? error.message : "the request failed unexpectedly; details are in the server log";
+      await recordPollFailure(task.taskId, now, `Poll failed: ${detail}`, nextPollAt(task, now, FAILED_POLL_FACTOR));
+    }
+    throw error;
+  }
+  const now = new Date();
+  // The record answers for the task we asked about, whatever it echoes.
+  const applied = await applyPolledResult({ ...result, kind: task.kind, taskId: task.taskId }, now, nextPollAt(task, now));
+  afterResultApplied(applied);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TASK_KINDS, TASK_STATUSES } from "@/db/schema";
+import { taskIdSchema } from "@/lib/suno/callbacks";
 
 export const cursorSchema = z
   .string()
@@ -25,3 +26,11 @@ export const listTasksQuery = z.object({
 export function searchParamsObject(url: string): Record<string, string> {
   return Object.fromEntries([...new URL(url).searchParams].filter(([, v]) => v !== ""));
 }
+
+/** POST /api/tasks: track a provider task, or submit a cover or a WAV conversion. Shared with the setup forms. */
+export const createTaskBody = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("track"), kind: z.enum(TASK_KINDS), taskId: taskIdSchema }),
+  z.object({ action: z.literal("cover"), musicTaskId: taskIdSchema }),
+  z.object({ action: z.literal("wav"), musicTaskId: taskIdSchema, audioId: taskIdSchema }),
+]);
+export type CreateTaskBody = z.infer<typeof createTaskBody>;

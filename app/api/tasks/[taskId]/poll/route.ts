@@ -1,0 +1,15 @@
+import { NextResponse } from "next/server";
+import { getTaskDetail } from "@/db/queries/tasks";
+import { notFound, route } from "@/lib/errors";
+import { pollNow } from "@/lib/poller";
+
+type Context = { params: Promise<{ taskId: string }> };
+
+/** Asks the provider's record-info now; answers the updated detail. */
+export const POST = route(async (_request, { params }: Context) => {
+  const { taskId } = await params;
+  await pollNow(taskId);
+  const detail = await getTaskDetail(taskId);
+  if (!detail) throw notFound(`No task with id ${taskId}.`);
+  return NextResponse.json(detail);
+});

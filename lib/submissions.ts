@@ -1,0 +1,85 @@
+// New work for the provider (cover, WAV) and tracking of tasks made elsewhere.
+// The provider's "already exists" answers become tracking of that task.
+import "server-only";
+import { recordSubmission } from "@/db/queries/submissions";
+import { getTaskDetail } from "@/db/queries/tasks";
+import type { TaskDetail } from "@/db/queries/dto";
+import type { CreateTaskBody } from "@/app/api/tasks/schema";
+import { callbackUrl } from "@/lib/callback-token";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { pollTask } from "@/lib/poller";
+import { sunoClient } from "@/lib/provider";
+import type { TaskKind } from "@/db/schema";
+
+type Target = { taskId: string; kind: TaskKind; parentTaskId: string | null; audioId: string | null; detail: string; pollNow: boolean };
+
+/** Submits or tracks a task; answers its detail and whether the dashboard created it. */
+export async function createTask(body: CreateTaskBody): Promise<{ created: boolean; detail: TaskDetail }> {
+  const client = sunoClient(); // 503 without a key
+  const target = await submit(body, client);
+  const now = new Date();
+  const recorded = await recordSubmission({
+    taskId: target.taskId,
+    kind: target.kind,
+    parentTaskId: target.parentTaskId,
+    audioId: target.audioId,
+    now,
+    nextPollAt: new Date(now.getTime() + env().POLL_AFTER_SECONDS * 1000),
+    detail: target.detail,
+  });
+  if (!recorded.created && recorded.kind !== target.kind) {
+    throw new AppError(409, "kind_mismatch", `Task ${target.taskId} is already known as a ${recorded.kind} task, not ${target.kind}.`);
+  }
+  if (target.pollNow) {
+    // Its callback may have gone elsewhere long ago: ask once right away if the
+    // limiter has room. A failure is on the timeline; the poller tries again.
+    const detail = await getTaskDetail(target.taskId);
+    if (detail?.task.status === "pending") {
+      await pollTask({ ...detail.task, createdAt: new Date(detail.task.createdAt) }, "background", client).catch(() => {});
+    }
+  }
+  const detail = await getTaskDetail(target.taskId);
+  if (!detail) throw new Error(`task ${target.taskId} vanished after it was recorded`);
+  return { created: recorded.created, detail };
+}
+
+async function submit(body: CreateTaskBody, client: ReturnType<typeof sunoClient>): Promise<Target> {
+  switch (body.action) {
+    case "track":
+      return {
+        taskId: body.taskId,
+        kind: body.kind,
+        parentTaskId: null,
+        audioId: null,
+        detail: `Tracking ${body.kind === "cover" ? "cover" : "WAV"} task ${body.taskId}: its result is polled from the provider`,
+        pollNow: true,
+      };
+    case "cover": {
+      const answer = await client.generateCover({ musicTaskId: body.musicTaskId, callBackUrl: await callbackUrl("cover") });
+      return {
+        taskId: answer.taskId,
+        kind: "cover",
+        parentTaskId: body.musicTaskId,
+        audioId: null,
+        detail: answer.existed
+          ? `The provider already had a cover for music task ${body.musicTaskId} ("${answer.message}"): tracking that task`
+          : `Cover requested for music task ${body.musicTaskId}`,
+        pollNow: answer.existed,
+      };
+    }
+    case "wav": {
+      const answer = await client.generateWav({ musicTaskId: body.musicTaskId, audioId: body.audioId, callBackUrl: await callbackUrl("wav") });
+      return {
+        taskId: answer.taskId,
+        kind: "wav",
+        parentTaskId: body.musicTaskId,
+        audioId: body.audioId,
+        detail: answer.existed
+          ? `The provider already had a WAV of track ${body.audioId} ("${answer.message}"): tracking that task`
+          : `WAV conversion requested for track ${body.audioId} of music task ${body.musicTaskId}`,
+        pollNow: answer.existed,
+      };
+    }
+  }
+}

@@ -1,0 +1,221 @@
+// A typed client for the provider's five endpoints (../shared/spec/suno-api.md §2).
+// Every call goes through the shared limiter, carries the Bearer key, has a
+// time limit, and branches on the body's `code`, not only the HTTP status.
+import type { z } from "zod";
+import type { TaskKind } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { describeZodError } from "@/lib/validation";
+import {
+  coverRecordSchema,
+  coverRecordToResult,
+  creditDataSchema,
+  envelopeSchema,
+  RecordError,
+  taskIdDataSchema,
+  wavRecordSchema,
+  wavRecordToResult,
+  type Envelope,
+} from "./provider-schemas";
+import type { SlidingWindowLimiter } from "./rate-limiter";
+import type { ProviderResult } from "./result";
+
+/** How a caller waits for the limiter: manual actions wait briefly, background work keeps slots free for them. */
+export type Priority = "manual" | "background";
+/** Slots of every window that background work leaves to people clicking buttons. */
+export const BACKGROUND_RESERVE = 5;
+const PRIORITY = {
+  manual: { maxWaitMs: 3_000, reserve: 0 },
+  background: { maxWaitMs: 0, reserve: BACKGROUND_RESERVE },
+} as const;
+
+type Endpoint = "cover-generate" | "cover-record" | "wav-generate" | "wav-record" | "credit";
+
+/** A provider answer other than success, or no usable answer at all. */
+export class ProviderError extends AppError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    /** The provider's code, when it sent one. */
+    readonly providerCode: number | null,
+  ) {
+    super(status, code, message);
+  }
+}
+
+/** Our own limiter had no free slot in time: no request was sent. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterMs: number) {
+    super(
+      429,
+      "rate_limited",
+      `The provider allows 20 requests every 10 seconds and that budget is in use; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`,
+    );
+  }
+}
+
+export type SunoClientConfig = {
+  baseUrl: string;
+  apiKey: string;
+  limiter: SlidingWindowLimiter;
+  timeoutMs?: number;
+};
+
+export type Submitted = {
+  taskId: string;
+  /** The provider already had this work ("already exists") and answered the existing task. */
+  existed: boolean;
+  /** The provider's words, for the task's timeline. */
+  message: string;
+};
+
+export type SunoClient = ReturnType<typeof createSunoClient>;
+
+export function createSunoClient({ baseUrl, apiKey, limiter, timeoutMs = 15_000 }: SunoClientConfig) {
+  const base = baseUrl.replace(/\/+$/, "");
+
+  async function call(endpoint: Endpoint, method: "GET" | "POST", path: string, priority: Priority, body?: unknown): Promise<Envelope> {
+    const permit = await limiter.acquire(PRIORITY[priority]);
+    if (!permit) throw new RateLimitedError(limiter.msUntilFree(PRIORITY[priority].reserve));
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+        cache: "no-store",
+      });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+      throw timedOut
+        ? new ProviderError(504, "provider_timeout", `The provider did not answer within ${timeoutMs / 1000} s (${base}).`, null)
+        : new ProviderError(502, "provider_unreachable", `Could not reach the provider at ${base}: ${reason(error)}.`, null);
+    } finally {
+      permit.release();
+    }
+    const envelope = parseEnvelope(text, response.status);
+    if (isRateLimit(endpoint, envelope.code)) limiter.backOff();
+    else limiter.succeeded();
+    return envelope;
+  }
+
+  async function submit(endpoint: "cover-generate" | "wav-generate", path: string, body: Record<string, string>): Promise<Submitted> {
+    const envelope = await call(endpoint, "POST", path, "manual", body);
+    const existing = taskIdDataSchema.safeParse(envelope.data);
+    const msg = envelope.msg?.trim() || "";
+    if (envelope.code === 200) {
+      if (!existing.success) throw badAnswer(`data.taskId is missing (${describeZodError(existing.error)})`);
+      return { taskId: existing.data.taskId, existed: false, message: msg || "success" };
+    }
+    // A repeat answers 400 (cover) or 409 (WAV) with the task that already exists.
+    if ((envelope.code === 400 || envelope.code === 409) && existing.success) {
+      return { taskId: existing.data.taskId, existed: true, message: msg || "already exists" };
+    }
+    throw providerError(endpoint, envelope);
+  }
+
+  async function record<S extends z.ZodType>(endpoint: "cover-record" | "wav-record", taskId: string, schema: S, priority: Priority) {
+    const envelope = await call(endpoint, "GET", `/api/v1/${endpoint === "cover-record" ? "suno/cover" : "wav"}/record-info?taskId=${encodeURIComponent(taskId)}`, priority);
+    if (envelope.code !== 200) throw providerError(endpoint, envelope);
+    if (envelope.data === null || envelope.data === undefined) {
+      throw new ProviderError(404, "provider_not_found", `The provider has no record of task ${taskId}.`, envelope.code);
+    }
+    const parsed = schema.safeParse(envelope.data);
+    if (!parsed.success) throw badAnswer(`data.${describeZodError(parsed.error)}`);
+    return parsed.data as z.infer<S>;
+  }
+
+  function toResult<R>(record: R, map: (r: R) => ProviderResult): ProviderResult {
+    try {
+      return map(record);
+    } catch (error) {
+      if (error instanceof RecordError) throw badAnswer(error.message);
+      throw error;
+    }
+  }
+
+  return {
+    baseUrl: base,
+
+    /** POST /api/v1/suno/cover/generate: one cover per music task; a repeat answers the existing task. */
+    generateCover(input: { musicTaskId: string; callBackUrl: string }): Promise<Submitted> {
+      return submit("cover-generate", "/api/v1/suno/cover/generate", { taskId: input.musicTaskId, callBackUrl: input.callBackUrl });
+    },
+
+    /** POST /api/v1/wav/generate: one WAV per track; a repeat answers the existing task. */
+    generateWav(input: { musicTaskId: string; audioId: string; callBackUrl: string }): Promise<Submitted> {
+      return submit("wav-generate", "/api/v1/wav/generate", {
+        taskId: input.musicTaskId,
+        audioId: input.audioId,
+        callBackUrl: input.callBackUrl,
+      });
+    },
+
+    /** GET …/record-info for a task of either kind, as the same ProviderResult a callback gives. */
+    async recordInfo(kind: TaskKind, taskId: string, priority: Priority): Promise<ProviderResult> {
+      return kind === "cover"
+        ? toResult(await record("cover-record", taskId, coverRecordSchema, priority), coverRecordToResult)
+        : toResult(await record("wav-record", taskId, wavRecordSchema, priority), wavRecordToResult);
+    },
+
+    /** GET /api/v1/generate/credit: the remaining credits. */
+    async credits(priority: Priority = "manual"): Promise<number> {
+      const envelope = await call("credit", "GET", "/api/v1/generate/credit", priority);
+      if (envelope.code !== 200) throw providerError("credit", envelope);
+      const parsed = creditDataSchema.safeParse(envelope.data);
+      if (!parsed.success) throw badAnswer("data: the credit balance must be an integer");
+      return parsed.data;
+    },
+  };
+}
+
+/** The envelope, or one made from the HTTP status when the body is not one (e.g. a proxy's error page). */
+function parseEnvelope(text: string, httpStatus: number): Envelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  if (httpStatus !== 200) return { code: httpStatus, msg: `HTTP ${httpStatus}`, data: null };
+  throw badAnswer("the body is not a {code, msg, data} JSON envelope");
+}
+
+function isRateLimit(endpoint: Endpoint, code: number): boolean {
+  // On the WAV endpoint 429 means "insufficient credits" and 405 "rate limited".
+  if (endpoint === "wav-generate") return code === 405 || code === 430 || code === 408;
+  return code === 429 || code === 430 || code === 408;
+}
+
+/** Turns a provider code into a clear, typed error; the provider's own words are kept. */
+function providerError(endpoint: Endpoint, { code, msg }: Envelope): ProviderError {
+  const said = msg?.trim() ? ` The provider said: "${msg.trim()}".` : "";
+  const make = (status: number, appCode: string, text: string) => new ProviderError(status, appCode, `${text} (code ${code}).${said}`, code);
+  if (isRateLimit(endpoint, code)) return make(429, "rate_limited", "The provider is rate limiting this key; requests are paused for a moment, try again shortly");
+  if (code === 401 || code === 403) return make(502, "provider_unauthorized", "The provider rejected the API key: check SUNO_API_KEY");
+  if (code === 402 || (endpoint === "wav-generate" && code === 429)) return make(402, "provider_no_credits", "Not enough credits at the provider: top up the account");
+  if (code === 455) return make(503, "provider_maintenance", "The provider is under maintenance: try again later");
+  if (code === 404) return make(404, "provider_not_found", "The provider does not know this task or track");
+  if (code === 409) return make(409, "provider_conflict", "The provider already has this record");
+  if (code === 400 || code === 413 || code === 422) return make(422, "provider_rejected", "The provider rejected the request's parameters");
+  return make(502, "provider_error", "The provider failed to handle the request");
+}
+
+function badAnswer(what: string): ProviderError {
+  return new ProviderError(502, "provider_bad_answer", `The provider's answer could not be understood: ${what}.`, null);
+}
+
+function reason(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (cause instanceof Error) return (cause as NodeJS.ErrnoException).code ?? cause.message;
+  return String(cause);
+}

@@ -1,0 +1,126 @@
+// Unit level: every provider answer variant of suno-api.md and the fixtures parses into the right ProviderResult.
+import { describe, expect, it } from "vitest";
+import {
+  coverRecordSchema,
+  coverRecordToResult,
+  creditDataSchema,
+  envelopeSchema,
+  providerTimeSchema,
+  RecordError,
+  taskIdDataSchema,
+  wavRecordSchema,
+  wavRecordToResult,
+} from "@/lib/suno/provider-schemas";
+import { fixture } from "./helpers/server";
+
+const data = (name: string) => envelopeSchema.parse(JSON.parse(fixture(`provider/${name}`))).data;
+const cover = (d: unknown) => coverRecordToResult(coverRecordSchema.parse(d));
+const wav = (d: unknown) => wavRecordToResult(wavRecordSchema.parse(d));
+
+const coverBase = {
+  taskId: "c1",
+  parentTaskId: "m1",
+  callbackUrl: "https://x/cb",
+  createTime: "2025-01-15T10:33:01.000Z",
+  completeTime: "2025-01-15T10:35:27.000Z",
+  response: { images: ["https://f/1.png", "https://f/2.png"] },
+  errorCode: 200,
+  errorMessage: "",
+};
+const wavBase = {
+  taskId: "w1",
+  musicId: "a1",
+  callbackUrl: "https://x/cb",
+  createTime: "2025-01-01 00:00:00",
+  completeTime: "2025-01-01 00:10:00",
+  response: { audioWavUrl: "https://f/1.wav" },
+  errorCode: null,
+  errorMessage: null,
+};
+
+describe("fixtures", () => {
+  it("cover record-info success", () => {
+    const r = cover(data("cover-record-info-success.json"));
+    expect(r).toMatchObject({ kind: "cover", taskId: "21aee3c3c2a01fa5e030b3799fa4dd56", state: "succeeded", code: 200, message: null, parentTaskId: "73d6128b3523a0079df10da9471017c8" });
+    expect(r.urls).toHaveLength(2);
+    expect(r.remoteCreatedAt?.toISOString()).toBe("2025-01-15T10:33:01.000Z");
+    expect(r.completedAt?.toISOString()).toBe("2025-01-15T10:35:27.000Z");
+  });
+  it("cover record-info pending", () => {
+    const r = cover(data("cover-record-info-pending.json"));
+    expect(r).toMatchObject({ state: "pending", code: null, urls: [], completedAt: null });
+  });
+  it("wav record-info success: zone-less times are UTC, musicId is the audioId", () => {
+    const r = wav(data("wav-record-info-success.json"));
+    expect(r).toMatchObject({ kind: "wav", taskId: "988e1f2a3b4cc8d3", state: "succeeded", code: 200, urls: ["https://example.com/s/04e6a1b2c3d4e727.wav"], audioId: "8551a2b3c4d5662c" });
+    expect(r.remoteCreatedAt?.toISOString()).toBe("2025-01-01T00:00:00.000Z");
+    expect(r.completedAt?.toISOString()).toBe("2025-01-01T00:10:00.000Z");
+  });
+  it("wav record-info failed keeps the provider's code and message", () => {
+    const r = wav(data("wav-record-info-failed.json"));
+    expect(r).toMatchObject({ state: "failed", code: 451, message: "Unable to download source audio file", urls: [] });
+  });
+  it("generate answers and credit", () => {
+    expect(taskIdDataSchema.parse(data("cover-generate-ok.json")).taskId).toBe("21aee3c3c2a01fa5e030b3799fa4dd56");
+    expect(envelopeSchema.parse(JSON.parse(fixture("provider/cover-generate-exists-400.json"))).code).toBe(400);
+    expect(taskIdDataSchema.parse(data("cover-generate-exists-400.json")).taskId).toBe("21aee3c3c2a01fa5e030b3799fa4dd56");
+    expect(envelopeSchema.parse(JSON.parse(fixture("provider/wav-generate-exists-409.json"))).code).toBe(409);
+    expect(taskIdDataSchema.parse(data("wav-generate-exists-409.json")).taskId).toBe("988e1f2a3b4cc8d3");
+    expect(creditDataSchema.parse(data("credit.json"))).toBe(100);
+  });
+});
+
+describe("cover successFlag variants", () => {
+  it.each([
+    [0, "pending"], [1, "succeeded"], [2, "pending"], [3, "failed"],
+    ["PENDING", "pending"], ["SUCCESS", "succeeded"], ["CREATE_TASK_FAILED", "failed"], ["GENERATE_COVER_FAILED", "failed"],
+    ["1", "succeeded"], ["success", "succeeded"],
+  ] as const)("%s → %s", (flag, state) => {
+    expect(cover({ ...coverBase, successFlag: flag }).state).toBe(state);
+  });
+  it("a failure without a message says what the flag was", () => {
+    const r = cover({ ...coverBase, response: null, successFlag: "GENERATE_COVER_FAILED", errorCode: 501, errorMessage: null });
+    expect(r).toMatchObject({ state: "failed", code: 501, message: "The provider reports GENERATE_COVER_FAILED.", urls: [] });
+  });
+  it("rejects unknown flags and success without images", () => {
+    expect(coverRecordSchema.safeParse({ ...coverBase, successFlag: "DONE" }).success).toBe(false);
+    expect(coverRecordSchema.safeParse({ ...coverBase, successFlag: 7 }).success).toBe(false);
+    expect(() => cover({ ...coverBase, response: null, successFlag: 1 })).toThrow(RecordError);
+  });
+});
+
+describe("wav variants", () => {
+  it("status instead of successFlag, audio_wav_url instead of audioWavUrl", () => {
+    const r = wav({ ...wavBase, status: "SUCCESS", response: { audio_wav_url: "https://f/2.wav" } });
+    expect(r).toMatchObject({ state: "succeeded", urls: ["https://f/2.wav"] });
+  });
+  it.each([
+    ["PENDING", "pending"], ["SUCCESS", "succeeded"], ["CREATE_TASK_FAILED", "failed"], ["GENERATE_WAV_FAILED", "failed"],
+  ] as const)("%s → %s", (flag, state) => {
+    expect(wav({ ...wavBase, successFlag: flag }).state).toBe(state);
+  });
+  it("CALLBACK_EXCEPTION with a file is a success (only the callback failed), without one a failure", () => {
+    expect(wav({ ...wavBase, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({ state: "succeeded", urls: ["https://f/1.wav"] });
+    expect(wav({ ...wavBase, response: null, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({ state: "failed", message: "The provider reports CALLBACK_EXCEPTION." });
+  });
+  it("needs successFlag or status", () => {
+    expect(wavRecordSchema.safeParse(wavBase).success).toBe(false);
+  });
+});
+
+describe("times", () => {
+  it.each([
+    ["2025-01-15T10:33:01.000Z", "2025-01-15T10:33:01.000Z"],
+    ["2025-01-01 00:10:00", "2025-01-01T00:10:00.000Z"],
+    ["2025-01-01T02:10:00+02:00", "2025-01-01T00:10:00.000Z"],
+    [1735690200, "2025-01-01T00:10:00.000Z"],
+    [1735690200000, "2025-01-01T00:10:00.000Z"],
+  ] as const)("%s", (input, iso) => {
+    expect(providerTimeSchema.parse(input)?.toISOString()).toBe(iso);
+  });
+  it("null stays null, garbage is rejected", () => {
+    expect(providerTimeSchema.parse(null)).toBeNull();
+    expect(providerTimeSchema.safeParse("yesterday").success).toBe(false);
+    expect(providerTimeSchema.safeParse("2025-13-45 99:99:99").success).toBe(false);
+  });
+});

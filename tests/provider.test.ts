@@ -1,0 +1,316 @@
+// Talking to the provider, over real HTTP: `next start` wired to the fake
+// provider on 127.0.0.1 (scripts/lib/fake-provider.ts).
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
+import { startServer, TOKEN, type TestServer } from "./helpers/server";
+import { waitFor } from "./helpers/wait";
+
+type Detail = {
+  task: {
+    taskId: string; kind: string; status: string; code: number | null; message: string | null; parentTaskId: string | null;
+    audioId: string | null; lastSource: string | null; deliveryCount: number; pollCount: number; lastPolledAt: string | null;
+  };
+  assets: { type: string; position: number; remoteUrl: string; status: string }[];
+  events: { type: string; detail: string | null }[];
+};
+type ErrorBody = { error: { code: string; message: string } };
+
+const uid = () => Math.random().toString(36).slice(2, 10);
+
+async function post<T>(server: TestServer, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(new URL(path, server.url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+const detailOf = (server: TestServer, taskId: string) => server.getJson<Detail>(`/api/tasks/${taskId}`).then((r) => r.body);
+const settled = (server: TestServer, taskId: string, timeoutMs = 20_000) =>
+  waitFor(() => detailOf(server, taskId), (d) => d.task.status !== "pending", timeoutMs);
+
+describe("with SUNO_API_KEY", () => {
+  let fake: FakeProvider;
+  let server: TestServer;
+  beforeAll(async () => {
+    fake = await startFakeProvider({ delayMs: 1_500, timeScale: 0.001 });
+    server = await startServer({
+      env: {
+        SUNO_API_BASE_URL: fake.url,
+        SUNO_API_KEY: fake.key,
+        DOWNLOAD_ALLOW_PRIVATE: "1",
+        POLL_AFTER_SECONDS: "3",
+        POLL_INTERVAL_SECONDS: "2",
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await fake?.stop();
+  });
+
+  it("submits a cover with the right body and Bearer header; the callback makes it succeed", async () => {
+    const musicTaskId = `music-${uid()}`;
+    const created = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    expect(created.status).toBe(201);
+    const { task } = created.body;
+    expect(task).toMatchObject({ kind: "cover", status: "pending", lastSource: "submit", parentTaskId: musicTaskId });
+    expect(created.body.events.map((e) => e.type)).toContain("submitted");
+
+    const call = fake.requests.find((r) => r.path === "/api/v1/suno/cover/generate" && (r.body as { taskId?: string }).taskId === musicTaskId);
+    expect(call).toBeDefined();
+    expect(call!.method).toBe("POST");
+    expect(call!.authorization).toBe(`Bearer ${fake.key}`);
+    expect(call!.contentType).toBe("application/json");
+    expect(call!.body).toEqual({ taskId: musicTaskId, callBackUrl: `${server.url}/api/callbacks/cover?token=${TOKEN}` });
+
+    const done = await settled(server, task.taskId);
+    expect(done.task).toMatchObject({ status: "succeeded", code: 200, lastSource: "callback", deliveryCount: 1 });
+    expect(done.assets.map((a) => [a.type, a.position, a.remoteUrl])).toEqual([
+      ["image", 0, `${fake.url}/files/${task.taskId}/0.png`],
+      ["image", 1, `${fake.url}/files/${task.taskId}/1.png`],
+    ]);
+    // The fake notes the delivery once it has read the answer, just after the dashboard committed it.
+    const attempts = await waitFor(async () => fake.callbacks.filter((c) => c.taskId === task.taskId), (a) => a.length > 0, 5_000, 20);
+    expect(attempts.map((c) => c.status)).toEqual([200]);
+  });
+
+  it("submits a WAV conversion; duplicate callbacks leave one succeeded task", async () => {
+    const musicTaskId = `music-${uid()}`;
+    const created = await post<Detail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "track-dup-3" });
+    expect(created.status).toBe(201);
+    expect(created.body.task).toMatchObject({ kind: "wav", status: "pending", parentTaskId: musicTaskId, audioId: "track-dup-3" });
+    const call = fake.requests.find((r) => r.path === "/api/v1/wav/generate" && (r.body as { taskId?: string }).taskId === musicTaskId);
+    expect(call!.body).toEqual({ taskId: musicTaskId, audioId: "track-dup-3", callBackUrl: `${server.url}/api/callbacks/wav?token=${TOKEN}` });
+
+    const done = await waitFor(() => detailOf(server, created.body.task.taskId), (d) => d.task.deliveryCount === 3);
+    expect(done.task).toMatchObject({ status: "succeeded", deliveryCount: 3 });
+    expect(done.assets).toHaveLength(1);
+    expect(done.assets[0]).toMatchObject({ type: "audio", remoteUrl: `${fake.url}/files/${created.body.task.taskId}.wav` });
+  });
+
+  it("no callback: the automatic poller finds the result", async () => {
+    const created = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId: `music-nocallback-${uid()}` });
+    expect(created.status).toBe(201);
+    const taskId = created.body.task.taskId;
+    const done = await settled(server, taskId);
+    expect(done.task).toMatchObject({ status: "succeeded", code: 200, lastSource: "poll", deliveryCount: 0 });
+    expect(done.task.pollCount).toBeGreaterThanOrEqual(1);
+    expect(done.assets).toHaveLength(2);
+    expect(done.events.some((e) => e.type === "poll" && e.detail?.startsWith("succeeded"))).toBe(true);
+    expect(fake.callbacks.some((c) => c.taskId === taskId)).toBe(false);
+    const polls = fake.requests.filter((r) => r.path === "/api/v1/suno/cover/record-info" && r.query.taskId === taskId);
+    expect(polls.length).toBe(done.task.pollCount);
+    expect(polls.every((r) => r.authorization === `Bearer ${fake.key}`)).toBe(true);
+    // The first poll waits POLL_AFTER_SECONDS after the submission.
+    const submittedAt = fake.tasks.get(taskId)!.createdAt;
+    expect(polls[0]!.at - submittedAt).toBeGreaterThanOrEqual(2_900);
+  });
+
+  it("a failed WAV (GENERATE_WAV_FAILED) found by polling is failed with the provider's code and message", async () => {
+    const created = await post<Detail>(server, "/api/tasks", { action: "wav", musicTaskId: `music-${uid()}`, audioId: "nocallback-fail-451" });
+    const done = await settled(server, created.body.task.taskId);
+    expect(done.task).toMatchObject({ status: "failed", code: 451, message: "Unable to download source audio file", lastSource: "poll" });
+    expect(done.assets).toEqual([]);
+    // Polling stops once the task is final.
+    const count = done.task.pollCount;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect((await detailOf(server, created.body.task.taskId)).task.pollCount).toBe(count);
+  });
+
+  it("\"already exists\" answers (cover 400, WAV 409) are followed, not reported as errors", async () => {
+    // Work the provider already has but the dashboard never saw: submitted straight to the fake.
+    const musicTaskId = `music-${uid()}`;
+    const cover = fake.generate("cover", { taskId: musicTaskId, callBackUrl: "http://127.0.0.1:9/elsewhere" }) as { data: { taskId: string } };
+    const wav = fake.generate("wav", { taskId: musicTaskId, audioId: "a1", callBackUrl: "http://127.0.0.1:9/elsewhere" }) as { data: { taskId: string } };
+
+    const c = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    expect(c.status).toBe(201);
+    expect(c.body.task).toMatchObject({ taskId: cover.data.taskId, kind: "cover", parentTaskId: musicTaskId });
+    expect(c.body.events.find((e) => e.type === "submitted")?.detail).toContain("already had a cover");
+    const w = await post<Detail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "a1" });
+    expect(w.status).toBe(201);
+    expect(w.body.task).toMatchObject({ taskId: wav.data.taskId, kind: "wav", audioId: "a1" });
+    expect(fake.requests.filter((r) => r.body && (r.body as { taskId?: string }).taskId === musicTaskId).map((r) => r.code)).toEqual([400, 409]);
+
+    // Their callbacks went elsewhere: polling brings the results.
+    expect((await settled(server, cover.data.taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
+    expect((await settled(server, wav.data.taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
+
+    // Asking again for a task the dashboard already has answers 200 with the same task.
+    const again = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    expect(again.status).toBe(200);
+    expect(again.body.task.taskId).toBe(cover.data.taskId);
+  });
+
+  it("tracks a task submitted elsewhere, polling it right away", async () => {
+    const taskId = `elsewhere-${uid()}`;
+    fake.addTask({ kind: "wav", taskId, marker: "nocallback" });
+    const tracked = await post<Detail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
+    expect(tracked.status).toBe(201);
+    expect(tracked.body.task).toMatchObject({ taskId, kind: "wav", lastSource: "submit", pollCount: 1 });
+    expect(tracked.body.events.map((e) => e.type)).toEqual(["poll", "submitted"]);
+    expect((await settled(server, taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
+    const again = await post<Detail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
+    expect(again.status).toBe(200);
+    const mismatch = await post<ErrorBody>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
+    expect(mismatch.status).toBe(409);
+    expect(mismatch.body.error.code).toBe("kind_mismatch");
+  });
+
+  it("poll now answers the updated detail; every poll is an event, a failed one too", async () => {
+    const taskId = `elsewhere-${uid()}`;
+    fake.addTask({ kind: "cover", taskId, marker: "never" });
+    await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
+    const before = await detailOf(server, taskId);
+    const polled = await post<Detail>(server, `/api/tasks/${taskId}/poll`);
+    expect(polled.status).toBe(200);
+    expect(polled.body.task.status).toBe("pending");
+    expect(polled.body.task.pollCount).toBeGreaterThan(before.task.pollCount);
+    expect(polled.body.events[0]).toMatchObject({ type: "poll", detail: "still pending at the provider" });
+
+    // A task the provider does not know: the error is answered and on the timeline.
+    const unknown = `unknown-${uid()}`;
+    await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: unknown });
+    const failed = await post<ErrorBody>(server, `/api/tasks/${unknown}/poll`);
+    expect(failed.status).toBe(404);
+    expect(failed.body.error.code).toBe("provider_not_found");
+    const events = (await detailOf(server, unknown)).events;
+    expect(events[0]).toMatchObject({ type: "poll_failed" });
+    expect(events[0]!.detail).toContain("Task not found");
+
+    const missing = await post<ErrorBody>(server, `/api/tasks/no-such-task/poll`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("not_found");
+  });
+
+  it("polls tasks pending for hours less often, and gives up after 48 h", async () => {
+    const HOUR = 3_600_000;
+    const ages = { recent: 0, hours: 2 * HOUR, day: 7 * HOUR, old: 49 * HOUR };
+    const ids = Object.fromEntries(Object.keys(ages).map((k) => [k, `aged-${k}-${uid()}`])) as Record<keyof typeof ages, string>;
+    for (const taskId of Object.values(ids)) {
+      fake.addTask({ kind: "cover", taskId, marker: "never" });
+      expect((await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId })).status).toBe(201);
+    }
+    // Travel in time: the tasks were first seen long ago and are due now.
+    const db = new Database(server.dbFile);
+    db.pragma("busy_timeout = 5000");
+    const now = Date.now();
+    for (const [k, age] of Object.entries(ages)) {
+      db.prepare("update tasks set created_at = ?, next_poll_at = ? where task_id = ?").run(now - age, now, ids[k as keyof typeof ages]);
+    }
+    const gaveUp = await waitFor(() => detailOf(server, ids.old), (d) => d.events.some((e) => e.type === "poll_gave_up"), 10_000);
+    expect(gaveUp.events[0]!.detail).toContain("48 hours");
+    const gap = (taskId: string) =>
+      waitFor(
+        async () => db.prepare("select last_polled_at as polled, next_poll_at as next from tasks where task_id = ?").get(taskId) as { polled: number; next: number },
+        (row) => row.polled >= now,
+        10_000,
+      ).then((row) => row.next - row.polled);
+    const interval = 2_000;
+    expect(await gap(ids.recent)).toBe(interval);
+    expect(await gap(ids.hours)).toBe(4 * interval);
+    expect(await gap(ids.day)).toBe(20 * interval);
+    const old = db.prepare("select next_poll_at as next, poll_count as polls from tasks where task_id = ?").get(ids.old) as { next: number | null; polls: number };
+    db.close();
+    expect(old.next).toBeNull();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await detailOf(server, ids.old)).task.pollCount).toBe(old.polls);
+  });
+
+  it("provider codes become clear errors", async () => {
+    const cases: [string, number, string, string][] = [
+      ["reject-402", 402, "provider_no_credits", "credits"],
+      ["reject-455", 503, "provider_maintenance", "maintenance"],
+      ["reject-401", 502, "provider_unauthorized", "SUNO_API_KEY"],
+      ["reject-404", 404, "provider_not_found", "does not know"],
+      ["reject-500", 502, "provider_error", "code 500"],
+    ];
+    for (const [marker, status, code, words] of cases) {
+      const res = await post<ErrorBody>(server, "/api/tasks", { action: "cover", musicTaskId: `music-${marker}-${uid()}` });
+      expect([marker, res.status, res.body.error.code]).toEqual([marker, status, code]);
+      expect(res.body.error.message).toContain(words);
+    }
+    // On the WAV endpoint 429 means "insufficient credits".
+    const wav = await post<ErrorBody>(server, "/api/tasks", { action: "wav", musicTaskId: `music-${uid()}`, audioId: "reject-429" });
+    expect([wav.status, wav.body.error.code]).toEqual([402, "provider_no_credits"]);
+  });
+
+  it("rejects bad bodies before calling the provider", async () => {
+    const before = fake.requests.length;
+    for (const body of [{ action: "cover" }, { action: "wav", musicTaskId: "m" }, { action: "track", kind: "mp3", taskId: "t" }, { action: "remix" }, "not json"]) {
+      const res = await fetch(new URL("/api/tasks", server.url), { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+      expect(res.status).toBe(400);
+    }
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it("GET /api/provider reports the configuration and the credits", async () => {
+    const { status, body } = await server.getJson<{ configured: boolean; baseUrl: string; credits: number | null; error: unknown }>("/api/provider");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ configured: true, baseUrl: fake.url, error: null });
+    expect(body.credits).toBeGreaterThan(900);
+    expect(fake.requests.some((r) => r.path === "/api/v1/generate/credit" && r.authorization === `Bearer ${fake.key}`)).toBe(true);
+  });
+});
+
+describe("without SUNO_API_KEY", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ env: { SUNO_API_KEY: "", SUNO_API_BASE_URL: "http://127.0.0.1:9" } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("submit, track and poll answer a clear error naming SUNO_API_KEY; receiving still works", async () => {
+    for (const body of [{ action: "cover", musicTaskId: "m1" }, { action: "wav", musicTaskId: "m1", audioId: "a1" }, { action: "track", kind: "cover", taskId: "t1" }]) {
+      const res = await post<ErrorBody>(server, "/api/tasks", body);
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe("provider_not_configured");
+      expect(res.body.error.message).toContain("SUNO_API_KEY");
+    }
+    const received = await server.callback({ code: 200, msg: "success", data: { taskId: "nokey-1", images: ["http://127.0.0.1:9/a.png"] } });
+    expect(received.status).toBe(200);
+    expect((await server.getJson<Detail>("/api/tasks/nokey-1")).body.task.status).toBe("succeeded");
+    const poll = await post<ErrorBody>(server, "/api/tasks/nokey-1/poll");
+    expect(poll.status).toBe(503);
+    expect(poll.body.error.message).toContain("SUNO_API_KEY");
+
+    const status = await server.getJson<{ configured: boolean; credits: null; error: { code: string; message: string } }>("/api/provider");
+    expect(status.body).toMatchObject({ configured: false, credits: null, error: { code: "provider_not_configured" } });
+  });
+});
+
+describe("with a wrong SUNO_API_KEY", () => {
+  let fake: FakeProvider;
+  let server: TestServer;
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    server = await startServer({ env: { SUNO_API_BASE_URL: fake.url, SUNO_API_KEY: "not-the-key", POLL_AFTER_SECONDS: "0" } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await fake?.stop();
+  });
+
+  it("says the provider rejected the key, on submit, on poll and on the status read", async () => {
+    const submit = await post<ErrorBody>(server, "/api/tasks", { action: "cover", musicTaskId: "m1" });
+    expect([submit.status, submit.body.error.code]).toEqual([502, "provider_unauthorized"]);
+    expect(submit.body.error.message).toContain("SUNO_API_KEY");
+    expect(fake.requests[0]!.authorization).toBe("Bearer not-the-key");
+
+    fake.addTask({ kind: "cover", taskId: "wrong-key-1" });
+    expect((await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: "wrong-key-1" })).status).toBe(201);
+    const poll = await post<ErrorBody>(server, "/api/tasks/wrong-key-1/poll");
+    expect([poll.status, poll.body.error.code]).toEqual([502, "provider_unauthorized"]);
+    const events = (await detailOf(server, "wrong-key-1")).events;
+    expect(events[0]).toMatchObject({ type: "poll_failed" });
+    expect(events[0]!.detail).toContain("SUNO_API_KEY");
+
+    const status = await server.getJson<{ configured: boolean; error: { code: string } }>("/api/provider");
+    expect(status.body).toMatchObject({ configured: true, credits: null, error: { code: "provider_unauthorized" } });
+  });
+});
