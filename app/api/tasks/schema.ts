@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TASK_KINDS, TASK_STATUSES } from "@/db/schema";
+import { taskIdSchema } from "@/lib/suno/callbacks";
 
 export const cursorSchema = z
   .string()
@@ -20,3 +21,13 @@ export const listTasksQuery = z.object({
 export function searchParamsObject(url: string): Record<string, string> {
   return Object.fromEntries([...new URL(url).searchParams].filter(([, v]) => v !== ""));
 }
+
+/** POST /api/tasks: follow an existing provider task, or submit new cover / WAV work.
+ * Shared by the route and the Setup forms, so both refuse the same input the same way. */
+export const submitTaskBody = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("track"), kind: z.enum(TASK_KINDS), taskId: taskIdSchema }),
+  z.object({ action: z.literal("cover"), musicTaskId: taskIdSchema }),
+  z.object({ action: z.literal("wav"), musicTaskId: taskIdSchema, audioId: taskIdSchema }),
+]);
+
+export type SubmitTaskBody = z.infer<typeof submitTaskBody>;
