@@ -30,10 +30,11 @@ export function proxy(request: NextRequest) {
       { status: 401 },
     );
   }
-  const login = new URL("/login", request.url);
-  if (pathname !== "/") login.searchParams.set("next", pathname + search);
-  else if (search) login.searchParams.set("next", `/${search}`);
-  return new NextResponse(null, { status: 307, headers: { location: login.pathname + login.search } });
+  const login = request.nextUrl.clone();
+  login.pathname = "/login";
+  login.search = "";
+  if (pathname !== "/" || search) login.searchParams.set("next", pathname + search);
+  return NextResponse.redirect(login);
 }
 
 /** Origin (or, without it, Sec-Fetch-Site) naming another site than this dashboard. */
@@ -54,5 +55,5 @@ function isCrossOrigin(request: NextRequest): boolean {
 
 export const config = {
   // Static build output and the public sample covers need no session.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|samples/).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/).*)"],
 };

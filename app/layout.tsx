@@ -5,6 +5,9 @@ import { ToastProvider } from "@/components/toast";
 import { env } from "@/lib/env";
 import "./globals.css";
 
+// Every page reads the database or the environment at request time.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Suno callback dashboard", template: "%s · Suno callbacks" },
   description: "Receives, keeps and shows the results of Suno cover and WAV tasks.",

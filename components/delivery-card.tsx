@@ -13,7 +13,7 @@ export function DeliveryCard({ delivery, showTask = true, actions, open = false 
   const body = prettyJson(delivery.body);
   const headers = JSON.stringify(delivery.headers, null, 2);
   return (
-    <article className="px-4 py-3 sm:px-5" data-testid="delivery" aria-label={`Delivery ${delivery.id}`}>
+    <article className="@container px-4 py-3 sm:px-5" data-testid="delivery" aria-label={`Delivery ${delivery.id}`}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <StatusBadge status={delivery.verdict} />
         <KindBadge kind={delivery.kind} />
@@ -34,12 +34,17 @@ export function DeliveryCard({ delivery, showTask = true, actions, open = false 
           {delivery.error}
         </p>
       )}
+      {!open && (
+        <p className="mt-1.5 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={delivery.body.slice(0, 500)}>
+          {delivery.body.slice(0, 240) || "(empty body)"}
+        </p>
+      )}
       <details className="group mt-2" open={open}>
         <summary className="cursor-pointer list-none rounded text-xs font-medium text-zinc-600 select-none hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-zinc-100 [&::-webkit-details-marker]:hidden">
           <span aria-hidden className="mr-1 inline-block transition-transform group-open:rotate-90">›</span>
           Raw body and headers <span className="text-zinc-400">· {delivery.path.split("?")[0]}</span>
         </summary>
-        <div className="mt-2 grid gap-3 lg:grid-cols-2">
+        <div className="mt-2 grid gap-3 @3xl:grid-cols-2">
           <Raw title="Body" text={body} />
           <Raw title="Headers" text={headers} />
         </div>
@@ -55,7 +60,7 @@ function Raw({ title, text }: { title: string; text: string }) {
         <span className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{title}</span>
         <CopyButton text={text} label={`Copy ${title.toLowerCase()}`} showLabel />
       </div>
-      <pre className="max-h-80 overflow-auto bg-white p-3 font-mono text-xs leading-relaxed break-words whitespace-pre-wrap text-zinc-800 dark:bg-zinc-950 dark:text-zinc-200">{text}</pre>
+      <pre className="max-h-96 overflow-auto bg-white p-3 font-mono text-xs leading-relaxed whitespace-pre text-zinc-800 dark:bg-zinc-950 dark:text-zinc-200">{text}</pre>
     </div>
   );
 }

@@ -73,10 +73,15 @@ function SubmitForm({ action }: { action: Action }) {
     event.preventDefault();
     setApiError(null);
     setCreated(null);
-    const values = Object.fromEntries(new FormData(event.currentTarget));
+    // Empty fields count as missing, so the message says "is required".
+    const values = Object.fromEntries([...new FormData(event.currentTarget)].filter(([, v]) => v !== ""));
     const parsed = submitTaskBody.safeParse({ ...values, action, ...(action === "track" ? { kind } : {}) });
     if (!parsed.success) {
-      setErrors(Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0] ?? "form"), issue.message])));
+      setErrors(
+        Object.fromEntries(
+          parsed.error.issues.map((issue) => [String(issue.path[0] ?? "form"), issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message]),
+        ),
+      );
       return;
     }
     setErrors({});

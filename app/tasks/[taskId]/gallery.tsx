@@ -85,6 +85,11 @@ function Lightbox({ assets, index, expired, onIndex, onClose }: { assets: Asset[
   const asset = assets[index];
   const count = assets.length;
   const go = (delta: number) => onIndex((index + delta + count) % count);
+  // Leave the modal state first: while it is open, nothing outside can take focus back.
+  const close = () => {
+    dialog.current?.close();
+    onClose();
+  };
 
   useEffect(() => {
     const el = dialog.current;
@@ -101,18 +106,20 @@ function Lightbox({ assets, index, expired, onIndex, onClose }: { assets: Asset[
       data-testid="lightbox"
       onCancel={(e) => {
         e.preventDefault();
-        onClose();
+        close();
       }}
       onKeyDown={(e) => {
         if (e.key === "ArrowRight") go(1);
         else if (e.key === "ArrowLeft") go(-1);
       }}
       onClick={(e) => {
-        if (e.target === e.currentTarget) onClose();
+        if (e.target === e.currentTarget) close();
       }}
       className="m-auto max-h-none max-w-none bg-transparent p-0 text-white backdrop:bg-black/85"
     >
-      <div className="flex h-dvh w-screen flex-col items-center justify-center gap-3 p-4" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="flex h-dvh w-screen flex-col items-center justify-center gap-3 p-4" onClick={(e) => {
+          if (e.target === e.currentTarget) close();
+        }}>
         <div className="flex w-full max-w-4xl items-center justify-between gap-2 text-sm">
           <span aria-live="polite">
             Cover {index + 1} of {count}
@@ -123,7 +130,7 @@ function Lightbox({ assets, index, expired, onIndex, onClose }: { assets: Asset[
                 Download
               </a>
             )}
-            <button ref={closeButton} type="button" onClick={onClose} className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white">
+            <button ref={closeButton} type="button" onClick={close} className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white">
               Close <span className="text-white/60">Esc</span>
             </button>
           </div>

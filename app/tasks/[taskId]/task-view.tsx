@@ -137,7 +137,7 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
         </Card>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-5">
+      <div className="grid items-start gap-6 lg:grid-cols-5">
         <Card className="lg:col-span-2">
           <CardHeader title="Timeline" />
           {detail.events.length ? (

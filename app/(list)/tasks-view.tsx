@@ -346,7 +346,7 @@ function TaskTable({ items }: { items: TaskListItem[] }) {
             </div>
             <Provider task={task} />
             <div className="flex flex-wrap items-center justify-between gap-2">
-              <Files task={task} />
+              {task.assetsTotal > 0 ? <Files task={task} /> : <span />}
               <span className="text-xs text-zinc-500 dark:text-zinc-400">
                 <RelativeTime iso={task.updatedAt} />
               </span>
