@@ -35,14 +35,7 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
                 <Logo />
                 <span className="hidden sm:inline">Suno callbacks</span>
               </Link>
-              <Nav />
-              {protectedByPassword && (
-                <form action="/api/auth/logout" method="post" className="ml-auto">
-                  <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-white">
-                    Log out
-                  </button>
-                </form>
-              )}
+              <Nav showLogout={protectedByPassword} />
             </div>
           </header>
           <main id="main" className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">

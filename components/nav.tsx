@@ -8,8 +8,25 @@ const LINKS = [
   { href: "/setup", label: "Setup" },
 ];
 
-export function Nav() {
+/** The main links and, with a password set, Log out; neither on the login page itself. */
+export function Nav({ showLogout }: { showLogout: boolean }) {
   const pathname = usePathname();
+  if (pathname === "/login") return null;
+  return (
+    <>
+      <Links pathname={pathname} />
+      {showLogout && (
+        <form action="/api/auth/logout" method="post" className="ml-auto">
+          <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-white">
+            Log out
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function Links({ pathname }: { pathname: string }) {
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
       {LINKS.map(({ href, label }) => {

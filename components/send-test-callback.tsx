@@ -6,7 +6,7 @@ import { sendTestCallback } from "@/lib/api-client";
 import { useToast } from "./toast";
 
 /** Sends a sample cover callback to this dashboard and links to the task it made. */
-export function SendTestCallback({ onSent, primary = false }: { onSent?: (taskId: string) => void; primary?: boolean }) {
+export function SendTestCallback({ onSent, primary = false }: { onSent?: (taskId: string) => unknown; primary?: boolean }) {
   const [pending, setPending] = useState(false);
   const [taskId, setTaskId] = useState<string | null>(null);
   const notify = useToast();

@@ -53,7 +53,7 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
   }, [filters]);
 
   // Fast refresh while work is under way, a slow one otherwise so new tasks still show up.
-  const { data: stats } = useSWR<TaskStats>("/api/stats", fetchJson, {
+  const { data: stats, mutate: refreshStats } = useSWR<TaskStats>("/api/stats", fetchJson, {
     fallbackData: initialStats,
     refreshInterval: (latest) => ((latest?.byStatus.pending ?? 0) > 0 ? LIVE_MS : IDLE_MS),
   });
@@ -104,7 +104,7 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
               <CopyButton text={callbackUrl} label="Copy callback URL" />
             </div>
             <div className="mt-5 flex flex-wrap items-center justify-center gap-2">
-              <SendTestCallback onSent={() => pages.mutate()} />
+              <SendTestCallback onSent={() => Promise.all([refreshStats(), pages.mutate()])} />
               <Link href="/setup" className={BUTTON.secondary}>
                 Open setup
               </Link>

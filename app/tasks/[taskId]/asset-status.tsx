@@ -14,9 +14,11 @@ export function AssetStatus({ asset }: { asset: Asset }) {
     <div className="min-w-0 space-y-1.5">
       <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
         <StatusBadge status={asset.status} />
-        <span className="tabular-nums">
-          {asset.status === "stored" || !asset.bytes ? formatBytes(asset.bytes) : `${formatBytes(asset.bytesReceived)} of ${formatBytes(asset.bytes)}`}
-        </span>
+        {asset.bytes !== null && (
+          <span className="tabular-nums">
+            {asset.status === "stored" ? formatBytes(asset.bytes) : `${formatBytes(asset.bytesReceived)} of ${formatBytes(asset.bytes)}`}
+          </span>
+        )}
         {asset.attempts > 1 && <span>{asset.attempts} attempts</span>}
       </div>
       {active && asset.bytes ? <ProgressBar label={`Downloading file ${asset.position + 1}`} value={asset.bytesReceived} max={asset.bytes} /> : null}

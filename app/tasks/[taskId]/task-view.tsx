@@ -107,7 +107,7 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
       </div>
 
       <Card>
-        <dl className="grid grid-cols-1 gap-x-6 gap-y-3 p-4 text-sm sm:grid-cols-2 sm:p-5 lg:grid-cols-4">
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-3 p-4 text-sm sm:p-5 lg:grid-cols-4">
           <Meta label="Created"><RelativeTime iso={task.createdAt} /></Meta>
           <Meta label="Updated"><RelativeTime iso={task.updatedAt} /></Meta>
           <Meta label="Completed"><RelativeTime iso={task.completedAt} /></Meta>
