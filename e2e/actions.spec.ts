@@ -7,8 +7,6 @@ import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
 import { localServer, sendBytes, uniqueId, waitForAssets, type Route } from "./helpers";
 
-test.describe.configure({ mode: "serial" });
-
 let broken = true;
 let files: Awaited<ReturnType<typeof localServer>>;
 let provider: Awaited<ReturnType<typeof localServer>>;

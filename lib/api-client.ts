@@ -53,7 +53,8 @@ export const taskDetailUrl = (taskId: string) => `/api/tasks/${encodeURIComponen
 
 export const pollTask = (taskId: string) => request<TaskDetail>("POST", `${taskDetailUrl(taskId)}/poll`);
 export const downloadTask = (taskId: string) => request<TaskDetail>("POST", `${taskDetailUrl(taskId)}/download`);
-export const downloadAsset = (assetId: number) => request<unknown>("POST", `/api/assets/${assetId}/download`);
+/** Queues one file again; answers its task's detail. */
+export const downloadAsset = (assetId: number) => request<TaskDetail>("POST", `/api/assets/${assetId}/download`);
 export const submitTask = (body: SubmitTaskBody) => request<TaskDetail>("POST", "/api/tasks", body);
 
 export type ReplayResult = { outcome: { verdict: string }; delivery: Delivery | null; task: Task | null };
@@ -63,7 +64,12 @@ export type TestCallbackResult = { taskId: string; status: number; answer: unkno
 export const sendTestCallback = () => request<TestCallbackResult>("POST", "/api/setup/test-callback");
 
 /** The provider key's state; null when this server has no provider-status endpoint (404). */
-export type ProviderStatus = { configured: boolean; credits?: number | null; error?: string | null };
+export type ProviderStatus = {
+  configured: boolean;
+  credits?: number | null;
+  error?: { code: string; message: string } | null;
+  checkedAt?: string | null;
+};
 export const PROVIDER_STATUS_URL = "/api/provider";
 export async function getProviderStatus(): Promise<ProviderStatus | null> {
   try {

@@ -45,7 +45,7 @@ export function ProviderStatusCard({ keySet, baseUrl }: { keySet: boolean; baseU
       <>
         <Badge tone="red">{data.configured ? "key not working" : "not configured"}</Badge>
         <p className="mt-2 text-sm break-words text-zinc-600 dark:text-zinc-400" data-testid="provider-status">
-          {data.error ?? "Not configured — set SUNO_API_KEY."}
+          {data.error?.message ?? "Not configured — set SUNO_API_KEY."}
         </p>
       </>
     );

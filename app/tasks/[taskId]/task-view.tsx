@@ -52,9 +52,11 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
 
   async function redownload(assetId: number, label: string) {
     try {
-      await downloadAsset(assetId);
+      const after = await downloadAsset(assetId);
       notify("success", `${label}: re-download started`);
-      await mutate();
+      // The route answers the task's detail; anything else just means "read it again".
+      if (after && typeof after === "object" && "task" in after) await mutate(after, { revalidate: false });
+      else await mutate();
     } catch (error) {
       notify("error", `${label}: re-download failed`, error instanceof Error ? error.message : String(error));
     }
