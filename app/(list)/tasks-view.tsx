@@ -236,6 +236,7 @@ function Files({ task }: { task: TaskListItem }) {
       <div className="flex items-center gap-1.5 text-xs tabular-nums">
         <span>
           {task.assetsStored}/{task.assetsTotal} stored
+          {task.assetsStored === task.assetsTotal && task.bytes > 0 && <span className="text-zinc-500 dark:text-zinc-400"> · {formatBytes(task.bytes)}</span>}
         </span>
         {task.assetsFailed > 0 && <span className="text-red-600 dark:text-red-400">· {task.assetsFailed} failed</span>}
       </div>
