@@ -24,6 +24,10 @@ test("pages redirect to the login; a wrong password is refused, the right one le
   // The session works for the API the pages use.
   expect((await page.request.get("/api/tasks")).status()).toBe(200);
 
+  // The login page sends a logged-in user on.
+  await page.goto("/login?next=%2Fsetup");
+  await expect(page).toHaveURL(/\/setup$/);
+
   // Setup no longer warns that the dashboard is open.
   await page.goto("/setup");
   await expect(page.getByRole("heading", { name: "Setup" })).toBeVisible();

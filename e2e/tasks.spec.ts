@@ -1,4 +1,5 @@
 // The task list and a task's page with seeded callbacks.
+import Database from "better-sqlite3";
 import { expect, test } from "./fixtures";
 import { seedFixtures, uniqueId } from "./helpers";
 
@@ -94,7 +95,34 @@ test("phone width: the list turns into cards", async ({ page }) => {
   await page.goto("/?q=21aee3");
   await expect(page.getByTestId("task-table")).toBeHidden();
   await expect(page.getByTestId("task-cards").getByTitle("21aee3c3c2a01fa5e030b3799fa4dd56", { exact: true })).toBeVisible();
-  // Nothing wider than the screen.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  // Nothing on any page is wider than the screen.
+  for (const path of ["/?q=21aee3", "/tasks/21aee3c3c2a01fa5e030b3799fa4dd56", "/deliveries", "/setup"]) {
+    await page.goto(path);
+    await expect(page.locator("h1")).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+});
+
+test("warns when remote files are about to expire or gone and not stored", async ({ page, server }) => {
+  const soon = uniqueId("soon");
+  const gone = uniqueId("gone");
+  for (const taskId of [soon, gone]) {
+    await server.callback({ code: 200, msg: "success", data: { taskId, images: [`${server.url}/samples/cover-1.png`] } });
+  }
+  // Time passes: the provider's 14 days are nearly or entirely over (the only way to get there in a test).
+  const db = new Database(server.dbFile);
+  const setExpiry = db.prepare("update tasks set files_expire_at = ? where task_id = ?");
+  setExpiry.run(Date.now() + 86_400_000, soon);
+  setExpiry.run(Date.now() - 86_400_000, gone);
+  db.close();
+
+  await page.goto("/?q=soon-");
+  await expect(page.getByTestId("task-table")).toContainText("Remote files expire in");
+  await page.goto("/?q=gone-");
+  await expect(page.getByTestId("task-table")).toContainText("Remote files expired");
+  await page.goto(`/tasks/${gone}`);
+  // The expired remote URL is no longer shown as an image.
+  await expect(page.getByTestId("gallery").getByRole("img")).toHaveCount(0);
+  await expect(page.getByTestId("gallery")).toContainText("The provider has deleted this file");
 });

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { BUTTON, INPUT } from "@/components/ui";
 import { env } from "@/lib/env";
-import { safeNextPath } from "@/lib/session";
+import { isValidSession, safeNextPath, SESSION_COOKIE } from "@/lib/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Log in" };
@@ -18,7 +19,9 @@ export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const next = safeNextPath(one(params.next));
-  if (!env().DASHBOARD_PASSWORD) redirect(next);
+  const password = env().DASHBOARD_PASSWORD;
+  // Nothing to log in to, or already logged in.
+  if (!password || isValidSession(password, (await cookies()).get(SESSION_COOKIE)?.value)) redirect(next);
   const error = MESSAGES[one(params.error) ?? ""];
 
   return (
