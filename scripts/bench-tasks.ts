@@ -119,6 +119,10 @@ try {
     console.log(`${c.label.padEnd(42)} HTTP ${summary(http)}   raw SQL ${summary(sql)}   (target p50 < 30 ms)`);
   }
 
+  // The page's other reads: counts by status × kind and storage used, and the whole server render.
+  console.log(`${"GET /api/stats".padEnd(42)} HTTP ${summary(await timeRequests(`${server.url}/api/stats`))}`);
+  console.log(`${"GET / (server-rendered page)".padEnd(42)} HTTP ${summary(await timeRequests(`${server.url}/`))}`);
+
   const js = await firstLoadJs(server.url);
   console.log(`\nfirst-load JS of /: ${js.files} chunks, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (target ≤ 200 kB)`);
 } finally {

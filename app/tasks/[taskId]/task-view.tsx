@@ -113,7 +113,7 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
           <Meta label="Created"><RelativeTime iso={task.createdAt} /></Meta>
           <Meta label="Updated"><RelativeTime iso={task.updatedAt} /></Meta>
           <Meta label="Completed"><RelativeTime iso={task.completedAt} /></Meta>
-          <Meta label="Remote files expire">{task.filesExpireAt ? <span title={formatAbsolute(task.filesExpireAt)}><RelativeTime iso={task.filesExpireAt} /></span> : "—"}</Meta>
+          <Meta label="Provider deletes files">{task.filesExpireAt ? <span title={formatAbsolute(task.filesExpireAt)}><RelativeTime iso={task.filesExpireAt} /></span> : "—"}</Meta>
           <Meta label="Last source">{task.lastSource ?? "—"}</Meta>
           <Meta label="Deliveries">{task.deliveryCount}</Meta>
           <Meta label="Polls">
