@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, like, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { assets, deliveries, events, tasks, type TaskKind, type TaskStatus } from "@/db/schema";
 import { toAsset, toDelivery, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
@@ -8,8 +8,22 @@ export type TaskFilter = { kind?: TaskKind; status?: TaskStatus; q?: string; cur
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** How far a task's files are: counts by state and bytes, for progress bars in lists. */
+export type AssetProgress = {
+  assetsTotal: number;
+  assetsStored: number;
+  assetsFailed: number;
+  /** Pending or downloading: work still to do. */
+  assetsActive: number;
+  bytes: number;
+  bytesReceived: number;
+};
+export type TaskListItem = Task & AssetProgress;
+
+const NO_ASSETS: AssetProgress = { assetsTotal: 0, assetsStored: 0, assetsFailed: 0, assetsActive: 0, bytes: 0, bytesReceived: 0 };
+
 /** Newest first, keyset-paginated on the insertion id (stable under concurrent inserts). */
-export async function listTasks(filter: TaskFilter): Promise<Page<Task>> {
+export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>> {
   const where: SQL[] = [];
   if (filter.kind) where.push(eq(tasks.kind, filter.kind));
   if (filter.status) where.push(eq(tasks.status, filter.status));
@@ -27,7 +41,32 @@ export async function listTasks(filter: TaskFilter): Promise<Page<Task>> {
     .all();
   const items = rows.slice(0, filter.limit);
   const more = rows.length > filter.limit;
-  return { items: items.map(toTask), nextCursor: more ? String(items.at(-1)!.id) : null };
+  const progress = await assetProgress(items.map((t) => t.taskId));
+  return {
+    items: items.map((row) => ({ ...toTask(row), ...(progress.get(row.taskId) ?? NO_ASSETS) })),
+    nextCursor: more ? String(items.at(-1)!.id) : null,
+  };
+}
+
+/** Asset progress of a page of tasks in one grouped query (served by the task_id/position index). */
+async function assetProgress(taskIds: string[]): Promise<Map<string, AssetProgress>> {
+  if (taskIds.length === 0) return new Map();
+  const n = (condition: SQL) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`.mapWith(Number);
+  const rows = getDb()
+    .select({
+      taskId: assets.taskId,
+      assetsTotal: count(),
+      assetsStored: n(sql`${assets.status} = 'stored'`),
+      assetsFailed: n(sql`${assets.status} = 'failed'`),
+      assetsActive: n(sql`${assets.status} in ('pending', 'downloading')`),
+      bytes: sql<number>`coalesce(sum(${assets.bytes}), 0)`.mapWith(Number),
+      bytesReceived: sql<number>`coalesce(sum(${assets.bytesReceived}), 0)`.mapWith(Number),
+    })
+    .from(assets)
+    .where(inArray(assets.taskId, taskIds))
+    .groupBy(assets.taskId)
+    .all();
+  return new Map(rows.map(({ taskId, ...progress }) => [taskId, progress]));
 }
 
 /** The task with its files, deliveries and timeline; null when unknown. */

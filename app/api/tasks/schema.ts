@@ -27,7 +27,8 @@ export function searchParamsObject(url: string): Record<string, string> {
   return Object.fromEntries([...new URL(url).searchParams].filter(([, v]) => v !== ""));
 }
 
-/** POST /api/tasks: track a provider task, or submit a cover or a WAV conversion. Shared with the setup forms. */
+/** POST /api/tasks: follow an existing provider task, or submit new cover / WAV work.
+ * Shared by the route and the Setup forms, so both refuse the same input the same way. */
 export const createTaskBody = z.discriminatedUnion("action", [
   z.object({ action: z.literal("track"), kind: z.enum(TASK_KINDS), taskId: taskIdSchema }),
   z.object({ action: z.literal("cover"), musicTaskId: taskIdSchema }),

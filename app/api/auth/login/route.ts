@@ -1,0 +1,33 @@
+import { NextResponse } from "next/server";
+import { env } from "@/lib/env";
+import { loginRetryAfter, noteLoginFailure, noteLoginSuccess } from "@/lib/login-limiter";
+import { createSession, safeEqual, safeNextPath, sessionCookie } from "@/lib/session";
+
+/** The login form posts here (a plain HTML form, so it works before JS loads); answers a 303. */
+export async function POST(request: Request) {
+  const form = await request.formData().catch(() => null);
+  const next = safeNextPath(String(form?.get("next") ?? "/"));
+  const password = env().DASHBOARD_PASSWORD;
+  if (!password) return redirect(next);
+
+  const address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+  const retryAfter = loginRetryAfter(address);
+  if (retryAfter > 0) return redirect(loginPath("rate", next), { "retry-after": String(retryAfter) });
+
+  const candidate = form?.get("password");
+  if (typeof candidate !== "string" || !safeEqual(candidate, password)) {
+    noteLoginFailure(address);
+    return redirect(loginPath("wrong", next));
+  }
+  noteLoginSuccess(address);
+  const response = redirect(next);
+  response.cookies.set(sessionCookie(createSession(password), request));
+  return response;
+}
+
+const loginPath = (error: string, next: string) => `/login?${new URLSearchParams({ error, next })}`;
+
+/** A relative redirect: behind a reverse proxy the request URL's host may not be the browser's. */
+function redirect(location: string, headers: Record<string, string> = {}) {
+  return new NextResponse(null, { status: 303, headers: { location, ...headers } });
+}

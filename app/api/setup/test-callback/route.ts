@@ -1,0 +1,10 @@
+import { NextResponse } from "next/server";
+import { AppError, route } from "@/lib/errors";
+import { sendTestCallback } from "@/lib/test-callback";
+
+/** Posts a sample cover callback to this dashboard; answers the task it made. */
+export const POST = route(async () => {
+  const result = await sendTestCallback();
+  if (result.status !== 200) throw new AppError(502, "test_callback_failed", `The callback receiver answered ${result.status}.`);
+  return NextResponse.json(result, { status: 201 });
+});

@@ -1,0 +1,77 @@
+"use client";
+// A file's state, size and actions, shared by the gallery and the audio player.
+import { useState } from "react";
+import { BUTTON, ProgressBar, SafeLink, Spinner, StatusBadge } from "@/components/ui";
+import type { TaskDetail } from "@/lib/api-client";
+import { formatBytes } from "@/lib/format";
+
+export type Asset = TaskDetail["assets"][number];
+export type Redownload = (assetId: number, label: string) => Promise<void>;
+
+export function AssetStatus({ asset }: { asset: Asset }) {
+  const active = asset.status === "downloading" || (asset.status === "pending" && asset.bytesReceived > 0);
+  return (
+    <div className="min-w-0 space-y-1.5">
+      <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+        <StatusBadge status={asset.status} />
+        {asset.bytes !== null && (
+          <span className="tabular-nums">
+            {asset.status === "stored" ? formatBytes(asset.bytes) : `${formatBytes(asset.bytesReceived)} of ${formatBytes(asset.bytes)}`}
+          </span>
+        )}
+        {asset.attempts > 1 && <span>{asset.attempts} attempts</span>}
+      </div>
+      {active && asset.bytes ? <ProgressBar label={`Downloading file ${asset.position + 1}`} value={asset.bytesReceived} max={asset.bytes} /> : null}
+      {asset.error && <p className="text-xs break-words text-red-700 dark:text-red-400">{asset.error}</p>}
+    </div>
+  );
+}
+
+export function AssetActions({ asset, label, onRedownload, remoteUsable }: { asset: Asset; label: string; onRedownload: Redownload; remoteUsable: boolean }) {
+  const [pending, setPending] = useState(false);
+  const ext = asset.type === "audio" ? "wav" : "png";
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      {asset.fileUrl ? (
+        <a href={asset.fileUrl} download={`${asset.taskId}-${asset.position + 1}.${ext}`} className={BUTTON.small}>
+          <DownloadIcon />
+          Download
+        </a>
+      ) : remoteUsable ? (
+        <SafeLink href={asset.remoteUrl} className="text-xs">
+          Open remote file
+        </SafeLink>
+      ) : null}
+      <button
+        type="button"
+        className={BUTTON.ghost}
+        disabled={pending}
+        aria-label={`Re-download ${label}`}
+        onClick={async () => {
+          setPending(true);
+          await onRedownload(asset.id, label);
+          setPending(false);
+        }}
+      >
+        {pending ? <Spinner /> : <RetryIcon />}
+        Re-download
+      </button>
+    </div>
+  );
+}
+
+function DownloadIcon() {
+  return (
+    <svg aria-hidden viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+      <path d="M8 2.5v8M4.5 7L8 10.5 11.5 7M3 13.5h10" />
+    </svg>
+  );
+}
+
+function RetryIcon() {
+  return (
+    <svg aria-hidden viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+      <path d="M13 8a5 5 0 1 1-1.5-3.5M13 2.5v3h-3" />
+    </svg>
+  );
+}

@@ -1,0 +1,168 @@
+"use client";
+/* eslint-disable @next/next/no-img-element -- covers come from our file route or the provider's CDN, not next/image */
+import { useEffect, useRef, useState } from "react";
+import { isHttpUrl } from "@/lib/format";
+import { AssetActions, AssetStatus, type Asset, type Redownload } from "./asset-status";
+
+/** What to show for a cover: our stored copy, else the provider's URL while it still exists. */
+function imageSource(asset: Asset, expired: boolean): string | null {
+  if (asset.fileUrl) return asset.fileUrl;
+  if (!expired && isHttpUrl(asset.remoteUrl)) return asset.remoteUrl;
+  return null;
+}
+
+export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; expired: boolean; onRedownload: Redownload }) {
+  const [open, setOpen] = useState<number | null>(null);
+  const openers = useRef<(HTMLButtonElement | null)[]>([]);
+
+  return (
+    <>
+      <ul className="grid grid-cols-1 gap-4 p-4 sm:grid-cols-2 sm:p-5 lg:grid-cols-3" data-testid="gallery">
+        {assets.map((asset, i) => {
+          const src = imageSource(asset, expired);
+          const label = `Cover ${i + 1}`;
+          return (
+            <li key={asset.id} className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
+              <button
+                type="button"
+                ref={(el) => {
+                  openers.current[i] = el;
+                }}
+                disabled={!src}
+                onClick={() => setOpen(i)}
+                aria-label={`Open ${label} in the viewer`}
+                className="group relative block aspect-square w-full overflow-hidden bg-zinc-100 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-violet-500 disabled:cursor-default dark:bg-zinc-900"
+              >
+                {src ? (
+                  <img
+                    src={src}
+                    alt={label}
+                    loading="lazy"
+                    decoding="async"
+                    referrerPolicy="no-referrer"
+                    className="size-full object-cover transition-transform duration-300 group-hover:scale-[1.02]"
+                  />
+                ) : (
+                  <span className="grid size-full place-items-center p-4 text-center text-sm text-zinc-500">
+                    {expired ? "The provider has deleted this file and no copy was stored." : "Not available"}
+                  </span>
+                )}
+                {!asset.fileUrl && src && (
+                  <span className="absolute top-2 left-2 rounded bg-black/60 px-1.5 py-0.5 text-[11px] font-medium text-white">Remote</span>
+                )}
+              </button>
+              <div className="space-y-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
+                <div className="flex items-center justify-between gap-2">
+                  <span className="text-sm font-medium">{label}</span>
+                </div>
+                <AssetStatus asset={asset} />
+                <AssetActions asset={asset} label={label} onRedownload={onRedownload} remoteUsable={!expired} />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {open !== null && (
+        <Lightbox
+          assets={assets}
+          index={open}
+          expired={expired}
+          onIndex={setOpen}
+          onClose={() => {
+            const opener = openers.current[open];
+            setOpen(null);
+            opener?.focus();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function Lightbox({ assets, index, expired, onIndex, onClose }: { assets: Asset[]; index: number; expired: boolean; onIndex: (i: number) => void; onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const asset = assets[index];
+  const count = assets.length;
+  const go = (delta: number) => onIndex((index + delta + count) % count);
+  // Leave the modal state first: while it is open, nothing outside can take focus back.
+  const close = () => {
+    dialog.current?.close();
+    onClose();
+  };
+
+  useEffect(() => {
+    const el = dialog.current;
+    if (el && !el.open) el.showModal();
+    closeButton.current?.focus();
+  }, []);
+
+  if (!asset) return null;
+  const src = imageSource(asset, expired);
+  return (
+    <dialog
+      ref={dialog}
+      aria-label={`Cover ${index + 1} of ${count}`}
+      data-testid="lightbox"
+      onCancel={(e) => {
+        e.preventDefault();
+        close();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === "ArrowRight") go(1);
+        else if (e.key === "ArrowLeft") go(-1);
+      }}
+      onClick={(e) => {
+        if (e.target === e.currentTarget) close();
+      }}
+      className="m-auto max-h-none max-w-none bg-transparent p-0 text-white backdrop:bg-black/85"
+    >
+      <div className="flex h-dvh w-screen flex-col items-center justify-center gap-3 p-4" onClick={(e) => {
+          if (e.target === e.currentTarget) close();
+        }}>
+        <div className="flex w-full max-w-4xl items-center justify-between gap-2 text-sm">
+          <span aria-live="polite">
+            Cover {index + 1} of {count}
+          </span>
+          <div className="flex items-center gap-2">
+            {asset.fileUrl && (
+              <a href={asset.fileUrl} download={`${asset.taskId}-${asset.position + 1}.png`} className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white">
+                Download
+              </a>
+            )}
+            <button ref={closeButton} type="button" onClick={close} className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white">
+              Close <span className="text-white/60">Esc</span>
+            </button>
+          </div>
+        </div>
+        <div className="relative flex w-full max-w-4xl flex-1 items-center justify-center overflow-hidden">
+          {src ? (
+            <img src={src} alt={`Cover ${index + 1}`} referrerPolicy="no-referrer" className="max-h-[calc(100dvh-8rem)] max-w-full rounded-lg object-contain shadow-2xl" />
+          ) : (
+            <p>Not available</p>
+          )}
+          {count > 1 && (
+            <>
+              <NavButton side="left" label="Previous cover" onClick={() => go(-1)} />
+              <NavButton side="right" label="Next cover" onClick={() => go(1)} />
+            </>
+          )}
+        </div>
+        {count > 1 && <p className="text-xs text-white/60">Use ← and → to browse</p>}
+      </div>
+    </dialog>
+  );
+}
+
+function NavButton({ side, label, onClick }: { side: "left" | "right"; label: string; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      onClick={onClick}
+      className={`absolute top-1/2 ${side === "left" ? "left-1" : "right-1"} grid size-10 -translate-y-1/2 place-items-center rounded-full bg-black/50 text-xl hover:bg-black/70 focus-visible:outline-2 focus-visible:outline-white`}
+    >
+      <span aria-hidden>{side === "left" ? "‹" : "›"}</span>
+    </button>
+  );
+}

@@ -1,0 +1,217 @@
+"use client";
+import Link from "next/link";
+import { useState, type ReactNode } from "react";
+import useSWR from "swr";
+import { CopyButton } from "@/components/copy-button";
+import { DeliveryCard } from "@/components/delivery-card";
+import { RelativeTime } from "@/components/relative-time";
+import { useToast } from "@/components/toast";
+import { BUTTON, Badge, Card, CardHeader, EmptyState, KindBadge, Spinner, StatusBadge } from "@/components/ui";
+import { downloadAsset, downloadTask, fetchJson, pollTask, taskDetailUrl, type TaskDetail } from "@/lib/api-client";
+import { expiryWarning, formatAbsolute } from "@/lib/format";
+import { AudioPlayers } from "./audio-player";
+import { Gallery } from "./gallery";
+
+const LIVE_MS = 2_000;
+
+const isLive = (d: TaskDetail) => d.task.status === "pending" || d.assets.some((a) => a.status === "pending" || a.status === "downloading");
+
+export function TaskView({ initial }: { initial: TaskDetail }) {
+  const url = taskDetailUrl(initial.task.taskId);
+  const { data, mutate } = useSWR<TaskDetail>(url, fetchJson, {
+    fallbackData: initial,
+    refreshInterval: (latest) => (latest && isLive(latest) ? LIVE_MS : 0),
+  });
+  const detail = data ?? initial;
+  const { task, assets } = detail;
+  const notify = useToast();
+  const [busy, setBusy] = useState<"poll" | "download" | null>(null);
+
+  async function run(action: "poll" | "download") {
+    setBusy(action);
+    const before = detail;
+    try {
+      const after = action === "poll" ? await pollTask(task.taskId) : await downloadTask(task.taskId);
+      await mutate(after, { revalidate: false });
+      if (action === "poll") {
+        const changed = before.task.status !== after.task.status;
+        notify(
+          "success",
+          changed ? `Polled: ${before.task.status} → ${after.task.status}` : `Polled: still ${after.task.status}`,
+          after.task.message ?? undefined,
+        );
+      } else {
+        notify("success", "Re-download started", `${after.assets.length} file${after.assets.length === 1 ? "" : "s"} queued for download.`);
+      }
+    } catch (error) {
+      notify("error", action === "poll" ? "Poll failed" : "Re-download failed", error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function redownload(assetId: number, label: string) {
+    try {
+      const after = await downloadAsset(assetId);
+      notify("success", `${label}: re-download started`);
+      // The route answers the task's detail; anything else just means "read it again".
+      if (after && typeof after === "object" && "task" in after) await mutate(after, { revalidate: false });
+      else await mutate();
+    } catch (error) {
+      notify("error", `${label}: re-download failed`, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  const allStored = assets.length > 0 && assets.every((a) => a.status === "stored");
+  const expiry = expiryWarning(task.filesExpireAt, allStored);
+  const images = assets.filter((a) => a.type === "image");
+  const audio = assets.filter((a) => a.type === "audio");
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500 dark:text-zinc-400">
+        <Link href="/" className="hover:text-zinc-900 dark:hover:text-zinc-100">
+          Tasks
+        </Link>
+        <span aria-hidden className="mx-2">/</span>
+        <span className="font-mono">{task.taskId}</span>
+      </nav>
+
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <div className="flex flex-wrap items-center gap-2">
+            <KindBadge kind={task.kind} />
+            <StatusBadge status={task.status} />
+            {expiry && <Badge tone={expiry.level === "past" ? "red" : "amber"}>{expiry.label}</Badge>}
+            {isLive(detail) && <Spinner className="size-3.5 text-zinc-400" />}
+          </div>
+          <h1 className="mt-2 flex items-center gap-1 font-mono text-lg font-semibold break-all sm:text-xl">
+            {task.taskId}
+            <CopyButton text={task.taskId} label="Copy task id" />
+          </h1>
+          {(task.code !== null || task.message) && (
+            <p className="mt-1 text-sm break-words text-zinc-600 dark:text-zinc-400" data-testid="task-message">
+              {task.code !== null && <span className="mr-2 font-mono text-zinc-500">{task.code}</span>}
+              {task.message}
+            </p>
+          )}
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <button type="button" className={BUTTON.secondary} disabled={busy !== null} onClick={() => run("poll")}>
+            {busy === "poll" && <Spinner />}
+            Poll now
+          </button>
+          <button type="button" className={BUTTON.secondary} disabled={busy !== null || assets.length === 0} onClick={() => run("download")}>
+            {busy === "download" && <Spinner />}
+            Re-download all
+          </button>
+        </div>
+      </div>
+
+      <Card>
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-3 p-4 text-sm sm:p-5 lg:grid-cols-4">
+          <Meta label="Created"><RelativeTime iso={task.createdAt} /></Meta>
+          <Meta label="Updated"><RelativeTime iso={task.updatedAt} /></Meta>
+          <Meta label="Completed"><RelativeTime iso={task.completedAt} /></Meta>
+          <Meta label="Provider deletes files">{task.filesExpireAt ? <span title={formatAbsolute(task.filesExpireAt)}><RelativeTime iso={task.filesExpireAt} /></span> : "—"}</Meta>
+          <Meta label="Last source">{task.lastSource ?? "—"}</Meta>
+          <Meta label="Deliveries">{task.deliveryCount}</Meta>
+          <Meta label="Polls">
+            {task.pollCount}
+            {task.lastPolledAt && <span className="text-zinc-500"> · last <RelativeTime iso={task.lastPolledAt} /></span>}
+          </Meta>
+          {task.parentTaskId && <Meta label="Music task"><IdValue value={task.parentTaskId} /></Meta>}
+          {task.audioId && <Meta label="Audio id"><IdValue value={task.audioId} /></Meta>}
+        </dl>
+      </Card>
+
+      {(task.kind === "cover" || images.length > 0) && (
+        <Card>
+          <CardHeader id="covers" title="Covers" description={images.length ? `${images.length} image${images.length === 1 ? "" : "s"}` : undefined} />
+          {images.length ? <Gallery assets={images} expired={expiry?.level === "past"} onRedownload={redownload} /> : <NoFiles status={task.status} />}
+        </Card>
+      )}
+
+      {(task.kind === "wav" || audio.length > 0) && (
+        <Card>
+          <CardHeader id="audio" title="Audio" />
+          {audio.length ? <AudioPlayers assets={audio} onRedownload={redownload} /> : <NoFiles status={task.status} />}
+        </Card>
+      )}
+
+      <div className="grid items-start gap-6 lg:grid-cols-5">
+        <Card className="lg:col-span-2">
+          <CardHeader title="Timeline" />
+          {detail.events.length ? (
+            <ol className="space-y-0 px-4 py-4 sm:px-5" data-testid="timeline">
+              {detail.events.map((event, i) => (
+                <li key={event.id} className="relative flex gap-3 pb-4 last:pb-0">
+                  {i < detail.events.length - 1 && <span aria-hidden className="absolute top-3 left-[5px] h-full w-px bg-zinc-200 dark:bg-zinc-800" />}
+                  <span aria-hidden className={`relative mt-1.5 size-[11px] shrink-0 rounded-full border-2 border-white dark:border-zinc-900 ${eventColor(event.type)}`} />
+                  <div className="min-w-0">
+                    <p className="text-sm">
+                      <span className="font-medium">{event.type.replaceAll("_", " ")}</span>{" "}
+                      <span className="text-xs text-zinc-500 dark:text-zinc-400"><RelativeTime iso={event.at} /></span>
+                    </p>
+                    {event.detail && <p className="text-sm break-words text-zinc-600 dark:text-zinc-400">{event.detail}</p>}
+                  </div>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <EmptyState title="No events yet" />
+          )}
+        </Card>
+
+        <Card className="min-w-0 lg:col-span-3">
+          <CardHeader title="Deliveries" description="Every callback received for this task, duplicates included." />
+          {detail.deliveries.length ? (
+            <div className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
+              {detail.deliveries.map((delivery, i) => (
+                <DeliveryCard key={delivery.id} delivery={delivery} showTask={false} open={i === 0} />
+              ))}
+            </div>
+          ) : (
+            <EmptyState title="No callbacks received">This task is known from polling or a submission; no callback has arrived for it.</EmptyState>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function Meta({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="mt-0.5">{children}</dd>
+    </div>
+  );
+}
+
+function IdValue({ value }: { value: string }) {
+  return (
+    <span className="inline-flex max-w-full items-center gap-0.5">
+      <span className="truncate font-mono text-xs" title={value}>{value}</span>
+      <CopyButton text={value} label={`Copy ${value}`} />
+    </span>
+  );
+}
+
+function NoFiles({ status }: { status: string }) {
+  const text =
+    status === "pending"
+      ? "Waiting for the provider: files appear here when the callback arrives or a poll finds the result."
+      : status === "failed"
+        ? "The task failed, so there are no files."
+        : "No files were recorded for this task.";
+  return <EmptyState title="No files">{text}</EmptyState>;
+}
+
+function eventColor(type: string): string {
+  if (type.includes("fail")) return "bg-red-500";
+  if (type.includes("stored")) return "bg-emerald-500";
+  if (type.includes("download")) return "bg-sky-500";
+  if (type === "poll") return "bg-amber-500";
+  return "bg-violet-500";
+}

@@ -1,0 +1,66 @@
+"use client";
+// One received callback: when, verdict, the parse error, and the raw body and
+// headers exactly as stored (rendered as text only).
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { CopyButton } from "@/components/copy-button";
+import { RelativeTime } from "@/components/relative-time";
+import { KindBadge, StatusBadge } from "@/components/ui";
+import type { Delivery } from "@/lib/api-client";
+import { prettyJson, shortId } from "@/lib/format";
+
+export function DeliveryCard({ delivery, showTask = true, actions, open = false }: { delivery: Delivery; showTask?: boolean; actions?: ReactNode; open?: boolean }) {
+  const body = prettyJson(delivery.body);
+  const headers = JSON.stringify(delivery.headers, null, 2);
+  return (
+    <article className="@container px-4 py-3 sm:px-5" data-testid="delivery" aria-label={`Delivery ${delivery.id}`}>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+        <StatusBadge status={delivery.verdict} />
+        <KindBadge kind={delivery.kind} />
+        <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">#{delivery.id}</span>
+        {showTask && delivery.taskId && (
+          <Link href={`/tasks/${encodeURIComponent(delivery.taskId)}`} title={delivery.taskId} className="font-mono text-xs font-medium underline-offset-2 hover:underline">
+            {shortId(delivery.taskId)}
+          </Link>
+        )}
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">
+          <RelativeTime iso={delivery.receivedAt} />
+          {delivery.remoteAddress && <> · from {delivery.remoteAddress}</>}
+        </span>
+        {actions && <div className="ml-auto flex items-center gap-2">{actions}</div>}
+      </div>
+      {delivery.error && (
+        <p className="mt-2 rounded-md bg-red-50 px-2.5 py-1.5 font-mono text-xs break-words text-red-800 dark:bg-red-500/10 dark:text-red-300" data-testid="delivery-error">
+          {delivery.error}
+        </p>
+      )}
+      {!open && (
+        <p className="mt-1.5 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={delivery.body.slice(0, 500)}>
+          {delivery.body.slice(0, 240) || "(empty body)"}
+        </p>
+      )}
+      <details className="group mt-2" open={open}>
+        <summary className="cursor-pointer list-none rounded text-xs font-medium text-zinc-600 select-none hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-zinc-100 [&::-webkit-details-marker]:hidden">
+          <span aria-hidden className="mr-1 inline-block transition-transform group-open:rotate-90">›</span>
+          Raw body and headers <span className="text-zinc-400">· {delivery.path.split("?")[0]}</span>
+        </summary>
+        <div className="mt-2 grid gap-3 @3xl:grid-cols-2">
+          <Raw title="Body" text={body} />
+          <Raw title="Headers" text={headers} />
+        </div>
+      </details>
+    </article>
+  );
+}
+
+function Raw({ title, text }: { title: string; text: string }) {
+  return (
+    <div className="min-w-0 overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
+      <div className="flex items-center justify-between border-b border-zinc-200 bg-zinc-50 px-3 py-1 dark:border-zinc-800 dark:bg-zinc-900">
+        <span className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{title}</span>
+        <CopyButton text={text} label={`Copy ${title.toLowerCase()}`} showLabel />
+      </div>
+      <pre className="max-h-96 overflow-auto bg-white p-3 font-mono text-xs leading-relaxed whitespace-pre text-zinc-800 dark:bg-zinc-950 dark:text-zinc-200">{text}</pre>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import "server-only";
+import { count, eq, sum } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { assets, tasks, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus } from "@/db/schema";
+
+export type TaskStats = {
+  total: number;
+  byStatus: Record<TaskStatus, number>;
+  byKind: Record<TaskKind, number>;
+  /** Counts per kind × status, e.g. counts.cover.failed. */
+  counts: Record<TaskKind, Record<TaskStatus, number>>;
+  storedBytes: number;
+  storedFiles: number;
+};
+
+const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+/** Task counts by status and kind (one scan of the kind/status index) and storage used. */
+export async function getTaskStats(): Promise<TaskStats> {
+  const db = getDb();
+  const rows = db
+    .select({ kind: tasks.kind, status: tasks.status, n: count() })
+    .from(tasks)
+    .groupBy(tasks.kind, tasks.status)
+    .all();
+  const stored = db
+    .select({ bytes: sum(assets.bytes).mapWith(Number), files: count() })
+    .from(assets)
+    .where(eq(assets.status, "stored"))
+    .get();
+
+  const counts = Object.fromEntries(TASK_KINDS.map((k) => [k, zeros(TASK_STATUSES)])) as TaskStats["counts"];
+  const byStatus = zeros(TASK_STATUSES);
+  const byKind = zeros(TASK_KINDS);
+  let total = 0;
+  for (const { kind, status, n } of rows) {
+    counts[kind][status] = n;
+    byStatus[status] += n;
+    byKind[kind] += n;
+    total += n;
+  }
+  return { total, byStatus, byKind, counts, storedBytes: stored?.bytes ?? 0, storedFiles: stored?.files ?? 0 };
+}

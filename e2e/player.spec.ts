@@ -1,0 +1,50 @@
+// A stored WAV plays from the dashboard's own file route, and seeking works.
+// Needs the downloads feature (stored files served with Range): goes green once
+// that branch is merged.
+import { makeWav } from "../scripts/lib/media";
+import { startServer, type TestServer } from "../tests/helpers/server";
+import { expect, test } from "./fixtures";
+import { localServer, sendBytes, uniqueId, waitForAssets } from "./helpers";
+
+let files: Awaited<ReturnType<typeof localServer>>;
+let dashboard: TestServer;
+
+test.beforeAll(async () => {
+  files = await localServer({ "/song.wav": sendBytes(makeWav(3), "audio/wav") });
+  dashboard = await startServer({ env: { DOWNLOAD_ALLOW_PRIVATE: "1" } });
+});
+
+test.afterAll(async () => {
+  await dashboard?.stop();
+  await files?.close();
+});
+
+test("a stored WAV reports its duration and seeks", async ({ page }) => {
+  const taskId = uniqueId("wav");
+  const res = await dashboard.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: `${files.url}/song.wav` } });
+  expect(res.status).toBe(200);
+  await waitForAssets(dashboard, taskId, ["stored"]);
+
+  await page.goto(`${dashboard.url}/tasks/${taskId}`);
+  const audio = page.locator("audio");
+  await expect(audio).toHaveAttribute("preload", "metadata");
+  await expect(audio).toHaveAttribute("src", /^\/api\/assets\/\d+\/file$/);
+  await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeGreaterThan(2.9);
+  await expect(page.getByTestId("audio-duration")).toHaveText("0:03");
+
+  const seeked = await audio.evaluate(
+    (el: HTMLAudioElement) =>
+      new Promise<number>((resolve, reject) => {
+        el.addEventListener("seeked", () => resolve(el.currentTime), { once: true });
+        setTimeout(() => reject(new Error("no seeked event")), 10_000);
+        el.currentTime = 2;
+      }),
+  );
+  expect(seeked).toBeCloseTo(2, 0);
+
+  // The file route answers ranges, which is what lets the browser seek.
+  const src = (await audio.getAttribute("src"))!;
+  const partial = await page.request.get(`${dashboard.url}${src}`, { headers: { range: "bytes=0-43" } });
+  expect(partial.status()).toBe(206);
+  expect((await partial.body()).subarray(0, 4).toString("ascii")).toBe("RIFF");
+});

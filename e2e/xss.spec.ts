@@ -1,0 +1,40 @@
+// Untrusted text from callbacks is shown as text and never runs.
+import { expect, test } from "./fixtures";
+
+const PAYLOAD = `<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2;alert(2)</script>`;
+
+test("a hostile message renders as text everywhere and runs nothing", async ({ page, server }) => {
+  const taskId = "xss-task-0001";
+  expect((await server.callback({ code: 500, msg: PAYLOAD, data: { taskId, images: null } })).status).toBe(200);
+  // And one the dashboard rejects, so the raw body shows up as a rejected delivery too.
+  expect((await server.callback({ code: 200, msg: PAYLOAD, data: { images: [`javascript:alert(3)`] } }, { path: "/api/callbacks/cover" })).status).toBe(400);
+
+  const dialogs: string[] = [];
+  page.on("dialog", async (dialog) => {
+    dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+
+  await page.goto("/");
+  await expect(page.getByTestId("task-table").getByText(PAYLOAD)).toBeVisible();
+
+  await page.goto(`/tasks/${taskId}`);
+  await expect(page.getByTestId("task-message")).toContainText(PAYLOAD);
+  await expect(page.getByTestId("delivery").first().locator("pre").first()).toContainText("<script>window.__xss=2");
+
+  await page.goto("/deliveries");
+  for (const delivery of await page.getByTestId("delivery").all()) {
+    await delivery.getByText("Raw body and headers").click();
+  }
+  await expect(page.getByText("javascript:alert(3)").first()).toBeVisible();
+
+  for (const path of ["/", `/tasks/${taskId}`, "/deliveries"]) {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), path).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count(), path).toBe(0);
+    expect(await page.locator("main script").count(), path).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count(), path).toBe(0);
+  }
+  expect(dialogs).toEqual([]);
+});

@@ -1,0 +1,59 @@
+// The one gate in front of every page and API route: refuses state-changing
+// requests from other origins, and when DASHBOARD_PASSWORD is set asks for a
+// session everywhere except the callback receivers, health and the login itself.
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
+import { isValidSession, SESSION_COOKIE } from "@/lib/session";
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout"]);
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  // The provider and monitors never hold a session or send an Origin.
+  if (pathname === "/api/health" || pathname === "/api/callbacks" || pathname.startsWith("/api/callbacks/")) {
+    return NextResponse.next();
+  }
+  if (STATE_CHANGING.has(request.method) && isCrossOrigin(request)) {
+    return NextResponse.json(
+      { error: { code: "cross_origin", message: "Refused: this request came from another site." } },
+      { status: 403 },
+    );
+  }
+  const password = env().DASHBOARD_PASSWORD;
+  if (!password || OPEN_WITHOUT_SESSION.has(pathname)) return NextResponse.next();
+  if (isValidSession(password, request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
+
+  if (pathname.startsWith("/api/")) {
+    return NextResponse.json(
+      { error: { code: "unauthorized", message: "Log in first: this dashboard is protected by DASHBOARD_PASSWORD." } },
+      { status: 401 },
+    );
+  }
+  const login = request.nextUrl.clone();
+  login.pathname = "/login";
+  login.search = "";
+  if (pathname !== "/" || search) login.searchParams.set("next", pathname + search);
+  return NextResponse.redirect(login);
+}
+
+/** Origin (or, without it, Sec-Fetch-Site) naming another site than this dashboard. */
+function isCrossOrigin(request: NextRequest): boolean {
+  const origin = request.headers.get("origin");
+  if (origin) {
+    if (origin === "null") return true;
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+    try {
+      return new URL(origin).host !== host && origin !== new URL(env().PUBLIC_BASE_URL).origin;
+    } catch {
+      return true;
+    }
+  }
+  const site = request.headers.get("sec-fetch-site");
+  return site === "cross-site" || site === "same-site";
+}
+
+export const config = {
+  // Static build output and the public sample covers need no session.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/).*)"],
+};

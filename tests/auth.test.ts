@@ -1,0 +1,87 @@
+// Sessions over real HTTP against `next start` with DASHBOARD_PASSWORD set.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession } from "@/lib/session";
+import { startServer, type TestServer } from "./helpers/server";
+
+const PASSWORD = "first password";
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer({ env: { DASHBOARD_PASSWORD: PASSWORD } });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function login(password: string, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams({ password, next: "/setup" }),
+    redirect: "manual",
+  });
+}
+
+const sessionOf = (res: Response) => /suno_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+const getTasks = (cookie?: string) => fetch(`${server.url}/api/tasks`, { headers: cookie ? { cookie: `suno_session=${cookie}` } : {} });
+
+describe("login", () => {
+  it("sets an httpOnly, SameSite=Lax cookie and returns to the page asked for", async () => {
+    const res = await login(PASSWORD);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/setup");
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=lax/i);
+    expect(cookie).not.toMatch(/Secure/i);
+    expect((await getTasks(sessionOf(res))).status).toBe(200);
+  });
+
+  it("marks the cookie Secure behind an https proxy", async () => {
+    const res = await login(PASSWORD, { "x-forwarded-proto": "https" });
+    expect(res.headers.get("set-cookie")).toMatch(/Secure/i);
+  });
+
+  it("never redirects off-site after login", async () => {
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      body: new URLSearchParams({ password: PASSWORD, next: "//evil.example/x" }),
+      redirect: "manual",
+    });
+    expect(res.headers.get("location")).toBe("/");
+  });
+
+  it("refuses expired, forged and other-password sessions", async () => {
+    expect((await getTasks(createSession(PASSWORD, Date.now() - 31 * 86_400_000))).status).toBe(401);
+    expect((await getTasks(createSession("another password"))).status).toBe(401);
+    expect((await getTasks(createSession(PASSWORD))).status).toBe(200);
+    expect((await getTasks("garbage")).status).toBe(401);
+  });
+
+  it("changing the password logs everyone out", async () => {
+    const session = sessionOf(await login(PASSWORD))!;
+    const other = await startServer({ dataDir: server.dataDir, env: { DASHBOARD_PASSWORD: "second password" } });
+    try {
+      const res = await fetch(`${other.url}/api/tasks`, { headers: { cookie: `suno_session=${session}` } });
+      expect(res.status).toBe(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("logout clears the cookie", async () => {
+    const res = await fetch(`${server.url}/api/auth/logout`, { method: "POST", redirect: "manual" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("set-cookie")).toMatch(/suno_session=;.*Max-Age=0/i);
+  });
+
+  // Last: it locks this address out for a minute.
+  it("slows down password guessing", async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 12; i++) outcomes.push((await login(`guess ${i}`)).headers.get("location") ?? "");
+    expect(outcomes.filter((l) => l.includes("error=rate")).length).toBeGreaterThan(0);
+    const right = await login(PASSWORD);
+    expect(right.headers.get("location")).toContain("error=rate");
+    expect(right.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+});
