@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { databaseFile } from "@/db/client";
-import { getSetting } from "@/db/queries/settings";
+import { getRefusedCallbacks } from "@/db/queries/settings";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { SendTestCallback } from "@/components/send-test-callback";
@@ -16,14 +16,7 @@ export const metadata: Metadata = { title: "Setup" };
 
 export default async function SetupPage() {
   const config = env();
-  const [generic, cover, wav, refused, lastRefused] = await Promise.all([
-    callbackUrl(),
-    callbackUrl("cover"),
-    callbackUrl("wav"),
-    getSetting("unauthorized_callbacks"),
-    getSetting("unauthorized_last"),
-  ]);
-  const lastRefusedAt = lastRefused ? (JSON.parse(lastRefused) as { at?: string }).at ?? null : null;
+  const [generic, cover, wav, refusedCallbacks] = await Promise.all([callbackUrl(), callbackUrl("cover"), callbackUrl("wav"), getRefusedCallbacks()]);
   const local = /^https?:\/\/(localhost|127\.|\[::1\])/.test(config.PUBLIC_BASE_URL);
 
   return (
@@ -62,12 +55,12 @@ export default async function SetupPage() {
                 PUBLIC_BASE_URL is a local address ({config.PUBLIC_BASE_URL}): the provider cannot reach it. Set it to this dashboard&apos;s public address.
               </p>
             )}
-            {refused && (
+            {refusedCallbacks.count > 0 && (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                {refused} callback{refused === "1" ? " was" : "s were"} refused for a missing or wrong token
-                {lastRefusedAt && (
+                {refusedCallbacks.count} callback{refusedCallbacks.count === 1 ? " was" : "s were"} refused for a missing or wrong token
+                {refusedCallbacks.lastAt && (
                   <>
-                    , the last <RelativeTime iso={lastRefusedAt} />
+                    , the last <RelativeTime iso={refusedCallbacks.lastAt} />
                   </>
                 )}
                 .
