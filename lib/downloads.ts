@@ -6,6 +6,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { claimDueAssets, markFailed, markStored, reportProgress, requestDownload, type Claim } from "@/db/queries/assets";
 import type { TaskDetail } from "@/db/queries/dto";
@@ -169,18 +170,23 @@ async function fetchToFile(claim: Claim, temp: string, signal: AbortSignal, prog
   const hash = createHash("sha256");
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
-  const check = async function* (source: AsyncIterable<Buffer>) {
-    for await (const chunk of source) {
+  // A plain Transform: cheaper per chunk than an async generator on this hot path.
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
       progress.bytes += chunk.length;
-      if (progress.bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes arrived`, maxBytes);
+      if (progress.bytes > maxBytes) return done(tooLarge(`more than ${maxBytes} bytes arrived`, maxBytes));
       if (!sniffed) {
         head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]).subarray(0, SNIFF_BYTES);
-        if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
+        try {
+          if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
+        } catch (error) {
+          return done(error as Error);
+        }
       }
       hash.update(chunk);
-      yield chunk;
-    }
-  };
+      done(null, chunk);
+    },
+  });
   await pipeline(response, check, fs.createWriteStream(temp, { flags: "wx", highWaterMark: 1 << 20 }), { signal });
   if (declared !== null && progress.bytes !== declared) {
     throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startServer, type TestServer } from "../tests/helpers/server";
+import { startServer } from "../tests/helpers/server";
 import { wavHeader } from "./lib/media";
 
 const MiB = 1024 * 1024;
@@ -82,9 +82,10 @@ function downloadSeconds(d: Detail): number {
   return (Date.parse(d.assets[0]!.storedAt!) - Date.parse(started.at)) / 1000;
 }
 
+let curls = 0;
 /** curl runs asynchronously: the file server lives in this process. */
 async function curlSeconds(): Promise<number> {
-  const { stdout } = await promisify(execFile)("curl", ["-s", "-o", path.join(scratch, "curl.wav"), "-w", "%{time_total} %{size_download}", fileUrl]);
+  const { stdout } = await promisify(execFile)("curl", ["-s", "-o", path.join(scratch, `curl-${++curls}.wav`), "-w", "%{time_total} %{size_download}", fileUrl]);
   const [seconds, size] = stdout.trim().split(" ").map(Number);
   if (size !== SIZE) throw new Error(`curl got ${size} bytes`);
   return seconds!;
@@ -160,6 +161,15 @@ try {
   const fourPeak = peak - baseline;
   clearInterval(sampler);
 
+  step("control: callback latency during four curl downloads (same CPU load from the file server)");
+  const control: number[] = [];
+  for (let round = 0; round < 10 && control.length < LATENCY_SAMPLES; round++) {
+    let done = false;
+    const curls = Promise.all([0, 1, 2, 3].map(() => curlSeconds())).then(() => (done = true));
+    while (!done) control.push(await callbackMs());
+    await curls;
+  }
+
   const workerRate = mibs(median(worker));
   const curlRate = mibs(median(curl));
   console.log(`\nDownloads benchmark (200 MiB WAV from a local server, ${RUNS} runs each, medians)`);
@@ -171,6 +181,7 @@ try {
   console.log(`  callback latency idle  : p50 ${fmt(median(idle), 2)} ms, p99 ${fmt(pct(idle, 99), 2)} ms   (${idle.length} samples)`);
   console.log(`  callback latency busy  : p50 ${fmt(median(loaded), 2)} ms, p99 ${fmt(pct(loaded, 99), 2)} ms   (${loaded.length} samples during ${fourSeconds.length} rounds of four downloads)`);
   console.log(`  busy p99 / idle p99    : ${fmt(pct(loaded, 99) / pct(idle, 99), 2)}×   (target ≤ 2×)`);
+  console.log(`  control, 4× curl       : p50 ${fmt(median(control), 2)} ms, p99 ${fmt(pct(control, 99), 2)} ms   (${control.length} samples; the same file-serving CPU load without the worker)`);
 } finally {
   clearInterval(sampler);
   await server.stop();
