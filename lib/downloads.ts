@@ -15,7 +15,7 @@ import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { FetchRefused, safeGet } from "@/lib/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/sniff";
-import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, tempFile } from "@/lib/storage";
+import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, syncFile, tempFile } from "@/lib/storage";
 
 /** Downloads at once per process. */
 const CONCURRENCY = 4;
@@ -27,12 +27,16 @@ const PROGRESS_MS = 500;
 /** Delay before retry n (after attempt n failed transiently); after the last, the failure is final. */
 export const RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 3_600_000, 3_600_000] as const;
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+/** A server's Retry-After is honoured up to this long. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /** A failed attempt, and whether trying again could help. */
 class DownloadFailure extends Error {
   constructor(
     message: string,
     readonly permanent: boolean,
+    /** The server's Retry-After, when it asked for a longer pause than the usual delay. */
+    readonly retryAfterMs = 0,
   ) {
     super(message);
   }
@@ -106,6 +110,7 @@ async function runDownload(claim: Claim): Promise<void> {
     temp = await tempFile(claim.id);
     const file = await fetchToFile(claim, temp, controller.signal, progress, config.DOWNLOAD_MAX_BYTES, config.DOWNLOAD_ALLOW_PRIVATE);
     progress.stop();
+    await syncFile(temp);
     const storagePath = assetRelativePath(claim.type, claim.taskId, claim.position, file.ext);
     await moveIntoPlace(temp, storagePath);
     const stored = await markStored(claim, { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath }, new Date());
@@ -117,7 +122,8 @@ async function runDownload(claim: Claim): Promise<void> {
     const retry = !failure.permanent && claim.attempts < MAX_ATTEMPTS;
     const error = retry || failure.permanent ? failure.message : `${failure.message} (gave up after ${claim.attempts} attempts)`;
     const keptBytes = !retry && claim.storagePath ? await storedSize(claim.storagePath) : null;
-    await markFailed(claim, { error, retryAt: retry ? new Date(now.getTime() + RETRY_DELAYS_MS[claim.attempts - 1]!) : null, keptBytes }, now);
+    const delay = Math.max(RETRY_DELAYS_MS[claim.attempts - 1] ?? 0, Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_MS));
+    await markFailed(claim, { error, retryAt: retry ? new Date(now.getTime() + delay) : null, keptBytes }, now);
   } finally {
     clearTimeout(timer);
     progress.stop();
@@ -157,7 +163,7 @@ async function fetchToFile(claim: Claim, temp: string, signal: AbortSignal, prog
   const status = response.statusCode ?? 0;
   if (status !== 200) {
     response.destroy();
-    throw statusFailure(status, response.statusMessage);
+    throw statusFailure(status, response.statusMessage, response.headers["retry-after"]);
   }
   const declaredHeader = response.headers["content-length"];
   const declared = declaredHeader !== undefined && /^\d+$/.test(declaredHeader) ? Number(declaredHeader) : null;
@@ -204,12 +210,20 @@ function expectKind(claim: Claim, head: Buffer): Sniffed {
 const tooLarge = (what: string, maxBytes: number) =>
   new DownloadFailure(`too large: ${what}, the limit is ${maxBytes} bytes (DOWNLOAD_MAX_BYTES)`, true);
 
-function statusFailure(status: number, text: string | undefined): DownloadFailure {
+function statusFailure(status: number, text: string | undefined, retryAfter: string | undefined): DownloadFailure {
   const label = `HTTP ${status}${text ? ` ${text}` : ""}`;
   if (status === 404 || status === 410) return new DownloadFailure(`${label}: the file is not (or no longer) at the remote URL`, true);
   // Server trouble, rate limits and request timeouts pass; other answers will not change.
   const transient = status >= 500 || status === 408 || status === 425 || status === 429;
-  return new DownloadFailure(transient ? label : `${label}: the remote server refused the download`, !transient);
+  if (!transient) return new DownloadFailure(`${label}: the remote server refused the download`, true);
+  return new DownloadFailure(label, false, retryAfterMs(retryAfter));
+}
+
+/** Retry-After as seconds or an HTTP date; 0 when absent or unreadable. */
+function retryAfterMs(value: string | undefined): number {
+  if (!value) return 0;
+  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
 function asFailure(error: unknown): DownloadFailure {

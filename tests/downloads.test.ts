@@ -45,6 +45,7 @@ beforeAll(async () => {
   for (let n = 1; n <= 6; n++) {
     files.route(`/redirect/${n}`, (_req, res) => res.writeHead(302, { location: n === 1 ? "/cover-0.png" : `/redirect/${n - 1}` }).end());
   }
+  files.route("/busy.png", (_req, res) => res.writeHead(429, { "retry-after": "7" }).end());
   files.route("/redirect-ftp", (_req, res) => res.writeHead(301, { location: "ftp://127.0.0.1/x.png" }).end());
 
   server = await startServer({
@@ -183,6 +184,14 @@ describe("transient failures are retried", () => {
     expect(events.find((e) => e.type === "download_failed")?.detail).toMatch(/timed out after 2 s .*; retrying in 5 s$/);
     // The dashboard hung up instead of waiting forever.
     expect(files.closedConnections()).toBeGreaterThan(closedBefore);
+  });
+
+  it("429 waits at least as long as Retry-After asks", async () => {
+    const taskId = uniqueTaskId("busy");
+    await server.callback(coverCallback(taskId, [`${files.url}/busy.png`]));
+    const { assets, events } = await waitForAssets(server, taskId, (a) => a[0]!.error !== null);
+    expect(assets[0]).toMatchObject({ status: "pending", attempts: 1, error: "HTTP 429 Too Many Requests" });
+    expect(events.find((e) => e.type === "download_failed")?.detail).toBe("image 1: HTTP 429 Too Many Requests; retrying in 7 s");
   });
 
   it("500 then 200: retried and stored", async () => {
