@@ -193,7 +193,7 @@ async function fetchToFile(claim: Claim, temp: string, signal: AbortSignal, prog
       done(null, chunk);
     },
   });
-  await pipeline(response, check, fs.createWriteStream(temp, { flags: "wx", highWaterMark: 1 << 20 }), { signal });
+  await pipeline(response, check, fs.createWriteStream(temp, { flags: "wx", highWaterMark: 256 * 1024 }), { signal });
   if (declared !== null && progress.bytes !== declared) {
     throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
   }
