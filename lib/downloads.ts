@@ -22,6 +22,8 @@ const CONCURRENCY = 4;
 /** A claim is held this long without news; a crashed worker's downloads are taken over after it. */
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
+/** Written bytes are flushed to disk in steps of this size while a download runs. */
+const SYNC_EVERY_BYTES = 16 * 1024 * 1024;
 /** How often progress (bytesReceived) is written while bytes flow. */
 const PROGRESS_MS = 500;
 /** Delay before retry n (after attempt n failed transiently); after the last, the failure is final. */
@@ -176,6 +178,15 @@ async function fetchToFile(claim: Claim, temp: string, signal: AbortSignal, prog
   const hash = createHash("sha256");
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
+  const file = await fs.promises.open(temp, "wx").catch((error: unknown) => {
+    response.destroy();
+    throw error;
+  });
+  const out = file.createWriteStream({ highWaterMark: 256 * 1024 });
+  // Flushing as the file grows overlaps the disk writes with the transfer, so
+  // the sync before the rename has little left to do. Errors surface there.
+  let syncedAt = 0;
+  let syncing = false;
   // A plain Transform: cheaper per chunk than an async generator on this hot path.
   const check = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -190,10 +201,19 @@ async function fetchToFile(claim: Claim, temp: string, signal: AbortSignal, prog
         }
       }
       hash.update(chunk);
+      if (!syncing && progress.bytes - syncedAt >= SYNC_EVERY_BYTES) {
+        syncing = true;
+        syncedAt = progress.bytes;
+        file.datasync().then(() => (syncing = false), () => (syncing = false));
+      }
       done(null, chunk);
     },
   });
-  await pipeline(response, check, fs.createWriteStream(temp, { flags: "wx", highWaterMark: 256 * 1024 }), { signal });
+  try {
+    await pipeline(response, check, out, { signal });
+  } finally {
+    await file.close().catch(() => {});
+  }
   if (declared !== null && progress.bytes !== declared) {
     throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
   }
