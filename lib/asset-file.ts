@@ -15,7 +15,8 @@ type ByteRange = { start: number; end: number };
 export async function serveAssetFile(request: Request, assetId: number, method: "GET" | "HEAD"): Promise<Response> {
   const asset = await getAssetRow(assetId);
   if (!asset) throw notFound(`No asset with id ${assetId}.`);
-  if (asset.status !== "stored" || !asset.storagePath) {
+  // A copy being re-downloaded keeps being served until the new one replaces it.
+  if (!asset.storagePath) {
     throw new AppError(404, "not_stored", `Asset ${assetId} is not stored yet (status: ${asset.status}).`);
   }
   const opened = await openStored(asset.storagePath);
