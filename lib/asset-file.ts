@@ -69,7 +69,7 @@ function matchesEtag(header: string | null, etag: string): boolean {
 }
 
 /** One `bytes=` range of RFC 9110; null when absent, malformed or multi-range (then the whole file is sent). */
-export function parseRange(header: string, size: number): ByteRange | "unsatisfiable" | null {
+function parseRange(header: string, size: number): ByteRange | "unsatisfiable" | null {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === "" && match[2] === "")) return null;
   if (match[1] === "") {

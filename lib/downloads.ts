@@ -27,8 +27,8 @@ const SYNC_EVERY_BYTES = 16 * 1024 * 1024;
 /** How often progress (bytesReceived) is written while bytes flow. */
 const PROGRESS_MS = 500;
 /** Delay before retry n (after attempt n failed transiently); after the last, the failure is final. */
-export const RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 3_600_000, 3_600_000] as const;
-export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+const RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 3_600_000, 3_600_000] as const;
+const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** A server's Retry-After is honoured up to this long. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
 

@@ -9,7 +9,7 @@ import https from "node:https";
 import net, { type LookupFunction } from "node:net";
 import { isPublicAddress } from "@/lib/address-policy";
 
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** A request this module will not make: bad URL, refused address, redirect trouble. Never worth retrying. */

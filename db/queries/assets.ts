@@ -10,7 +10,7 @@ import { assets, events, type AssetRow } from "@/db/schema";
 export type Claim = Pick<AssetRow, "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath">;
 
 /** "image 2" / "the WAV file": how the timeline names one file. */
-export function assetLabel(asset: Pick<AssetRow, "type" | "position">): string {
+function assetLabel(asset: Pick<AssetRow, "type" | "position">): string {
   return asset.type === "image" ? `image ${asset.position + 1}` : "the WAV file";
 }
 
