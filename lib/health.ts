@@ -3,11 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { env } from "@/lib/env";
-
-export function storageDir(): string {
-  return path.resolve(/* turbopackIgnore: true */ process.cwd(), env().STORAGE_DIR);
-}
+import { storageDir } from "@/lib/storage";
 
 /** Whether the database answers and the storage folder takes a write. */
 export async function checkHealth() {

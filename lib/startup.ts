@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { callbackToken } from "@/lib/callback-token";
+import { installContentLengthShim } from "@/lib/content-length";
 import { env, EnvError } from "@/lib/env";
 import { startWorker } from "@/lib/worker";
 
@@ -14,6 +15,7 @@ export async function startServer() {
     }
     throw error;
   }
+  installContentLengthShim();
   getDb();
   await callbackToken();
   startWorker();

@@ -32,6 +32,8 @@ export type TestServer = {
   env: Record<string, string>;
   /** The server's output so far, for failure messages. */
   log: () => string;
+  /** PID of the running server process (it is `next start` itself, no child), e.g. to read its memory. */
+  pid: () => number | undefined;
   /** POSTs a JSON (or raw string) callback with the test token. */
   callback: (body: unknown, options?: { path?: string; token?: string | null; headers?: Record<string, string> }) => Promise<Response>;
   getJson: <T = unknown>(pathname: string) => Promise<{ status: number; body: T }>;
@@ -85,6 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     storageDir,
     env,
     log: () => output,
+    pid: () => child?.pid,
     callback: (body, opts = {}) => {
       const target = new URL(opts.path ?? "/api/callbacks", url);
       const token = opts.token === undefined ? TOKEN : opts.token;

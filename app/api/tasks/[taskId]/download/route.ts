@@ -1,0 +1,13 @@
+import { NextResponse } from "next/server";
+import { redownloadTask } from "@/lib/downloads";
+import { notFound, route } from "@/lib/errors";
+import { taskIdSchema } from "@/lib/suno/callbacks";
+
+type Context = { params: Promise<{ taskId: string }> };
+
+/** Queues every file of the task for a fresh download; answers 202 with the task's detail (409 when it has no files). */
+export const POST = route(async (_request, { params }: Context) => {
+  const taskId = taskIdSchema.safeParse((await params).taskId);
+  if (!taskId.success) throw notFound("No such task.");
+  return NextResponse.json(await redownloadTask(taskId.data), { status: 202 });
+});

@@ -1,0 +1,114 @@
+// An HTTP(S) GET that cannot be pointed at the machine itself or its private
+// network (SSRF): the host is resolved first, every address is checked, and
+// the connection goes to exactly the checked address (no DNS-rebinding gap:
+// the name is never resolved a second time). Redirects are followed by hand,
+// each hop checked again. Refused addresses are never contacted.
+import dns from "node:dns/promises";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import net, { type LookupFunction } from "node:net";
+import { isPublicAddress } from "@/lib/address-policy";
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** A request this module will not make: bad URL, refused address, redirect trouble. Never worth retrying. */
+export class FetchRefused extends Error {}
+
+export type SafeGetOptions = {
+  signal: AbortSignal;
+  /** Let loopback/private addresses through (DOWNLOAD_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
+  headers?: Record<string, string>;
+};
+
+export type SafeResponse = { response: IncomingMessage; url: URL; address: string };
+
+type Resolved = { address: string; family: 4 | 6 };
+
+/** GETs `input`, following up to 5 redirects; answers the first non-redirect response, body unread. */
+export async function safeGet(input: string, options: SafeGetOptions): Promise<SafeResponse> {
+  let url = parseUrl(input);
+  for (let hop = 0; ; hop++) {
+    const addresses = await resolveChecked(url, options.allowPrivate);
+    const response = await request(url, addresses, options);
+    const location = response.headers.location;
+    if (!REDIRECT_STATUSES.has(response.statusCode ?? 0)) {
+      return { response, url, address: response.socket?.remoteAddress ?? addresses[0]!.address };
+    }
+    response.destroy();
+    if (!location) throw new FetchRefused(`HTTP ${response.statusCode} redirect without a Location header`);
+    if (hop >= MAX_REDIRECTS) throw new FetchRefused(`more than ${MAX_REDIRECTS} redirects`);
+    url = parseUrl(location, url);
+  }
+}
+
+function parseUrl(input: string, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(input, base);
+  } catch {
+    throw new FetchRefused(`invalid URL: ${JSON.stringify(input.slice(0, 200))}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new FetchRefused(`invalid URL: only http and https are downloaded, not ${url.protocol.replace(/:$/, "")}`);
+  }
+  if (url.username || url.password) throw new FetchRefused("invalid URL: URLs with credentials are not downloaded");
+  return url;
+}
+
+/** The host's addresses, all of them checked; refused when any one is not public. */
+async function resolveChecked(url: URL, allowPrivate: boolean): Promise<Resolved[]> {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const literal = net.isIP(host);
+  let addresses: Resolved[];
+  if (literal) {
+    addresses = [{ address: host, family: literal as 4 | 6 }];
+  } else {
+    try {
+      addresses = (await dns.lookup(host, { all: true, verbatim: true })) as Resolved[];
+    } catch (error) {
+      // Retried: DNS trouble is often temporary.
+      throw new Error(`host ${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? "lookup failed"})`);
+    }
+    if (addresses.length === 0) throw new Error(`host ${host} does not resolve`);
+  }
+  if (!allowPrivate) {
+    const bad = addresses.find((a) => !isPublicAddress(a.address));
+    if (bad) {
+      const via = literal ? "" : ` (${host} resolves to it)`;
+      throw new FetchRefused(`refused address ${bad.address}${via}: loopback, private, link-local and reserved addresses are not downloaded`);
+    }
+  }
+  return addresses;
+}
+
+/** A lookup that answers the pre-checked addresses instead of asking DNS again. */
+function pinnedLookup(addresses: Resolved[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all) {
+      (callback as unknown as (err: null, all: Resolved[]) => void)(null, addresses);
+    } else {
+      const wanted = options.family === 4 || options.family === 6 ? addresses.find((a) => a.family === options.family) : undefined;
+      const pick = wanted ?? addresses[0]!;
+      callback(null, pick.address, pick.family);
+    }
+  };
+}
+
+function request(url: URL, addresses: Resolved[], options: SafeGetOptions): Promise<IncomingMessage> {
+  const client = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, {
+      method: "GET",
+      // The hostname stays the URL's (Host header, TLS SNI and certificate check); only the address is pinned.
+      lookup: pinnedLookup(addresses),
+      agent: false,
+      signal: options.signal,
+      headers: { "user-agent": "suno-callback-dashboard", accept: "*/*", "accept-encoding": "identity", ...options.headers },
+    });
+    req.once("response", resolve);
+    req.once("error", reject);
+    req.end();
+  });
+}

@@ -1,0 +1,207 @@
+// Benchmark of downloads (issue "Keep the files"): a 200 MiB WAV from a local
+// server through the worker vs. `curl -o` of the same file; the server's peak
+// RSS growth meanwhile; callback answer latency idle vs. during four such
+// downloads. Prints figures, asserts nothing. Needs a build (`npx next build`).
+//   npx tsx scripts/bench-downloads.ts
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { startServer } from "../tests/helpers/server";
+import { wavHeader } from "./lib/media";
+
+const MiB = 1024 * 1024;
+const SIZE = 200 * MiB; // exactly the default DOWNLOAD_MAX_BYTES
+const RUNS = 3;
+const LATENCY_SAMPLES = 300;
+
+type Asset = { status: string; error: string | null; storedAt: string | null; bytes: number | null };
+type Detail = { assets: Asset[]; events: { type: string; at: string }[] };
+
+// One MiB of a quiet stereo tone, repeated: the file is streamed, never held whole.
+const pattern = Buffer.alloc(MiB);
+for (let i = 0; i < MiB / 4; i++) {
+  const v = Math.round(Math.sin((2 * Math.PI * 440 * i) / 44_100) * 8000);
+  pattern.writeInt16LE(v, i * 4);
+  pattern.writeInt16LE(v, i * 4 + 2);
+}
+
+function serveWav(res: http.ServerResponse) {
+  res.writeHead(200, { "content-type": "audio/wav", "content-length": SIZE });
+  res.write(wavHeader(SIZE - 44));
+  let left = SIZE - 44;
+  const pump = () => {
+    while (left > 0) {
+      const n = Math.min(left, pattern.length);
+      left -= n;
+      if (!res.write(n === pattern.length ? pattern : pattern.subarray(0, n))) return void res.once("drain", pump);
+    }
+    res.end();
+  };
+  pump();
+}
+
+const fileServer = http.createServer((req, res) => (req.url?.startsWith("/big.wav") ? serveWav(res) : res.writeHead(404).end()));
+await new Promise<void>((resolve) => fileServer.listen(0, "127.0.0.1", resolve));
+const fileUrl = `http://127.0.0.1:${(fileServer.address() as AddressInfo).port}/big.wav`;
+
+const server = await startServer({ env: { DOWNLOAD_ALLOW_PRIVATE: "1", DOWNLOAD_TIMEOUT_SECONDS: "600" } });
+const pid = server.pid()!;
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-downloads-"));
+
+/** VmRSS of the server process in bytes. */
+function rss(): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+let peak = 0;
+const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const detail = async (taskId: string) => (await server.getJson<Detail>(`/api/tasks/${taskId}`)).body;
+const post = (pathname: string) => fetch(new URL(pathname, server.url), { method: "POST" }).then((r) => r.arrayBuffer());
+const wavCallback = (taskId: string) => ({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: fileUrl } });
+
+async function waitStored(taskIds: string[], since: number): Promise<Detail[]> {
+  for (;;) {
+    const details = await Promise.all(taskIds.map(detail));
+    const assets = details.map((d) => d.assets[0]);
+    const bad = assets.find((a) => a?.status === "failed");
+    if (bad) throw new Error(`download failed: ${bad.error}\n${server.log().slice(-2000)}`);
+    if (assets.every((a) => a?.status === "stored" && Date.parse(a.storedAt!) >= since)) return details;
+    await sleep(50);
+  }
+}
+
+/** Seconds from the last download_started event to storedAt, both stamped by the server. */
+function downloadSeconds(d: Detail): number {
+  const started = d.events.find((e) => e.type === "download_started")!; // newest first
+  return (Date.parse(d.assets[0]!.storedAt!) - Date.parse(started.at)) / 1000;
+}
+
+let curls = 0;
+/** curl runs asynchronously: the file server lives in this process. */
+async function curlSeconds(): Promise<number> {
+  const { stdout } = await promisify(execFile)("curl", ["-s", "-o", path.join(scratch, `curl-${++curls}.wav`), "-w", "%{time_total} %{size_download}", fileUrl]);
+  const [seconds, size] = stdout.trim().split(" ").map(Number);
+  if (size !== SIZE) throw new Error(`curl got ${size} bytes`);
+  return seconds!;
+}
+
+let seq = 0;
+/** One callback's answer time in ms (a failed cover task: no download work of its own). */
+async function callbackMs(): Promise<number> {
+  const taskId = `bench-cb-${process.pid}-${++seq}`;
+  const t0 = performance.now();
+  const res = await server.callback({ code: 501, msg: "bench", data: { taskId } });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`callback answered ${res.status}`);
+  return performance.now() - t0;
+}
+
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const median = (values: number[]) => pct(values, 50);
+const mibs = (seconds: number) => SIZE / MiB / seconds;
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const step = (text: string) => process.stderr.write(`[bench-downloads] ${text}\n`);
+
+try {
+  step(`server pid ${pid}, warming up`);
+  // Warm-up: code paths loaded, JIT warm, so the baseline is the resting server.
+  for (let i = 0; i < 50; i++) await callbackMs();
+  const warm = `bench-warm-${process.pid}`;
+  await server.callback(wavCallback(warm));
+  await waitStored([warm], 0);
+  await sleep(500);
+  const baseline = rss();
+  peak = baseline;
+
+  step("throughput: worker vs curl");
+  // 1. Throughput: worker vs curl, alternating, RUNS each.
+  const worker: number[] = [];
+  const curl: number[] = [];
+  const single = `bench-single-${process.pid}`;
+  for (let run = 0; run < RUNS; run++) {
+    curl.push(await curlSeconds());
+    const since = Date.now();
+    if (run === 0) await server.callback(wavCallback(single));
+    else await post(`/api/tasks/${single}/download`);
+    worker.push(downloadSeconds((await waitStored([single], since))[0]!));
+  }
+  const singlePeak = peak - baseline;
+
+  step("callback latency, idle");
+  // 2. Callback latency idle.
+  await sleep(300);
+  peak = rss();
+  const idleBase = peak;
+  const idle: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) idle.push(await callbackMs());
+  const idleGrowth = peak - idleBase;
+
+  step("callback latency during four downloads");
+  // 3. Four concurrent 200 MiB downloads alone: the memory the downloads themselves need.
+  const four = [1, 2, 3, 4].map((n) => `bench-four-${process.pid}-${n}`);
+  await sleep(300);
+  peak = rss();
+  const fourBase = peak;
+  const fourSince = Date.now();
+  await Promise.all(four.map((id) => server.callback(wavCallback(id)).then((r) => r.arrayBuffer())));
+  await waitStored(four, fourSince);
+  const fourAloneGrowth = peak - fourBase;
+
+  // 4. Callback latency during four concurrent 200 MiB downloads (rounds until enough samples).
+  await sleep(300);
+  peak = rss();
+  const loadedBase = peak;
+  const loaded: number[] = [];
+  const fourSeconds: number[] = [];
+  for (let round = 0; round < 10 && loaded.length < LATENCY_SAMPLES; round++) {
+    const since = Date.now();
+    const t0 = performance.now();
+    await Promise.all(four.map((id) => post(`/api/tasks/${id}/download`)));
+    let done = false;
+    const finished = waitStored(four, since).then(() => (done = true));
+    while (!done) loaded.push(await callbackMs());
+    await finished;
+    fourSeconds.push((performance.now() - t0) / 1000);
+  }
+  const fourPeak = peak - loadedBase;
+  clearInterval(sampler);
+
+  step("control: callback latency during four curl downloads (same CPU load from the file server)");
+  const control: number[] = [];
+  for (let round = 0; round < 10 && control.length < LATENCY_SAMPLES; round++) {
+    let done = false;
+    const curls = Promise.all([0, 1, 2, 3].map(() => curlSeconds())).then(() => (done = true));
+    while (!done) control.push(await callbackMs());
+    await curls;
+  }
+
+  const workerRate = mibs(median(worker));
+  const curlRate = mibs(median(curl));
+  console.log(`\nDownloads benchmark (200 MiB WAV from a local server, ${RUNS} runs each, medians)`);
+  console.log(`  curl -o                : ${fmt(curlRate)} MiB/s   (runs: ${curl.map((s) => fmt(mibs(s))).join(", ")})`);
+  console.log(`  worker (started→stored): ${fmt(workerRate)} MiB/s   (runs: ${worker.map((s) => fmt(mibs(s))).join(", ")})`);
+  console.log(`  ratio worker/curl      : ${fmt(workerRate / curlRate, 2)}×   (target ≥ 0.8×)`);
+  console.log(`  server RSS             : baseline ${fmt(baseline / MiB)} MiB   (target: peak growth < 64 MiB)`);
+  console.log(`    peak growth          : ${fmt(singlePeak / MiB)} MiB single downloads; ${fmt(fourAloneGrowth / MiB)} MiB four at once; ${fmt(fourPeak / MiB)} MiB four at once + callback sampling (vs ${fmt(idleGrowth / MiB)} MiB for the idle callback sampling alone)`);
+  console.log(`  four at once           : ${fourSeconds.map((s) => `${fmt((4 * SIZE) / MiB / s)} MiB/s`).join(", ")} aggregate per round`);
+  console.log(`  callback latency idle  : p50 ${fmt(median(idle), 2)} ms, p99 ${fmt(pct(idle, 99), 2)} ms   (${idle.length} samples)`);
+  console.log(`  callback latency busy  : p50 ${fmt(median(loaded), 2)} ms, p99 ${fmt(pct(loaded, 99), 2)} ms   (${loaded.length} samples during ${fourSeconds.length} rounds of four downloads)`);
+  console.log(`  busy p99 / idle p99    : ${fmt(pct(loaded, 99) / pct(idle, 99), 2)}×   (target ≤ 2×)`);
+  console.log(`  control, 4× curl       : p50 ${fmt(median(control), 2)} ms, p99 ${fmt(pct(control, 99), 2)} ms   (${control.length} samples; the same file-serving CPU load without the worker)`);
+} finally {
+  clearInterval(sampler);
+  await server.stop();
+  fileServer.closeAllConnections();
+  fileServer.close();
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+}
