@@ -1,17 +1,21 @@
-// The background worker: one idempotent tick (due downloads, due polls) run
-// on a timer in the server process, and woken early when new work is stored.
-// The queue lives in the database (due times and leases), so a tick is safe
-// to run from several processes and from a cron route.
+// The background worker: due downloads and due polls, each its own lane on a
+// timer in the server process, woken early when new work is stored. The queue
+// lives in the database (due times and leases), so the work is safe to run
+// from several processes and from a cron route.
 import "server-only";
-import type { RecordedDelivery } from "@/db/queries/results";
 import { runDueDownloads } from "@/lib/downloads";
 import { env } from "@/lib/env";
 import { runDuePolls } from "@/lib/poller";
 
 const TICK_MS = 1_000;
-const state = globalThis as unknown as { sunoWorker?: { timer: NodeJS.Timeout; running: Promise<unknown> | null; again: boolean } };
+const LANES = { downloads: runDueDownloads, polls: runDuePolls };
+type Lane = keyof typeof LANES;
+type LaneState = { running: boolean; again: boolean };
 
-/** One pass over due work; answers how much it did. */
+// On globalThis: Next bundles routes and instrumentation separately, and they must share one worker.
+const state = globalThis as unknown as { sunoWorker?: { timer: NodeJS.Timeout; lanes: Record<Lane, LaneState> } };
+
+/** One pass over all due work, waiting for both lanes; answers how much each started. */
 export async function tick(): Promise<{ downloads: number; polls: number }> {
   const [downloads, polls] = await Promise.all([runDueDownloads(), runDuePolls()]);
   return { downloads, polls };
@@ -20,31 +24,42 @@ export async function tick(): Promise<{ downloads: number; polls: number }> {
 /** Starts the in-process timer once per server, unless WORKER=0. */
 export function startWorker(): void {
   if (!env().WORKER || state.sunoWorker) return;
-  state.sunoWorker = { timer: setInterval(wake, TICK_MS), running: null, again: false };
-  state.sunoWorker.timer.unref();
-  wake();
+  const idle = (): LaneState => ({ running: false, again: false });
+  const timer = setInterval(() => {
+    wake("downloads");
+    wake("polls");
+  }, TICK_MS);
+  timer.unref();
+  state.sunoWorker = { timer, lanes: { downloads: idle(), polls: idle() } };
+  wake("downloads");
+  wake("polls");
 }
 
-/** Runs a tick now (or right after the one in progress), never overlapping itself. */
-function wake(): void {
+/**
+ * Runs a lane now, or right after its run in progress: a lane never overlaps
+ * itself, and a slow provider call never holds up downloads (or the reverse).
+ */
+function wake(lane: Lane): void {
   const worker = state.sunoWorker;
   if (!worker) return;
-  if (worker.running) {
-    worker.again = true;
+  const current = worker.lanes[lane];
+  if (current.running) {
+    current.again = true;
     return;
   }
-  worker.running = tick()
-    .catch((error) => console.error("[worker] tick failed:", error))
+  current.running = true;
+  LANES[lane]()
+    .catch((error) => console.error(`[worker] ${lane} failed:`, error))
     .finally(() => {
-      worker.running = null;
-      if (worker.again) {
-        worker.again = false;
-        wake();
+      current.running = false;
+      if (current.again) {
+        current.again = false;
+        wake(lane);
       }
     });
 }
 
 /** Called after a result was committed; must never delay or fail the caller. */
-export function afterResultApplied(recorded: Pick<RecordedDelivery, "newAssets">): void {
-  if (recorded.newAssets > 0) wake();
+export function afterResultApplied(applied: { newAssets: number }): void {
+  if (applied.newAssets > 0) wake("downloads");
 }

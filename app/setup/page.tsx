@@ -7,7 +7,7 @@ import { SendTestCallback } from "@/components/send-test-callback";
 import { Card, CardHeader, PageHeader } from "@/components/ui";
 import { callbackUrl } from "@/lib/callback-token";
 import { env } from "@/lib/env";
-import { storageDir } from "@/lib/health";
+import { storageDir } from "@/lib/storage";
 import { ProviderStatusCard } from "./provider-status";
 import { SubmitForms } from "./submit-forms";
 
