@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { AssetActions, AssetStatus, type Asset, type Redownload } from "./asset-status";
 
@@ -16,6 +16,10 @@ export function AudioPlayers({ assets, onRedownload }: { assets: Asset[]; onRedo
 
 function AudioItem({ asset, label, onRedownload }: { asset: Asset; label: string; onRedownload: Redownload }) {
   const [duration, setDuration] = useState<number | null>(null);
+  // The metadata may load before hydration attaches onLoadedMetadata: read it on mount too.
+  const readLoadedDuration = useCallback((audio: HTMLAudioElement | null) => {
+    if (audio && audio.readyState >= HTMLMediaElement.HAVE_METADATA && Number.isFinite(audio.duration)) setDuration(audio.duration);
+  }, []);
   return (
     <li className="space-y-3 p-4 sm:p-5">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -30,6 +34,7 @@ function AudioItem({ asset, label, onRedownload }: { asset: Asset; label: string
       </div>
       {asset.fileUrl ? (
         <audio
+          ref={readLoadedDuration}
           controls
           preload="metadata"
           src={asset.fileUrl}
