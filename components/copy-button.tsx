@@ -21,7 +21,17 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label = "Copy", showLabel = false, className = "" }: { text: string; label?: string; showLabel?: boolean; className?: string }) {
+export function CopyButton({
+  text,
+  label = "Copy",
+  showLabel = false,
+  className = "",
+}: {
+  text: string;
+  label?: string;
+  showLabel?: boolean;
+  className?: string;
+}) {
   const [copied, setCopied] = useState(false);
   const notify = useToast();
   return (
@@ -41,7 +51,14 @@ export function CopyButton({ text, label = "Copy", showLabel = false, className 
       className={`inline-flex shrink-0 items-center gap-1 rounded-md p-1 text-xs text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 ${className}`}
     >
       {copied ? (
-        <svg aria-hidden viewBox="0 0 16 16" className="size-3.5 text-emerald-600 dark:text-emerald-400" fill="none" stroke="currentColor" strokeWidth="2">
+        <svg
+          aria-hidden
+          viewBox="0 0 16 16"
+          className="size-3.5 text-emerald-600 dark:text-emerald-400"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+        >
           <path d="M3 8.5l3 3 7-7" />
         </svg>
       ) : (

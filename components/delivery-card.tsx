@@ -9,7 +9,17 @@ import { KindBadge, StatusBadge } from "@/components/ui";
 import type { Delivery } from "@/lib/api-client";
 import { prettyJson, shortId } from "@/lib/format";
 
-export function DeliveryCard({ delivery, showTask = true, actions, open = false }: { delivery: Delivery; showTask?: boolean; actions?: ReactNode; open?: boolean }) {
+export function DeliveryCard({
+  delivery,
+  showTask = true,
+  actions,
+  open = false,
+}: {
+  delivery: Delivery;
+  showTask?: boolean;
+  actions?: ReactNode;
+  open?: boolean;
+}) {
   const body = prettyJson(delivery.body);
   const headers = JSON.stringify(delivery.headers, null, 2);
   return (
@@ -19,7 +29,11 @@ export function DeliveryCard({ delivery, showTask = true, actions, open = false 
         <KindBadge kind={delivery.kind} />
         <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">#{delivery.id}</span>
         {showTask && delivery.taskId && (
-          <Link href={`/tasks/${encodeURIComponent(delivery.taskId)}`} title={delivery.taskId} className="font-mono text-xs font-medium underline-offset-2 hover:underline">
+          <Link
+            href={`/tasks/${encodeURIComponent(delivery.taskId)}`}
+            title={delivery.taskId}
+            className="font-mono text-xs font-medium underline-offset-2 hover:underline"
+          >
             {shortId(delivery.taskId)}
           </Link>
         )}
@@ -30,7 +44,10 @@ export function DeliveryCard({ delivery, showTask = true, actions, open = false 
         {actions && <div className="ml-auto flex items-center gap-2">{actions}</div>}
       </div>
       {delivery.error && (
-        <p className="mt-2 rounded-md bg-red-50 px-2.5 py-1.5 font-mono text-xs break-words text-red-800 dark:bg-red-500/10 dark:text-red-300" data-testid="delivery-error">
+        <p
+          className="mt-2 rounded-md bg-red-50 px-2.5 py-1.5 font-mono text-xs break-words text-red-800 dark:bg-red-500/10 dark:text-red-300"
+          data-testid="delivery-error"
+        >
           {delivery.error}
         </p>
       )}
@@ -41,7 +58,9 @@ export function DeliveryCard({ delivery, showTask = true, actions, open = false 
       )}
       <details className="group mt-2" open={open}>
         <summary className="cursor-pointer list-none rounded text-xs font-medium text-zinc-600 select-none hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-zinc-100 [&::-webkit-details-marker]:hidden">
-          <span aria-hidden className="mr-1 inline-block transition-transform group-open:rotate-90">›</span>
+          <span aria-hidden className="mr-1 inline-block transition-transform group-open:rotate-90">
+            ›
+          </span>
           Raw body and headers <span className="text-zinc-400">· {delivery.path.split("?")[0]}</span>
         </summary>
         <div className="mt-2 grid gap-3 @3xl:grid-cols-2">
@@ -60,7 +79,9 @@ function Raw({ title, text }: { title: string; text: string }) {
         <span className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{title}</span>
         <CopyButton text={text} label={`Copy ${title.toLowerCase()}`} showLabel />
       </div>
-      <pre className="max-h-96 overflow-auto bg-white p-3 font-mono text-xs leading-relaxed whitespace-pre text-zinc-800 dark:bg-zinc-950 dark:text-zinc-200">{text}</pre>
+      <pre className="max-h-96 overflow-auto bg-white p-3 font-mono text-xs leading-relaxed whitespace-pre text-zinc-800 dark:bg-zinc-950 dark:text-zinc-200">
+        {text}
+      </pre>
     </div>
   );
 }

@@ -17,7 +17,10 @@ export function Nav({ showLogout }: { showLogout: boolean }) {
       <Links pathname={pathname} />
       {showLogout && (
         <form action="/api/auth/logout" method="post" className="ml-auto">
-          <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-white">
+          <button
+            type="submit"
+            className="rounded-md px-2.5 py-1.5 text-sm text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-white"
+          >
             Log out
           </button>
         </form>

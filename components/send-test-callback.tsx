@@ -34,7 +34,11 @@ export function SendTestCallback({ onSent, primary = false }: { onSent?: (taskId
         Send a test callback
       </button>
       {taskId && (
-        <Link href={`/tasks/${encodeURIComponent(taskId)}`} className="text-sm font-medium text-violet-700 underline-offset-2 hover:underline dark:text-violet-300" data-testid="test-task-link">
+        <Link
+          href={`/tasks/${encodeURIComponent(taskId)}`}
+          className="text-sm font-medium text-violet-700 underline-offset-2 hover:underline dark:text-violet-300"
+          data-testid="test-task-link"
+        >
           Open task {taskId} →
         </Link>
       )}

@@ -28,7 +28,9 @@ const STATUS_TONES: Record<string, Tone> = {
 
 export function Badge({ tone, children, dot = false }: { tone: Tone; children: ReactNode; dot?: boolean }) {
   return (
-    <span className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>
+    <span
+      className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+    >
       {dot && <span aria-hidden className="size-1.5 rounded-full bg-current" />}
       {children}
     </span>
@@ -58,7 +60,17 @@ export function Card({ children, className = "" }: { children: ReactNode; classN
   );
 }
 
-export function CardHeader({ title, description, actions, id }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; id?: string }) {
+export function CardHeader({
+  title,
+  description,
+  actions,
+  id,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  id?: string;
+}) {
   return (
     <div className="flex flex-wrap items-start justify-between gap-3 border-b border-zinc-200 px-4 py-3 sm:px-5 dark:border-zinc-800">
       <div className="min-w-0">
@@ -101,7 +113,14 @@ export function Skeleton({ className = "" }: { className?: string }) {
 export function ProgressBar({ value, max, label }: { value: number; max: number; label: string }) {
   const pct = max > 0 ? Math.min(100, Math.round((value / max) * 100)) : 0;
   return (
-    <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="h-1.5 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
+    <div
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={pct}
+      className="h-1.5 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+    >
       <div className="h-full rounded-full bg-sky-500 transition-[width] duration-500" style={{ width: `${pct}%` }} />
     </div>
   );
@@ -134,7 +153,13 @@ export function SafeLink({ href, children, className = "" }: { href: string | nu
   const text = children ?? href;
   if (!isHttpUrl(href)) return <span className={`break-all ${className}`}>{text}</span>;
   return (
-    <a href={href} target="_blank" rel="noreferrer noopener" referrerPolicy="no-referrer" className={`break-all text-violet-700 underline-offset-2 hover:underline dark:text-violet-300 ${className}`}>
+    <a
+      href={href}
+      target="_blank"
+      rel="noreferrer noopener"
+      referrerPolicy="no-referrer"
+      className={`break-all text-violet-700 underline-offset-2 hover:underline dark:text-violet-300 ${className}`}
+    >
       {text}
     </a>
   );

@@ -12,12 +12,17 @@ let files: Awaited<ReturnType<typeof localServer>>;
 let provider: Awaited<ReturnType<typeof localServer>>;
 let dashboard: TestServer;
 
-const flaky = (body: Buffer, type: string): Route => (req, res) => (broken ? res.writeHead(503).end("try later") : sendBytes(body, type)(req, res));
+const flaky =
+  (body: Buffer, type: string): Route =>
+  (req, res) =>
+    broken ? res.writeHead(503).end("try later") : sendBytes(body, type)(req, res);
 
-const json = (body: unknown): Route => (_req, res) => {
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (body: unknown): Route =>
+  (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
 
 test.beforeAll(async () => {
   files = await localServer({
@@ -83,7 +88,10 @@ test("Re-download all stores a WAV whose download had failed; the player appears
   const taskId = uniqueId("redl");
   await dashboard.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: `${files.url}/flaky.wav` } });
   await expect
-    .poll(async () => (await dashboard.getJson<{ assets: { error: string | null }[] }>(`/api/tasks/${taskId}`)).body.assets[0]?.error ?? null, { timeout: 20_000 })
+    .poll(
+      async () => (await dashboard.getJson<{ assets: { error: string | null }[] }>(`/api/tasks/${taskId}`)).body.assets[0]?.error ?? null,
+      { timeout: 20_000 },
+    )
     .not.toBeNull();
 
   await page.goto(`${dashboard.url}/tasks/${taskId}`);
@@ -100,7 +108,13 @@ test("per-file Re-download stores one cover", async ({ page }) => {
   const taskId = uniqueId("one");
   await dashboard.callback({ code: 200, msg: "success", data: { taskId, images: [`${files.url}/a.png`, `${files.url}/flaky.png`] } });
   await expect
-    .poll(async () => (await dashboard.getJson<{ assets: { status: string; error: string | null }[] }>(`/api/tasks/${taskId}`)).body.assets.map((a) => a.status === "stored" || a.error !== null), { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await dashboard.getJson<{ assets: { status: string; error: string | null }[] }>(`/api/tasks/${taskId}`)).body.assets.map(
+          (a) => a.status === "stored" || a.error !== null,
+        ),
+      { timeout: 20_000 },
+    )
     .toEqual([true, true]);
 
   await page.goto(`${dashboard.url}/tasks/${taskId}`);

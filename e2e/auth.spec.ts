@@ -49,7 +49,9 @@ test("the API refuses without a session; callbacks and health stay open", async 
   expect((await api.post("/api/setup/test-callback")).status()).toBe(401);
   expect((await api.get("/api/health")).status()).toBe(200);
   expect((await server.callback({ code: 501, msg: "no", data: { taskId: "auth-open-1" } })).status).toBe(200);
-  expect((await server.callback({ code: 501, msg: "no", data: { taskId: "auth-open-2" } }, { path: "/api/callbacks/cover" })).status).toBe(200);
+  expect((await server.callback({ code: 501, msg: "no", data: { taskId: "auth-open-2" } }, { path: "/api/callbacks/cover" })).status).toBe(
+    200,
+  );
   // A forged cookie is no session.
   const forged = await api.get("/api/tasks", { headers: { cookie: `suno_session=${Date.now() + 1e9}.${"A".repeat(43)}` } });
   expect(forged.status()).toBe(401);
@@ -67,6 +69,9 @@ test("state-changing requests from another origin are refused", async ({ page, s
   const sameOrigin = await page.request.post("/api/setup/test-callback", { headers: { origin: server.url } });
   expect(sameOrigin.status()).toBe(201);
   // The login form itself is protected the same way.
-  const crossLogin = await page.request.post("/api/auth/login", { headers: { origin: "https://evil.example" }, form: { password: PASSWORD } });
+  const crossLogin = await page.request.post("/api/auth/login", {
+    headers: { origin: "https://evil.example" },
+    form: { password: PASSWORD },
+  });
   expect(crossLogin.status()).toBe(403);
 });

@@ -12,7 +12,14 @@ export async function postCallback(server: TestServer, body: unknown, path?: str
 
 /** The shared callback fixtures, each posted once. */
 export async function seedFixtures(server: TestServer): Promise<void> {
-  for (const name of ["cover-success.json", "cover-failed-501.json", "wav-success.json", "wav-failed-451.json", "cover-refunded-531.json", "not-a-callback.json"]) {
+  for (const name of [
+    "cover-success.json",
+    "cover-failed-501.json",
+    "wav-success.json",
+    "wav-failed-451.json",
+    "cover-refunded-531.json",
+    "not-a-callback.json",
+  ]) {
     await server.callback(fixture(`callbacks/${name}`));
   }
 }

@@ -39,7 +39,10 @@ test("replay: a rejected delivery shows the reason, an accepted one says what ha
   await expect(error).toContainText("data:");
 
   await page.goto("/deliveries");
-  const accepted = page.getByTestId("delivery").filter({ has: page.getByTitle(taskId, { exact: true }) }).first();
+  const accepted = page
+    .getByTestId("delivery")
+    .filter({ has: page.getByTitle(taskId, { exact: true }) })
+    .first();
   await accepted.getByRole("button", { name: "Replay" }).click();
   await expect(page.getByTestId("toast").filter({ hasText: "replayed" })).toContainText(`Task ${taskId} is failed.`);
 });

@@ -10,7 +10,10 @@ test("send a test callback → it is in the list → its page shows the gallery"
   await expect(page.getByTestId("toast").filter({ hasText: "Test callback received" })).toBeVisible();
 
   await page.getByRole("link", { name: "Tasks" }).click();
-  const row = page.getByTestId("task-table").getByRole("row").filter({ has: page.getByTitle(taskId, { exact: true }) });
+  const row = page
+    .getByTestId("task-table")
+    .getByRole("row")
+    .filter({ has: page.getByTitle(taskId, { exact: true }) });
   await expect(row).toContainText("succeeded");
   await expect(row).toContainText("/2 stored");
 

@@ -7,7 +7,10 @@ test("a hostile message renders as text everywhere and runs nothing", async ({ p
   const taskId = "xss-task-0001";
   expect((await server.callback({ code: 500, msg: PAYLOAD, data: { taskId, images: null } })).status).toBe(200);
   // And one the dashboard rejects, so the raw body shows up as a rejected delivery too.
-  expect((await server.callback({ code: 200, msg: PAYLOAD, data: { images: [`javascript:alert(3)`] } }, { path: "/api/callbacks/cover" })).status).toBe(400);
+  expect(
+    (await server.callback({ code: 200, msg: PAYLOAD, data: { images: [`javascript:alert(3)`] } }, { path: "/api/callbacks/cover" }))
+      .status,
+  ).toBe(400);
 
   const dialogs: string[] = [];
   page.on("dialog", async (dialog) => {

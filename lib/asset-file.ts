@@ -21,7 +21,11 @@ export async function serveAssetFile(request: Request, assetId: number, method: 
   }
   const opened = await openStored(asset.storagePath);
   if (!opened) {
-    throw new AppError(404, "file_missing", `The stored file of asset ${assetId} is missing from storage; re-download it with POST /api/assets/${assetId}/download.`);
+    throw new AppError(
+      404,
+      "file_missing",
+      `The stored file of asset ${assetId} is missing from storage; re-download it with POST /api/assets/${assetId}/download.`,
+    );
   }
   const { handle, size } = opened;
   const etag = `"${asset.sha256 ?? `${size}`}"`;

@@ -103,7 +103,10 @@ async function runDownload(claim: Claim): Promise<void> {
   const config = env();
   const timeoutMs = config.DOWNLOAD_TIMEOUT_SECONDS * 1000;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DownloadFailure(`timed out after ${config.DOWNLOAD_TIMEOUT_SECONDS} s (DOWNLOAD_TIMEOUT_SECONDS)`, false)), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DownloadFailure(`timed out after ${config.DOWNLOAD_TIMEOUT_SECONDS} s (DOWNLOAD_TIMEOUT_SECONDS)`, false)),
+    timeoutMs,
+  );
   const progress = trackProgress(claim, () => controller.abort(new DownloadFailure("another worker took this download over", false)));
   let temp: string | null = null;
   try {
@@ -115,7 +118,11 @@ async function runDownload(claim: Claim): Promise<void> {
     await syncFile(temp);
     const storagePath = assetRelativePath(claim.type, claim.taskId, claim.position, file.ext);
     await moveIntoPlace(temp, storagePath);
-    const stored = await markStored(claim, { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath }, new Date());
+    const stored = await markStored(
+      claim,
+      { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath },
+      new Date(),
+    );
     if (stored?.replacedPath) await removeStored(stored.replacedPath).catch(() => {});
   } catch (thrown) {
     progress.stop();
@@ -160,7 +167,14 @@ function trackProgress(claim: Claim, lost: () => void): Progress {
 type Fetched = Sniffed & { bytes: number; sha256: string };
 
 /** Streams the remote file into `temp`, checking status, size and content as the bytes arrive. */
-async function fetchToFile(claim: Claim, temp: string, signal: AbortSignal, progress: Progress, maxBytes: number, allowPrivate: boolean): Promise<Fetched> {
+async function fetchToFile(
+  claim: Claim,
+  temp: string,
+  signal: AbortSignal,
+  progress: Progress,
+  maxBytes: number,
+  allowPrivate: boolean,
+): Promise<Fetched> {
   const { response } = await safeGet(claim.remoteUrl, { signal, allowPrivate });
   const status = response.statusCode ?? 0;
   if (status !== 200) {
@@ -204,7 +218,10 @@ async function fetchToFile(claim: Claim, temp: string, signal: AbortSignal, prog
       if (!syncing && progress.bytes - syncedAt >= SYNC_EVERY_BYTES) {
         syncing = true;
         syncedAt = progress.bytes;
-        file.datasync().then(() => (syncing = false), () => (syncing = false));
+        file.datasync().then(
+          () => (syncing = false),
+          () => (syncing = false),
+        );
       }
       done(null, chunk);
     },

@@ -56,9 +56,10 @@ export function getProviderStatus(): Promise<ProviderStatus> {
           configured: true,
           baseUrl,
           credits: null,
-          error: error instanceof AppError
-            ? { code: error.code, message: error.message }
-            : { code: "provider_error", message: "Could not read the credits; details are in the server log." },
+          error:
+            error instanceof AppError
+              ? { code: error.code, message: error.message }
+              : { code: "provider_error", message: "Could not read the credits; details are in the server log." },
           checkedAt: new Date().toISOString(),
         };
       },

@@ -77,7 +77,9 @@ async function resolveChecked(url: URL, allowPrivate: boolean): Promise<Resolved
     const bad = addresses.find((a) => !isPublicAddress(a.address));
     if (bad) {
       const via = literal ? "" : ` (${host} resolves to it)`;
-      throw new FetchRefused(`refused address ${bad.address}${via}: loopback, private, link-local and reserved addresses are not downloaded`);
+      throw new FetchRefused(
+        `refused address ${bad.address}${via}: loopback, private, link-local and reserved addresses are not downloaded`,
+      );
     }
   }
   return addresses;

@@ -7,8 +7,7 @@ export type Sniffed = { contentType: string; ext: string };
 /** Bytes needed to tell every accepted format apart. */
 export const SNIFF_BYTES = 12;
 
-const ascii = (head: Uint8Array, at: number, text: string) =>
-  text.split("").every((c, i) => head[at + i] === c.charCodeAt(0));
+const ascii = (head: Uint8Array, at: number, text: string) => text.split("").every((c, i) => head[at + i] === c.charCodeAt(0));
 
 /** The format of `head` when it is one accepted for `type`, else null. */
 export function sniff(type: AssetType, head: Uint8Array): Sniffed | null {

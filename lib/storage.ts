@@ -67,7 +67,10 @@ export async function openStored(relative: string): Promise<{ file: string; hand
 
 /** The size of a stored file, or null when it is gone. */
 export async function storedSize(relative: string): Promise<number | null> {
-  return fs.stat(resolveStored(relative)).then((s) => (s.isFile() ? s.size : null), () => null);
+  return fs.stat(resolveStored(relative)).then(
+    (s) => (s.isFile() ? s.size : null),
+    () => null,
+  );
 }
 
 /** A fresh temp file name for one attempt of an asset, inside STORAGE_DIR (same file system as the target). */

@@ -69,7 +69,11 @@ async function submit(body: CreateTaskBody, client: ReturnType<typeof sunoClient
       };
     }
     case "wav": {
-      const answer = await client.generateWav({ musicTaskId: body.musicTaskId, audioId: body.audioId, callBackUrl: await callbackUrl("wav") });
+      const answer = await client.generateWav({
+        musicTaskId: body.musicTaskId,
+        audioId: body.audioId,
+        callBackUrl: await callbackUrl("wav"),
+      });
       return {
         taskId: answer.taskId,
         kind: "wav",

@@ -85,7 +85,14 @@ function downloadSeconds(d: Detail): number {
 let curls = 0;
 /** curl runs asynchronously: the file server lives in this process. */
 async function curlSeconds(): Promise<number> {
-  const { stdout } = await promisify(execFile)("curl", ["-s", "-o", path.join(scratch, `curl-${++curls}.wav`), "-w", "%{time_total} %{size_download}", fileUrl]);
+  const { stdout } = await promisify(execFile)("curl", [
+    "-s",
+    "-o",
+    path.join(scratch, `curl-${++curls}.wav`),
+    "-w",
+    "%{time_total} %{size_download}",
+    fileUrl,
+  ]);
   const [seconds, size] = stdout.trim().split(" ").map(Number);
   if (size !== SIZE) throw new Error(`curl got ${size} bytes`);
   return seconds!;
@@ -191,12 +198,18 @@ try {
   console.log(`  worker (started→stored): ${fmt(workerRate)} MiB/s   (runs: ${worker.map((s) => fmt(mibs(s))).join(", ")})`);
   console.log(`  ratio worker/curl      : ${fmt(workerRate / curlRate, 2)}×   (target ≥ 0.8×)`);
   console.log(`  server RSS             : baseline ${fmt(baseline / MiB)} MiB   (target: peak growth < 64 MiB)`);
-  console.log(`    peak growth          : ${fmt(singlePeak / MiB)} MiB single downloads; ${fmt(fourAloneGrowth / MiB)} MiB four at once; ${fmt(fourPeak / MiB)} MiB four at once + callback sampling (vs ${fmt(idleGrowth / MiB)} MiB for the idle callback sampling alone)`);
+  console.log(
+    `    peak growth          : ${fmt(singlePeak / MiB)} MiB single downloads; ${fmt(fourAloneGrowth / MiB)} MiB four at once; ${fmt(fourPeak / MiB)} MiB four at once + callback sampling (vs ${fmt(idleGrowth / MiB)} MiB for the idle callback sampling alone)`,
+  );
   console.log(`  four at once           : ${fourSeconds.map((s) => `${fmt((4 * SIZE) / MiB / s)} MiB/s`).join(", ")} aggregate per round`);
   console.log(`  callback latency idle  : p50 ${fmt(median(idle), 2)} ms, p99 ${fmt(pct(idle, 99), 2)} ms   (${idle.length} samples)`);
-  console.log(`  callback latency busy  : p50 ${fmt(median(loaded), 2)} ms, p99 ${fmt(pct(loaded, 99), 2)} ms   (${loaded.length} samples during ${fourSeconds.length} rounds of four downloads)`);
+  console.log(
+    `  callback latency busy  : p50 ${fmt(median(loaded), 2)} ms, p99 ${fmt(pct(loaded, 99), 2)} ms   (${loaded.length} samples during ${fourSeconds.length} rounds of four downloads)`,
+  );
   console.log(`  busy p99 / idle p99    : ${fmt(pct(loaded, 99) / pct(idle, 99), 2)}×   (target ≤ 2×)`);
-  console.log(`  control, 4× curl       : p50 ${fmt(median(control), 2)} ms, p99 ${fmt(pct(control, 99), 2)} ms   (${control.length} samples; the same file-serving CPU load without the worker)`);
+  console.log(
+    `  control, 4× curl       : p50 ${fmt(median(control), 2)} ms, p99 ${fmt(pct(control, 99), 2)} ms   (${control.length} samples; the same file-serving CPU load without the worker)`,
+  );
 } finally {
   clearInterval(sampler);
   await server.stop();

@@ -38,15 +38,30 @@ function seed(file: string) {
       const at = start + i * 1000;
       const taskId = `bench${i.toString(16).padStart(12, "0")}`;
       task.run(
-        taskId, kind, status,
+        taskId,
+        kind,
+        status,
         status === "pending" ? null : status === "succeeded" ? 200 : 501,
         status === "pending" ? null : status === "succeeded" ? "success" : "Cover generation failed",
-        at, at, status === "pending" ? null : at, status === "succeeded" ? at + 14 * 86_400_000 : null,
+        at,
+        at,
+        status === "pending" ? null : at,
+        status === "succeeded" ? at + 14 * 86_400_000 : null,
       );
       if (status !== "succeeded") continue;
       for (let p = 0; p < (kind === "cover" ? 2 : 1); p++) {
         const stored = i % 10 !== 0;
-        asset.run(taskId, kind === "cover" ? "image" : "audio", p, `https://cdn.example/${taskId}/${p}`, stored ? "stored" : "pending", 500_000, stored ? 500_000 : 0, at, at);
+        asset.run(
+          taskId,
+          kind === "cover" ? "image" : "audio",
+          p,
+          `https://cdn.example/${taskId}/${p}`,
+          stored ? "stored" : "pending",
+          500_000,
+          stored ? 500_000 : 0,
+          at,
+          at,
+        );
       }
     }
   })();
@@ -105,7 +120,9 @@ try {
   await server.stop(); // the first start created and migrated the database
   const t0 = Date.now();
   seed(server.dbFile);
-  console.log(`seeded ${TASKS.toLocaleString("en")} tasks in ${((Date.now() - t0) / 1000).toFixed(1)} s (${(fs.statSync(server.dbFile).size / 1e6).toFixed(0)} MB)`);
+  console.log(
+    `seeded ${TASKS.toLocaleString("en")} tasks in ${((Date.now() - t0) / 1000).toFixed(1)} s (${(fs.statSync(server.dbFile).size / 1e6).toFixed(0)} MB)`,
+  );
   await server.restart();
 
   const cases = [
@@ -124,7 +141,9 @@ try {
   console.log(`${"GET / (server-rendered page)".padEnd(42)} HTTP ${summary(await timeRequests(`${server.url}/`))}`);
 
   const js = await firstLoadJs(server.url);
-  console.log(`\nfirst-load JS of /: ${js.files} chunks, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (target ≤ 200 kB)`);
+  console.log(
+    `\nfirst-load JS of /: ${js.files} chunks, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (target ≤ 200 kB)`,
+  );
 } finally {
   await server.stop();
   fs.rmSync(server.dataDir, { recursive: true, force: true });

@@ -15,7 +15,11 @@ const dataDir = path.join(root, "data-demo");
 
 if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   console.log("No production build yet: running `next build` (about a minute)…");
-  const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync(process.execPath, [nextBin, "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
@@ -60,7 +64,10 @@ server.once("exit", (code) => {
 
 const deadline = Date.now() + 60_000;
 for (;;) {
-  const ok = await fetch(`${dashboard}/api/health`).then((r) => r.ok, () => false);
+  const ok = await fetch(`${dashboard}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ok) break;
   if (Date.now() > deadline) {
     console.error(`The dashboard did not start within 60 s.\n${serverLog.slice(-3000)}`);
@@ -76,7 +83,10 @@ const submissions: { label: string; body: Record<string, string> }[] = [
   { label: "cover, no callback: only polling finds it", body: { action: "cover", musicTaskId: `demo-${run}-song3-nocallback` } },
   { label: "cover that fails (531, credits refunded)", body: { action: "cover", musicTaskId: `demo-${run}-song4-fail-531` } },
   { label: "WAV, callback", body: { action: "wav", musicTaskId: `demo-${run}-song1`, audioId: "track-a" } },
-  { label: "WAV, no callback: only polling finds it", body: { action: "wav", musicTaskId: `demo-${run}-song2`, audioId: "track-b-nocallback" } },
+  {
+    label: "WAV, no callback: only polling finds it",
+    body: { action: "wav", musicTaskId: `demo-${run}-song2`, audioId: "track-b-nocallback" },
+  },
   { label: "WAV that fails (451)", body: { action: "wav", musicTaskId: `demo-${run}-song5`, audioId: "track-c-fail-451" } },
   { label: "cover again: the provider says it exists", body: { action: "cover", musicTaskId: `demo-${run}-song1` } },
 ];
@@ -84,7 +94,11 @@ const submissions: { label: string; body: Record<string, string> }[] = [
 console.log(`\nSubmitting ${submissions.length} tasks to the fake provider through the dashboard:`);
 const taskIds: string[] = [];
 for (const { label, body } of submissions) {
-  const res = await fetch(`${dashboard}/api/tasks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${dashboard}/api/tasks`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const answer = (await res.json()) as { task?: { taskId: string }; error?: { message: string } };
   console.log(`  ${res.status}  ${label.padEnd(44)} ${answer.task?.taskId ?? answer.error?.message}`);
   if (answer.task && !taskIds.includes(answer.task.taskId)) taskIds.push(answer.task.taskId);
@@ -98,7 +112,9 @@ const watchUntil = Date.now() + 90_000;
 while (Date.now() < watchUntil) {
   await new Promise((r) => setTimeout(r, 2_000));
   const tasks = await Promise.all(
-    taskIds.map((id) => fetch(`${dashboard}/api/tasks/${id}`).then((r) => r.json() as Promise<{ task: { status: string; lastSource: string } }>)),
+    taskIds.map((id) =>
+      fetch(`${dashboard}/api/tasks/${id}`).then((r) => r.json() as Promise<{ task: { status: string; lastSource: string } }>),
+    ),
   );
   const line = tasks.map((t) => `${t.task.status}${t.task.status === "pending" ? "" : ` (${t.task.lastSource})`}`).join(", ");
   if (line !== last) console.log(`  tasks: ${line}`);

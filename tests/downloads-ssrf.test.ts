@@ -53,7 +53,9 @@ it("refuses loopback, link-local, private and names that resolve to them, withou
   const { assets, events } = await waitForAssets(server, taskId, settled);
   for (const asset of assets) {
     expect(asset.status, asset.remoteUrl).toBe("failed");
-    expect(asset.error, asset.remoteUrl).toMatch(/^refused address \S+( \(localhost resolves to it\))?: loopback, private, link-local and reserved addresses are not downloaded$/);
+    expect(asset.error, asset.remoteUrl).toMatch(
+      /^refused address \S+( \(localhost resolves to it\))?: loopback, private, link-local and reserved addresses are not downloaded$/,
+    );
     expect(asset.attempts).toBe(1);
   }
   expect(assets.find((a) => a.remoteUrl.includes("169.254.169.254"))!.error).toContain("refused address 169.254.169.254");
@@ -65,7 +67,9 @@ it("refuses loopback, link-local, private and names that resolve to them, withou
 
 it("refuses URLs that are not http(s) or not URLs at all", async () => {
   const taskId = uniqueTaskId("scheme");
-  await server.callback(coverCallback(taskId, ["file:///etc/passwd", "ftp://example.com/a.png", "not a url", `http://user:pw@127.0.0.1:${v4.port}/a.png`]));
+  await server.callback(
+    coverCallback(taskId, ["file:///etc/passwd", "ftp://example.com/a.png", "not a url", `http://user:pw@127.0.0.1:${v4.port}/a.png`]),
+  );
   const { assets } = await waitForAssets(server, taskId, settled);
   expect(assets.map((a) => a.error)).toEqual([
     "invalid URL: only http and https are downloaded, not file",

@@ -69,8 +69,19 @@ describe("a success callback", () => {
     const { assets, events, task } = await waitForAssets(server, taskId, (a) => a.every((x) => x.status === "stored"));
     expect(task.filesExpireAt).not.toBeNull();
     expect(Date.parse(task.filesExpireAt!) - Date.parse(task.completedAt!)).toBe(14 * 86_400_000);
-    for (const [asset, source] of [[assets[0]!, png0], [assets[1]!, png1]] as const) {
-      expect(asset).toMatchObject({ type: "image", contentType: "image/png", bytes: source.length, bytesReceived: source.length, sha256: sha256(source), attempts: 1, error: null });
+    for (const [asset, source] of [
+      [assets[0]!, png0],
+      [assets[1]!, png1],
+    ] as const) {
+      expect(asset).toMatchObject({
+        type: "image",
+        contentType: "image/png",
+        bytes: source.length,
+        bytesReceived: source.length,
+        sha256: sha256(source),
+        attempts: 1,
+        error: null,
+      });
       const file = await fetchFile(asset.fileUrl!);
       expect(file.status).toBe(200);
       expect(file.headers.get("content-type")).toBe("image/png");
@@ -141,7 +152,9 @@ describe("a success callback", () => {
     const folder = stored.find((name) => name.startsWith("__"));
     expect(folder).toMatch(/^__[A-Za-z0-9_-]+$/);
     expect(fs.readFileSync(path.join(server.storageDir, "cover", folder!, "0.png")).equals(png1)).toBe(true);
-    expect((await fetchFile(assets[0]!.fileUrl!)).headers.get("content-disposition")).toMatch(/^inline; filename="cover-__[A-Za-z0-9_-]+-1\.png"$/);
+    expect((await fetchFile(assets[0]!.fileUrl!)).headers.get("content-disposition")).toMatch(
+      /^inline; filename="cover-__[A-Za-z0-9_-]+-1\.png"$/,
+    );
   });
 });
 
@@ -180,7 +193,12 @@ describe("transient failures are retried", () => {
     const closedBefore = files.closedConnections();
     await server.callback(coverCallback(taskId, [`${files.url}/stall.png`]));
     const { assets, events } = await waitForAssets(server, taskId, (a) => a[0]!.error !== null, 15_000);
-    expect(assets[0]).toMatchObject({ status: "pending", attempts: 1, error: `timed out after ${TIMEOUT_SECONDS} s (DOWNLOAD_TIMEOUT_SECONDS)`, bytesReceived: 100 });
+    expect(assets[0]).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      error: `timed out after ${TIMEOUT_SECONDS} s (DOWNLOAD_TIMEOUT_SECONDS)`,
+      bytesReceived: 100,
+    });
     expect(events.find((e) => e.type === "download_failed")?.detail).toMatch(/timed out after 2 s .*; retrying in 5 s$/);
     // The dashboard hung up instead of waiting forever.
     expect(files.closedConnections()).toBeGreaterThan(closedBefore);

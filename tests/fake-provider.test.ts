@@ -52,9 +52,19 @@ describe("fake provider", () => {
     const ok = await call("/api/v1/suno/cover/generate", { body: { taskId: "m-retry", callBackUrl: receiverUrl } });
     expect(ok.code).toBe(200);
     const taskId = (ok.data as { taskId: string }).taskId;
-    await waitFor(async () => fake.callbacks.filter((c) => c.taskId === taskId).length, (n) => n >= 4, 5_000, 20);
+    await waitFor(
+      async () => fake.callbacks.filter((c) => c.taskId === taskId).length,
+      (n) => n >= 4,
+      5_000,
+      20,
+    );
     const attempts = fake.callbacks.filter((c) => c.taskId === taskId);
-    expect(attempts.map((a) => [a.attempt, a.status])).toEqual([[0, 500], [1, 503], [2, 500], [3, 500]]);
+    expect(attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [0, 500],
+      [1, 503],
+      [2, 500],
+      [3, 500],
+    ]);
     const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
     expect(gaps[0]).toBeGreaterThanOrEqual(60);
     expect(gaps[1]).toBeGreaterThanOrEqual(300);
@@ -68,13 +78,28 @@ describe("fake provider", () => {
     const wavId = (failed.data as { taskId: string }).taskId;
     const dup = await call("/api/v1/suno/cover/generate", { body: { taskId: "m-dup-3", callBackUrl: receiverUrl } });
     const coverId = (dup.data as { taskId: string }).taskId;
-    expect(await call("/api/v1/wav/generate", { body: { taskId: "m1", audioId: "fail-451", callBackUrl: receiverUrl } })).toMatchObject({ code: 409, data: { taskId: wavId } });
-    expect(await call("/api/v1/suno/cover/generate", { body: { taskId: "m-dup-3", callBackUrl: receiverUrl } })).toMatchObject({ code: 400, data: { taskId: coverId } });
+    expect(await call("/api/v1/wav/generate", { body: { taskId: "m1", audioId: "fail-451", callBackUrl: receiverUrl } })).toMatchObject({
+      code: 409,
+      data: { taskId: wavId },
+    });
+    expect(await call("/api/v1/suno/cover/generate", { body: { taskId: "m-dup-3", callBackUrl: receiverUrl } })).toMatchObject({
+      code: 400,
+      data: { taskId: coverId },
+    });
 
-    await waitFor(async () => received.filter((r) => JSON.stringify(r.body).includes(coverId)).length, (n) => n >= 3, 5_000, 20);
+    await waitFor(
+      async () => received.filter((r) => JSON.stringify(r.body).includes(coverId)).length,
+      (n) => n >= 3,
+      5_000,
+      20,
+    );
     expect(received.filter((r) => JSON.stringify(r.body).includes(coverId))).toHaveLength(3);
     const wavCallback = await waitFor(async () => received.find((r) => JSON.stringify(r.body).includes(wavId)), Boolean, 5_000, 20);
-    expect(wavCallback!.body).toEqual({ code: 451, msg: "Unable to download source audio file", data: { audioWavUrl: null, task_id: wavId } });
+    expect(wavCallback!.body).toEqual({
+      code: 451,
+      msg: "Unable to download source audio file",
+      data: { audioWavUrl: null, task_id: wavId },
+    });
 
     const record = await call(`/api/v1/wav/record-info?taskId=${wavId}`);
     expect(record.data).toMatchObject({ errorCode: 451, errorMessage: "Unable to download source audio file" });
@@ -92,6 +117,10 @@ describe("fake provider", () => {
     const wavId = (wav.data as { taskId: string }).taskId;
     const res = await fetch(`${fake.url}/files/${wavId}.wav`);
     expect(res.headers.get("content-type")).toBe("audio/wav");
-    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 4).toString()).toBe("RIFF");
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe("RIFF");
   });
 });

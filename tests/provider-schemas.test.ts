@@ -41,7 +41,14 @@ const wavBase = {
 describe("fixtures", () => {
   it("cover record-info success", () => {
     const r = cover(data("cover-record-info-success.json"));
-    expect(r).toMatchObject({ kind: "cover", taskId: "21aee3c3c2a01fa5e030b3799fa4dd56", state: "succeeded", code: 200, message: null, parentTaskId: "73d6128b3523a0079df10da9471017c8" });
+    expect(r).toMatchObject({
+      kind: "cover",
+      taskId: "21aee3c3c2a01fa5e030b3799fa4dd56",
+      state: "succeeded",
+      code: 200,
+      message: null,
+      parentTaskId: "73d6128b3523a0079df10da9471017c8",
+    });
     expect(r.urls).toHaveLength(2);
     expect(r.remoteCreatedAt?.toISOString()).toBe("2025-01-15T10:33:01.000Z");
     expect(r.completedAt?.toISOString()).toBe("2025-01-15T10:35:27.000Z");
@@ -52,7 +59,14 @@ describe("fixtures", () => {
   });
   it("wav record-info success: zone-less times are UTC, musicId is the audioId", () => {
     const r = wav(data("wav-record-info-success.json"));
-    expect(r).toMatchObject({ kind: "wav", taskId: "988e1f2a3b4cc8d3", state: "succeeded", code: 200, urls: ["https://example.com/s/04e6a1b2c3d4e727.wav"], audioId: "8551a2b3c4d5662c" });
+    expect(r).toMatchObject({
+      kind: "wav",
+      taskId: "988e1f2a3b4cc8d3",
+      state: "succeeded",
+      code: 200,
+      urls: ["https://example.com/s/04e6a1b2c3d4e727.wav"],
+      audioId: "8551a2b3c4d5662c",
+    });
     expect(r.remoteCreatedAt?.toISOString()).toBe("2025-01-01T00:00:00.000Z");
     expect(r.completedAt?.toISOString()).toBe("2025-01-01T00:10:00.000Z");
   });
@@ -72,9 +86,16 @@ describe("fixtures", () => {
 
 describe("cover successFlag variants", () => {
   it.each([
-    [0, "pending"], [1, "succeeded"], [2, "pending"], [3, "failed"],
-    ["PENDING", "pending"], ["SUCCESS", "succeeded"], ["CREATE_TASK_FAILED", "failed"], ["GENERATE_COVER_FAILED", "failed"],
-    ["1", "succeeded"], ["success", "succeeded"],
+    [0, "pending"],
+    [1, "succeeded"],
+    [2, "pending"],
+    [3, "failed"],
+    ["PENDING", "pending"],
+    ["SUCCESS", "succeeded"],
+    ["CREATE_TASK_FAILED", "failed"],
+    ["GENERATE_COVER_FAILED", "failed"],
+    ["1", "succeeded"],
+    ["success", "succeeded"],
   ] as const)("%s → %s", (flag, state) => {
     expect(cover({ ...coverBase, successFlag: flag }).state).toBe(state);
   });
@@ -95,13 +116,19 @@ describe("wav variants", () => {
     expect(r).toMatchObject({ state: "succeeded", urls: ["https://f/2.wav"] });
   });
   it.each([
-    ["PENDING", "pending"], ["SUCCESS", "succeeded"], ["CREATE_TASK_FAILED", "failed"], ["GENERATE_WAV_FAILED", "failed"],
+    ["PENDING", "pending"],
+    ["SUCCESS", "succeeded"],
+    ["CREATE_TASK_FAILED", "failed"],
+    ["GENERATE_WAV_FAILED", "failed"],
   ] as const)("%s → %s", (flag, state) => {
     expect(wav({ ...wavBase, successFlag: flag }).state).toBe(state);
   });
   it("CALLBACK_EXCEPTION with a file is a success (only the callback failed), without one a failure", () => {
     expect(wav({ ...wavBase, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({ state: "succeeded", urls: ["https://f/1.wav"] });
-    expect(wav({ ...wavBase, response: null, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({ state: "failed", message: "The provider reports CALLBACK_EXCEPTION." });
+    expect(wav({ ...wavBase, response: null, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({
+      state: "failed",
+      message: "The provider reports CALLBACK_EXCEPTION.",
+    });
   });
   it("needs successFlag or status", () => {
     expect(wavRecordSchema.safeParse(wavBase).success).toBe(false);

@@ -8,8 +8,17 @@ import { waitFor } from "./helpers/wait";
 
 type Detail = {
   task: {
-    taskId: string; kind: string; status: string; code: number | null; message: string | null; parentTaskId: string | null;
-    audioId: string | null; lastSource: string | null; deliveryCount: number; pollCount: number; lastPolledAt: string | null;
+    taskId: string;
+    kind: string;
+    status: string;
+    code: number | null;
+    message: string | null;
+    parentTaskId: string | null;
+    audioId: string | null;
+    lastSource: string | null;
+    deliveryCount: number;
+    pollCount: number;
+    lastPolledAt: string | null;
   };
   assets: { type: string; position: number; remoteUrl: string; status: string }[];
   events: { type: string; detail: string | null }[];
@@ -29,7 +38,11 @@ async function post<T>(server: TestServer, path: string, body?: unknown): Promis
 
 const detailOf = (server: TestServer, taskId: string) => server.getJson<Detail>(`/api/tasks/${taskId}`).then((r) => r.body);
 const settled = (server: TestServer, taskId: string, timeoutMs = 20_000) =>
-  waitFor(() => detailOf(server, taskId), (d) => d.task.status !== "pending", timeoutMs);
+  waitFor(
+    () => detailOf(server, taskId),
+    (d) => d.task.status !== "pending",
+    timeoutMs,
+  );
 
 describe("with SUNO_API_KEY", () => {
   let fake: FakeProvider;
@@ -59,7 +72,9 @@ describe("with SUNO_API_KEY", () => {
     expect(task).toMatchObject({ kind: "cover", status: "pending", lastSource: "submit", parentTaskId: musicTaskId });
     expect(created.body.events.map((e) => e.type)).toContain("submitted");
 
-    const call = fake.requests.find((r) => r.path === "/api/v1/suno/cover/generate" && (r.body as { taskId?: string }).taskId === musicTaskId);
+    const call = fake.requests.find(
+      (r) => r.path === "/api/v1/suno/cover/generate" && (r.body as { taskId?: string }).taskId === musicTaskId,
+    );
     expect(call).toBeDefined();
     expect(call!.method).toBe("POST");
     expect(call!.authorization).toBe(`Bearer ${fake.key}`);
@@ -73,7 +88,12 @@ describe("with SUNO_API_KEY", () => {
       ["image", 1, `${fake.url}/files/${task.taskId}/1.png`],
     ]);
     // The fake notes the delivery once it has read the answer, just after the dashboard committed it.
-    const attempts = await waitFor(async () => fake.callbacks.filter((c) => c.taskId === task.taskId), (a) => a.length > 0, 5_000, 20);
+    const attempts = await waitFor(
+      async () => fake.callbacks.filter((c) => c.taskId === task.taskId),
+      (a) => a.length > 0,
+      5_000,
+      20,
+    );
     expect(attempts.map((c) => c.status)).toEqual([200]);
   });
 
@@ -83,9 +103,16 @@ describe("with SUNO_API_KEY", () => {
     expect(created.status).toBe(201);
     expect(created.body.task).toMatchObject({ kind: "wav", status: "pending", parentTaskId: musicTaskId, audioId: "track-dup-3" });
     const call = fake.requests.find((r) => r.path === "/api/v1/wav/generate" && (r.body as { taskId?: string }).taskId === musicTaskId);
-    expect(call!.body).toEqual({ taskId: musicTaskId, audioId: "track-dup-3", callBackUrl: `${server.url}/api/callbacks/wav?token=${TOKEN}` });
+    expect(call!.body).toEqual({
+      taskId: musicTaskId,
+      audioId: "track-dup-3",
+      callBackUrl: `${server.url}/api/callbacks/wav?token=${TOKEN}`,
+    });
 
-    const done = await waitFor(() => detailOf(server, created.body.task.taskId), (d) => d.task.deliveryCount === 3);
+    const done = await waitFor(
+      () => detailOf(server, created.body.task.taskId),
+      (d) => d.task.deliveryCount === 3,
+    );
     expect(done.task).toMatchObject({ status: "succeeded", deliveryCount: 3 });
     expect(done.assets).toHaveLength(1);
     expect(done.assets[0]).toMatchObject({ type: "audio", remoteUrl: `${fake.url}/files/${created.body.task.taskId}.wav` });
@@ -110,7 +137,11 @@ describe("with SUNO_API_KEY", () => {
   });
 
   it("a failed WAV (GENERATE_WAV_FAILED) found by polling is failed with the provider's code and message", async () => {
-    const created = await post<Detail>(server, "/api/tasks", { action: "wav", musicTaskId: `music-${uid()}`, audioId: "nocallback-fail-451" });
+    const created = await post<Detail>(server, "/api/tasks", {
+      action: "wav",
+      musicTaskId: `music-${uid()}`,
+      audioId: "nocallback-fail-451",
+    });
     const done = await settled(server, created.body.task.taskId);
     expect(done.task).toMatchObject({ status: "failed", code: 451, message: "Unable to download source audio file", lastSource: "poll" });
     expect(done.assets).toEqual([]);
@@ -120,11 +151,15 @@ describe("with SUNO_API_KEY", () => {
     expect((await detailOf(server, created.body.task.taskId)).task.pollCount).toBe(count);
   });
 
-  it("\"already exists\" answers (cover 400, WAV 409) are followed, not reported as errors", async () => {
+  it('"already exists" answers (cover 400, WAV 409) are followed, not reported as errors', async () => {
     // Work the provider already has but the dashboard never saw: submitted straight to the fake.
     const musicTaskId = `music-${uid()}`;
-    const cover = fake.generate("cover", { taskId: musicTaskId, callBackUrl: "http://127.0.0.1:9/elsewhere" }) as { data: { taskId: string } };
-    const wav = fake.generate("wav", { taskId: musicTaskId, audioId: "a1", callBackUrl: "http://127.0.0.1:9/elsewhere" }) as { data: { taskId: string } };
+    const cover = fake.generate("cover", { taskId: musicTaskId, callBackUrl: "http://127.0.0.1:9/elsewhere" }) as {
+      data: { taskId: string };
+    };
+    const wav = fake.generate("wav", { taskId: musicTaskId, audioId: "a1", callBackUrl: "http://127.0.0.1:9/elsewhere" }) as {
+      data: { taskId: string };
+    };
 
     const c = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId });
     expect(c.status).toBe(201);
@@ -133,7 +168,9 @@ describe("with SUNO_API_KEY", () => {
     const w = await post<Detail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "a1" });
     expect(w.status).toBe(201);
     expect(w.body.task).toMatchObject({ taskId: wav.data.taskId, kind: "wav", audioId: "a1" });
-    expect(fake.requests.filter((r) => r.body && (r.body as { taskId?: string }).taskId === musicTaskId).map((r) => r.code)).toEqual([400, 409]);
+    expect(fake.requests.filter((r) => r.body && (r.body as { taskId?: string }).taskId === musicTaskId).map((r) => r.code)).toEqual([
+      400, 409,
+    ]);
 
     // Their callbacks went elsewhere: polling brings the results.
     expect((await settled(server, cover.data.taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
@@ -201,11 +238,19 @@ describe("with SUNO_API_KEY", () => {
     for (const [k, age] of Object.entries(ages)) {
       db.prepare("update tasks set created_at = ?, next_poll_at = ? where task_id = ?").run(now - age, now, ids[k as keyof typeof ages]);
     }
-    const gaveUp = await waitFor(() => detailOf(server, ids.old), (d) => d.events.some((e) => e.type === "poll_gave_up"), 10_000);
+    const gaveUp = await waitFor(
+      () => detailOf(server, ids.old),
+      (d) => d.events.some((e) => e.type === "poll_gave_up"),
+      10_000,
+    );
     expect(gaveUp.events[0]!.detail).toContain("48 hours");
     const gap = (taskId: string) =>
       waitFor(
-        async () => db.prepare("select last_polled_at as polled, next_poll_at as next from tasks where task_id = ?").get(taskId) as { polled: number; next: number },
+        async () =>
+          db.prepare("select last_polled_at as polled, next_poll_at as next from tasks where task_id = ?").get(taskId) as {
+            polled: number;
+            next: number;
+          },
         (row) => row.polled >= now,
         10_000,
       ).then((row) => row.next - row.polled);
@@ -213,7 +258,10 @@ describe("with SUNO_API_KEY", () => {
     expect(await gap(ids.recent)).toBe(interval);
     expect(await gap(ids.hours)).toBe(4 * interval);
     expect(await gap(ids.day)).toBe(20 * interval);
-    const old = db.prepare("select next_poll_at as next, poll_count as polls from tasks where task_id = ?").get(ids.old) as { next: number | null; polls: number };
+    const old = db.prepare("select next_poll_at as next, poll_count as polls from tasks where task_id = ?").get(ids.old) as {
+      next: number | null;
+      polls: number;
+    };
     db.close();
     expect(old.next).toBeNull();
     await new Promise((r) => setTimeout(r, 1_500));
@@ -240,15 +288,26 @@ describe("with SUNO_API_KEY", () => {
 
   it("rejects bad bodies before calling the provider", async () => {
     const before = fake.requests.length;
-    for (const body of [{ action: "cover" }, { action: "wav", musicTaskId: "m" }, { action: "track", kind: "mp3", taskId: "t" }, { action: "remix" }, "not json"]) {
-      const res = await fetch(new URL("/api/tasks", server.url), { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+    for (const body of [
+      { action: "cover" },
+      { action: "wav", musicTaskId: "m" },
+      { action: "track", kind: "mp3", taskId: "t" },
+      { action: "remix" },
+      "not json",
+    ]) {
+      const res = await fetch(new URL("/api/tasks", server.url), {
+        method: "POST",
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
       expect(res.status).toBe(400);
     }
     expect(fake.requests.length).toBe(before);
   });
 
   it("GET /api/provider reports the configuration and the credits", async () => {
-    const { status, body } = await server.getJson<{ configured: boolean; baseUrl: string; credits: number | null; error: unknown }>("/api/provider");
+    const { status, body } = await server.getJson<{ configured: boolean; baseUrl: string; credits: number | null; error: unknown }>(
+      "/api/provider",
+    );
     expect(status).toBe(200);
     expect(body).toMatchObject({ configured: true, baseUrl: fake.url, error: null });
     expect(body.credits).toBeGreaterThan(900);
@@ -266,13 +325,21 @@ describe("without SUNO_API_KEY", () => {
   });
 
   it("submit, track and poll answer a clear error naming SUNO_API_KEY; receiving still works", async () => {
-    for (const body of [{ action: "cover", musicTaskId: "m1" }, { action: "wav", musicTaskId: "m1", audioId: "a1" }, { action: "track", kind: "cover", taskId: "t1" }]) {
+    for (const body of [
+      { action: "cover", musicTaskId: "m1" },
+      { action: "wav", musicTaskId: "m1", audioId: "a1" },
+      { action: "track", kind: "cover", taskId: "t1" },
+    ]) {
       const res = await post<ErrorBody>(server, "/api/tasks", body);
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe("provider_not_configured");
       expect(res.body.error.message).toContain("SUNO_API_KEY");
     }
-    const received = await server.callback({ code: 200, msg: "success", data: { taskId: "nokey-1", images: ["http://127.0.0.1:9/a.png"] } });
+    const received = await server.callback({
+      code: 200,
+      msg: "success",
+      data: { taskId: "nokey-1", images: ["http://127.0.0.1:9/a.png"] },
+    });
     expect(received.status).toBe(200);
     expect((await server.getJson<Detail>("/api/tasks/nokey-1")).body.task.status).toBe("succeeded");
     const poll = await post<ErrorBody>(server, "/api/tasks/nokey-1/poll");

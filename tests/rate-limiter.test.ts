@@ -76,32 +76,37 @@ describe("SlidingWindowLimiter", () => {
       fc.record({ type: fc.constant("release" as const), pick: fc.nat() }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 10_000 }), fc.array(op, { maxLength: 300 }), (limit, windowMs, ops) => {
-        const c = clock();
-        const limiter = new SlidingWindowLimiter(limit, windowMs, c.now);
-        const log: { permit: Permit; grantedAt: number; endedAt: number | null }[] = [];
-        for (const o of ops) {
-          if (o.type === "advance") c.advance(o.ms);
-          else if (o.type === "release") {
-            const open = log.filter((p) => p.endedAt === null);
-            const entry = open[o.pick % Math.max(1, open.length)];
-            if (entry) {
-              entry.permit.release();
-              entry.endedAt = c.now();
-            }
-          } else {
-            const now = c.now();
-            const busy = log.filter((p) => p.endedAt === null || p.endedAt + windowMs > now).length;
-            const permit = limiter.tryAcquire(o.reserve);
-            if (permit) {
-              expect(busy).toBeLessThan(limit - o.reserve);
-              log.push({ permit, grantedAt: now, endedAt: null });
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.array(op, { maxLength: 300 }),
+        (limit, windowMs, ops) => {
+          const c = clock();
+          const limiter = new SlidingWindowLimiter(limit, windowMs, c.now);
+          const log: { permit: Permit; grantedAt: number; endedAt: number | null }[] = [];
+          for (const o of ops) {
+            if (o.type === "advance") c.advance(o.ms);
+            else if (o.type === "release") {
+              const open = log.filter((p) => p.endedAt === null);
+              const entry = open[o.pick % Math.max(1, open.length)];
+              if (entry) {
+                entry.permit.release();
+                entry.endedAt = c.now();
+              }
             } else {
-              expect(busy).toBeGreaterThanOrEqual(limit - o.reserve);
+              const now = c.now();
+              const busy = log.filter((p) => p.endedAt === null || p.endedAt + windowMs > now).length;
+              const permit = limiter.tryAcquire(o.reserve);
+              if (permit) {
+                expect(busy).toBeLessThan(limit - o.reserve);
+                log.push({ permit, grantedAt: now, endedAt: null });
+              } else {
+                expect(busy).toBeGreaterThanOrEqual(limit - o.reserve);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

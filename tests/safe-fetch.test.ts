@@ -13,7 +13,8 @@ beforeAll(async () => {
     lastHost = req.headers.host;
     res.writeHead(200, { "content-type": "text/plain" }).end("ok");
   });
-  for (let n = 1; n <= 6; n++) files.route(`/hop/${n}`, (_req, res) => res.writeHead(307, { location: n === 1 ? "/ok" : `/hop/${n - 1}` }).end());
+  for (let n = 1; n <= 6; n++)
+    files.route(`/hop/${n}`, (_req, res) => res.writeHead(307, { location: n === 1 ? "/ok" : `/hop/${n - 1}` }).end());
   files.route("/to-file", (_req, res) => res.writeHead(302, { location: "file:///etc/passwd" }).end());
   files.route("/no-location", (_req, res) => res.writeHead(302).end());
 });
@@ -37,7 +38,12 @@ describe("safeGet", () => {
 
   it("refuses loopback names and addresses without contacting them", async () => {
     const before = files.hits();
-    for (const url of [`${files.url}/ok`, `http://localhost:${files.port}/ok`, `http://[::ffff:127.0.0.1]:${files.port}/ok`, `http://0x7f000001:${files.port}/ok`]) {
+    for (const url of [
+      `${files.url}/ok`,
+      `http://localhost:${files.port}/ok`,
+      `http://[::ffff:127.0.0.1]:${files.port}/ok`,
+      `http://0x7f000001:${files.port}/ok`,
+    ]) {
       await expect(get(url, false), url).rejects.toThrow(/^refused address /);
     }
     await expect(get("http://169.254.169.254/latest/meta-data/", false)).rejects.toBeInstanceOf(FetchRefused);

@@ -13,18 +13,49 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Item = { taskId: string; assetsTotal: number; assetsStored: number; assetsFailed: number; assetsActive: number; bytes: number; bytesReceived: number };
+type Item = {
+  taskId: string;
+  assetsTotal: number;
+  assetsStored: number;
+  assetsFailed: number;
+  assetsActive: number;
+  bytes: number;
+  bytesReceived: number;
+};
 
 it("GET /api/tasks items carry the spec fields and their files' progress", async () => {
   const { status, body } = await server.getJson<{ items: (Item & Record<string, unknown>)[] }>("/api/tasks");
   expect(status).toBe(200);
   const byId = new Map(body.items.map((i) => [i.taskId, i]));
   expect(byId.get("21aee3c3c2a01fa5e030b3799fa4dd56")).toMatchObject({
-    kind: "cover", status: "succeeded", code: 200, assetsTotal: 2, assetsStored: 0, assetsFailed: 0, assetsActive: 2, bytes: 0, bytesReceived: 0,
+    kind: "cover",
+    status: "succeeded",
+    code: 200,
+    assetsTotal: 2,
+    assetsStored: 0,
+    assetsFailed: 0,
+    assetsActive: 2,
+    bytes: 0,
+    bytesReceived: 0,
   });
   expect(byId.get("988e1f2a3b4cc8d3")).toMatchObject({ kind: "wav", assetsTotal: 1, assetsActive: 1 });
   expect(byId.get("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e")).toMatchObject({ status: "failed", assetsTotal: 0, assetsActive: 0 });
-  for (const key of ["taskId", "kind", "status", "code", "message", "parentTaskId", "audioId", "createdAt", "updatedAt", "completedAt", "lastSource", "deliveryCount", "pollCount", "lastPolledAt"]) {
+  for (const key of [
+    "taskId",
+    "kind",
+    "status",
+    "code",
+    "message",
+    "parentTaskId",
+    "audioId",
+    "createdAt",
+    "updatedAt",
+    "completedAt",
+    "lastSource",
+    "deliveryCount",
+    "pollCount",
+    "lastPolledAt",
+  ]) {
     expect(byId.get("988e1f2a3b4cc8d3")).toHaveProperty(key);
   }
 });
@@ -46,7 +77,9 @@ it("POST /api/setup/test-callback makes a succeeded cover task with the sample i
   const res = await fetch(`${server.url}/api/setup/test-callback`, { method: "POST" });
   expect(res.status).toBe(201);
   const { taskId } = (await res.json()) as { taskId: string };
-  const { body } = await server.getJson<{ task: { status: string }; assets: { remoteUrl: string }[]; deliveries: { verdict: string }[] }>(`/api/tasks/${taskId}`);
+  const { body } = await server.getJson<{ task: { status: string }; assets: { remoteUrl: string }[]; deliveries: { verdict: string }[] }>(
+    `/api/tasks/${taskId}`,
+  );
   expect(body.task.status).toBe("succeeded");
   expect(body.assets.map((a) => a.remoteUrl)).toEqual([`${server.url}/samples/cover-1.png`, `${server.url}/samples/cover-2.png`]);
   expect(body.deliveries.map((d) => d.verdict)).toEqual(["accepted"]);

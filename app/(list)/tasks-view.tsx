@@ -94,8 +94,8 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
         <Card className="mt-6">
           <EmptyState title="No tasks yet" icon={<InboxIcon />}>
             <p>
-              Paste this URL as the <code className="font-mono text-zinc-700 dark:text-zinc-300">callBackUrl</code> of your Suno cover or WAV
-              requests. Results show up here as soon as the provider calls back.
+              Paste this URL as the <code className="font-mono text-zinc-700 dark:text-zinc-300">callBackUrl</code> of your Suno cover or
+              WAV requests. Results show up here as soon as the provider calls back.
             </p>
             <div className="mx-auto mt-4 flex max-w-full items-center gap-1 rounded-lg border border-zinc-200 bg-zinc-50 py-1.5 pr-1.5 pl-3 text-left dark:border-zinc-800 dark:bg-zinc-950">
               <code className="min-w-0 flex-1 truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" title={callbackUrl}>
@@ -116,7 +116,14 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
           <div className="flex flex-col gap-3 border-b border-zinc-200 p-3 sm:flex-row sm:items-center sm:p-4 dark:border-zinc-800">
             <label className="relative flex-1">
               <span className="sr-only">Search by task id</span>
-              <svg aria-hidden viewBox="0 0 16 16" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-zinc-400" fill="none" stroke="currentColor" strokeWidth="1.5">
+              <svg
+                aria-hidden
+                viewBox="0 0 16 16"
+                className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-zinc-400"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.5"
+              >
                 <circle cx="7" cy="7" r="4.5" />
                 <path d="M10.5 10.5L14 14" />
               </svg>
@@ -129,12 +136,26 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
               />
             </label>
             <div className="flex gap-2">
-              <Select label="Kind" value={kind ?? ""} onChange={(v) => setKind((v || undefined) as TaskKind | undefined)} options={[["", "All kinds"], ["cover", "Cover"], ["wav", "WAV"]]} />
+              <Select
+                label="Kind"
+                value={kind ?? ""}
+                onChange={(v) => setKind((v || undefined) as TaskKind | undefined)}
+                options={[
+                  ["", "All kinds"],
+                  ["cover", "Cover"],
+                  ["wav", "WAV"],
+                ]}
+              />
               <Select
                 label="Status"
                 value={status ?? ""}
                 onChange={(v) => setStatus((v || undefined) as TaskStatus | undefined)}
-                options={[["", "All statuses"], ["pending", "Pending"], ["succeeded", "Succeeded"], ["failed", "Failed"]]}
+                options={[
+                  ["", "All statuses"],
+                  ["pending", "Pending"],
+                  ["succeeded", "Succeeded"],
+                  ["failed", "Failed"],
+                ]}
               />
             </div>
           </div>
@@ -148,7 +169,16 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
               </div>
             ) : (
               <EmptyState title="No tasks match these filters">
-                <button type="button" className={`${BUTTON.secondary} mt-2`} onClick={() => { setKind(undefined); setStatus(undefined); setSearch(""); setQ(""); }}>
+                <button
+                  type="button"
+                  className={`${BUTTON.secondary} mt-2`}
+                  onClick={() => {
+                    setKind(undefined);
+                    setStatus(undefined);
+                    setSearch("");
+                    setQ("");
+                  }}
+                >
                   Clear filters
                 </button>
               </EmptyState>
@@ -196,7 +226,9 @@ function StatsBar({ stats, status, onStatus }: { stats: TaskStats; status?: Task
           className={`${tile} transition-colors hover:border-zinc-300 focus-visible:outline-2 focus-visible:outline-violet-500 dark:hover:border-zinc-700 ${status === key ? "ring-2 ring-violet-500/60" : ""}`}
         >
           <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</p>
-          <p className={`mt-1 text-2xl font-semibold tabular-nums ${stats.byStatus[key] > 0 ? color : ""}`}>{stats.byStatus[key].toLocaleString("en")}</p>
+          <p className={`mt-1 text-2xl font-semibold tabular-nums ${stats.byStatus[key] > 0 ? color : ""}`}>
+            {stats.byStatus[key].toLocaleString("en")}
+          </p>
           <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
             {stats.counts.cover[key].toLocaleString("en")} cover · {stats.counts.wav[key].toLocaleString("en")} WAV
           </p>
@@ -213,7 +245,17 @@ function StatsBar({ stats, status, onStatus }: { stats: TaskStats; status?: Task
   );
 }
 
-function Select({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: [string, string][] }) {
+function Select({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: [string, string][];
+}) {
   return (
     <label className="flex-1 sm:flex-none">
       <span className="sr-only">{label}</span>
@@ -236,7 +278,9 @@ function Files({ task }: { task: TaskListItem }) {
       <div className="flex items-center gap-1.5 text-xs tabular-nums">
         <span>
           {task.assetsStored}/{task.assetsTotal} stored
-          {task.assetsStored === task.assetsTotal && task.bytes > 0 && <span className="text-zinc-500 dark:text-zinc-400"> · {formatBytes(task.bytes)}</span>}
+          {task.assetsStored === task.assetsTotal && task.bytes > 0 && (
+            <span className="text-zinc-500 dark:text-zinc-400"> · {formatBytes(task.bytes)}</span>
+          )}
         </span>
         {task.assetsFailed > 0 && <span className="text-red-600 dark:text-red-400">· {task.assetsFailed} failed</span>}
       </div>
@@ -295,12 +339,24 @@ function TaskTable({ items }: { items: TaskListItem[] }) {
       <table className="hidden w-full md:table" data-testid="task-table">
         <thead className="border-b border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40">
           <tr>
-            <th scope="col" className={th}>Task</th>
-            <th scope="col" className={th}>Status</th>
-            <th scope="col" className={th}>Provider</th>
-            <th scope="col" className={th}>Files</th>
-            <th scope="col" className={th}>Created</th>
-            <th scope="col" className={th}>Updated</th>
+            <th scope="col" className={th}>
+              Task
+            </th>
+            <th scope="col" className={th}>
+              Status
+            </th>
+            <th scope="col" className={th}>
+              Provider
+            </th>
+            <th scope="col" className={th}>
+              Files
+            </th>
+            <th scope="col" className={th}>
+              Created
+            </th>
+            <th scope="col" className={th}>
+              Updated
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">

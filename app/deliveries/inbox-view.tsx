@@ -45,7 +45,11 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
   async function replay(delivery: Delivery) {
     try {
       const result = await replayDelivery(delivery.id);
-      notify("success", `Delivery #${delivery.id} replayed: ${result.outcome.verdict}`, result.task ? `Task ${result.task.taskId} is ${result.task.status}.` : undefined);
+      notify(
+        "success",
+        `Delivery #${delivery.id} replayed: ${result.outcome.verdict}`,
+        result.task ? `Task ${result.task.taskId} is ${result.task.status}.` : undefined,
+      );
     } catch (error) {
       notify("error", `Delivery #${delivery.id} was not accepted`, error instanceof Error ? error.message : String(error));
     }
@@ -54,9 +58,16 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
 
   return (
     <>
-      <PageHeader title="Inbox" description="Every callback received, as it arrived: raw body, headers and what the dashboard made of it." />
+      <PageHeader
+        title="Inbox"
+        description="Every callback received, as it arrived: raw body, headers and what the dashboard made of it."
+      />
       <Card>
-        <div className="flex flex-wrap items-center gap-1 border-b border-zinc-200 p-2 dark:border-zinc-800" role="group" aria-label="Filter by verdict">
+        <div
+          className="flex flex-wrap items-center gap-1 border-b border-zinc-200 p-2 dark:border-zinc-800"
+          role="group"
+          aria-label="Filter by verdict"
+        >
           {VERDICTS.map(([value, label]) => (
             <button
               key={label}
@@ -64,7 +75,9 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
               aria-pressed={verdict === value}
               onClick={() => setVerdict(value)}
               className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-violet-500 ${
-                verdict === value ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+                verdict === value
+                  ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900"
+                  : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
               }`}
             >
               {label}
@@ -80,7 +93,9 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
             <EmptyState title={`No ${verdict} deliveries`} />
           ) : (
             <EmptyState title="No callbacks received yet">
-              <p>Give the provider this URL as callBackUrl; every request it sends shows up here, even the ones the dashboard cannot read.</p>
+              <p>
+                Give the provider this URL as callBackUrl; every request it sends shows up here, even the ones the dashboard cannot read.
+              </p>
               <div className="mx-auto mt-4 flex max-w-full items-center gap-1 rounded-lg border border-zinc-200 bg-zinc-50 py-1.5 pr-1.5 pl-3 text-left dark:border-zinc-800 dark:bg-zinc-950">
                 <code className="min-w-0 flex-1 truncate font-mono text-xs" title={callbackUrl}>
                   {callbackUrl}

@@ -26,7 +26,11 @@ export default async function LoginPage({ searchParams }: Props) {
 
   return (
     <div className="flex min-h-[60vh] items-center justify-center">
-      <form action="/api/auth/login" method="post" className="w-full max-w-sm rounded-xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60">
+      <form
+        action="/api/auth/login"
+        method="post"
+        className="w-full max-w-sm rounded-xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60"
+      >
         <h1 className="text-lg font-semibold">Log in</h1>
         <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">This dashboard is protected by DASHBOARD_PASSWORD.</p>
         <input type="hidden" name="next" value={next} />

@@ -16,7 +16,12 @@ export const metadata: Metadata = { title: "Setup" };
 
 export default async function SetupPage() {
   const config = env();
-  const [generic, cover, wav, refusedCallbacks] = await Promise.all([callbackUrl(), callbackUrl("cover"), callbackUrl("wav"), getRefusedCallbacks()]);
+  const [generic, cover, wav, refusedCallbacks] = await Promise.all([
+    callbackUrl(),
+    callbackUrl("cover"),
+    callbackUrl("wav"),
+    getRefusedCallbacks(),
+  ]);
   const local = /^https?:\/\/(localhost|127\.|\[::1\])/.test(config.PUBLIC_BASE_URL);
 
   return (
@@ -24,12 +29,17 @@ export default async function SetupPage() {
       <PageHeader title="Setup" description="Where to point the provider, and what this dashboard is running with." />
       <div className="space-y-6">
         {!config.DASHBOARD_PASSWORD && (
-          <div role="note" data-testid="open-notice" className="flex gap-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200">
+          <div
+            role="note"
+            data-testid="open-notice"
+            className="flex gap-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200"
+          >
             <WarningIcon />
             <div>
               <p className="font-semibold">This dashboard is open: anyone who can reach it can see and change everything.</p>
               <p className="mt-1">
-                Set <code className="font-mono">DASHBOARD_PASSWORD</code> to require a login for every page and API route (callbacks and health stay open).
+                Set <code className="font-mono">DASHBOARD_PASSWORD</code> to require a login for every page and API route (callbacks and
+                health stay open).
               </p>
             </div>
           </div>
@@ -40,7 +50,8 @@ export default async function SetupPage() {
             title="Callback URLs"
             description={
               <>
-                Use one as the <code className="font-mono">callBackUrl</code> of your requests. The token in it is the secret the provider must send.
+                Use one as the <code className="font-mono">callBackUrl</code> of your requests. The token in it is the secret the provider
+                must send.
               </>
             }
           />
@@ -52,7 +63,8 @@ export default async function SetupPage() {
           <div className="space-y-3 border-t border-zinc-200 px-4 py-4 sm:px-5 dark:border-zinc-800">
             {local && (
               <p className="text-sm text-amber-700 dark:text-amber-300">
-                PUBLIC_BASE_URL is a local address ({config.PUBLIC_BASE_URL}): the provider cannot reach it. Set it to this dashboard&apos;s public address.
+                PUBLIC_BASE_URL is a local address ({config.PUBLIC_BASE_URL}): the provider cannot reach it. Set it to this dashboard&apos;s
+                public address.
               </p>
             )}
             {refusedCallbacks.count > 0 && (
@@ -67,7 +79,9 @@ export default async function SetupPage() {
               </p>
             )}
             <div>
-              <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">Check the whole path: post a sample cover callback to this dashboard and open the task it makes.</p>
+              <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
+                Check the whole path: post a sample cover callback to this dashboard and open the task it makes.
+              </p>
               <SendTestCallback primary />
             </div>
           </div>
@@ -127,7 +141,10 @@ function PathRow({ label, value }: { label: string; value: string }) {
 function WarningIcon() {
   return (
     <svg aria-hidden viewBox="0 0 20 20" className="mt-0.5 size-5 shrink-0" fill="currentColor">
-      <path fillRule="evenodd" d="M8.5 2.6a1.7 1.7 0 0 1 3 0l6.3 11.5A1.7 1.7 0 0 1 16.3 16.6H3.7a1.7 1.7 0 0 1-1.5-2.5zM10 7a.8.8 0 0 0-.8.8v3.4a.8.8 0 0 0 1.6 0V7.8A.8.8 0 0 0 10 7zm0 7.6a1 1 0 1 0 0-2 1 1 0 0 0 0 2z" />
+      <path
+        fillRule="evenodd"
+        d="M8.5 2.6a1.7 1.7 0 0 1 3 0l6.3 11.5A1.7 1.7 0 0 1 16.3 16.6H3.7a1.7 1.7 0 0 1-1.5-2.5zM10 7a.8.8 0 0 0-.8.8v3.4a.8.8 0 0 0 1.6 0V7.8A.8.8 0 0 0 10 7zm0 7.6a1 1 0 1 0 0-2 1 1 0 0 0 0 2z"
+      />
     </svg>
   );
 }

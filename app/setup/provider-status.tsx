@@ -12,7 +12,8 @@ export function ProviderStatusCard({ keySet, baseUrl }: { keySet: boolean; baseU
       <>
         <Badge tone="gray">not configured</Badge>
         <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" data-testid="provider-status">
-          Not configured — set <code className="font-mono">SUNO_API_KEY</code> to submit covers and WAV conversions and to poll tasks whose callback did not come. Receiving callbacks works without it.
+          Not configured — set <code className="font-mono">SUNO_API_KEY</code> to submit covers and WAV conversions and to poll tasks whose
+          callback did not come. Receiving callbacks works without it.
         </p>
       </>
     );

@@ -11,7 +11,11 @@ type Action = CreateTaskBody["action"];
 const TABS: { action: Action; label: string; description: string }[] = [
   { action: "cover", label: "Cover", description: "Generate cover images for a finished music task." },
   { action: "wav", label: "WAV", description: "Convert a track of a music task to WAV." },
-  { action: "track", label: "Track existing", description: "Follow a task you already started elsewhere: the dashboard polls it and stores its files." },
+  {
+    action: "track",
+    label: "Track existing",
+    description: "Follow a task you already started elsewhere: the dashboard polls it and stores its files.",
+  },
 ];
 
 const FIELDS: Record<Action, { name: string; label: string; placeholder: string }[]> = {
@@ -30,10 +34,18 @@ export function SubmitForms({ keySet }: { keySet: boolean }) {
     <Card>
       <CardHeader
         title="Start or track a task"
-        description={keySet ? "Sent to the provider with this dashboard's callback URL." : "Needs SUNO_API_KEY: without it the server refuses and says so."}
+        description={
+          keySet
+            ? "Sent to the provider with this dashboard's callback URL."
+            : "Needs SUNO_API_KEY: without it the server refuses and says so."
+        }
       />
       <div className="p-4 sm:p-5">
-        <div role="tablist" aria-label="Task to start" className="inline-flex rounded-lg border border-zinc-200 bg-zinc-50 p-0.5 dark:border-zinc-800 dark:bg-zinc-950">
+        <div
+          role="tablist"
+          aria-label="Task to start"
+          className="inline-flex rounded-lg border border-zinc-200 bg-zinc-50 p-0.5 dark:border-zinc-800 dark:bg-zinc-950"
+        >
           {TABS.map((t) => (
             <button
               key={t.action}
@@ -44,7 +56,9 @@ export function SubmitForms({ keySet }: { keySet: boolean }) {
               aria-controls={`panel-${t.action}`}
               onClick={() => setAction(t.action)}
               className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-violet-500 ${
-                t.action === action ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-800 dark:text-white" : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+                t.action === action
+                  ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-800 dark:text-white"
+                  : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
               }`}
             >
               {t.label}
@@ -79,7 +93,10 @@ function SubmitForm({ action }: { action: Action }) {
     if (!parsed.success) {
       setErrors(
         Object.fromEntries(
-          parsed.error.issues.map((issue) => [String(issue.path[0] ?? "form"), issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message]),
+          parsed.error.issues.map((issue) => [
+            String(issue.path[0] ?? "form"),
+            issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message,
+          ]),
         ),
       );
       return;
@@ -89,7 +106,11 @@ function SubmitForm({ action }: { action: Action }) {
     try {
       const detail = await submitTask(parsed.data);
       setCreated(detail.task.taskId);
-      notify("success", action === "track" ? "Tracking the task" : "Submitted to the provider", `Task ${detail.task.taskId} is ${detail.task.status}.`);
+      notify(
+        "success",
+        action === "track" ? "Tracking the task" : "Submitted to the provider",
+        `Task ${detail.task.taskId} is ${detail.task.status}.`,
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       setApiError(message);
@@ -135,7 +156,11 @@ function SubmitForm({ action }: { action: Action }) {
         })}
       </div>
       {apiError && (
-        <p role="alert" className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm break-words text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300" data-testid="submit-error">
+        <p
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm break-words text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300"
+          data-testid="submit-error"
+        >
           {apiError}
         </p>
       )}
@@ -145,7 +170,10 @@ function SubmitForm({ action }: { action: Action }) {
           {action === "track" ? "Track task" : action === "cover" ? "Generate cover" : "Convert to WAV"}
         </button>
         {created && (
-          <Link href={`/tasks/${encodeURIComponent(created)}`} className="text-sm font-medium text-violet-700 underline-offset-2 hover:underline dark:text-violet-300">
+          <Link
+            href={`/tasks/${encodeURIComponent(created)}`}
+            className="text-sm font-medium text-violet-700 underline-offset-2 hover:underline dark:text-violet-300"
+          >
             Open task {created} →
           </Link>
         )}

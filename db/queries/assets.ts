@@ -42,16 +42,23 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
       const claimed = tx
         .update(assets)
         .set({ status: "downloading", leaseUntil, attempts: sql`${assets.attempts} + 1`, bytesReceived: 0, updatedAt: now })
-        .where(inArray(assets.id, due.map((d) => d.id)))
+        .where(
+          inArray(
+            assets.id,
+            due.map((d) => d.id),
+          ),
+        )
         .returning()
         .all();
       tx.insert(events)
-        .values(claimed.map((a) => ({
-          taskId: a.taskId,
-          at: now,
-          type: "download_started",
-          detail: `downloading ${assetLabel(a)}${a.attempts > 1 ? ` (attempt ${a.attempts})` : ""}`,
-        })))
+        .values(
+          claimed.map((a) => ({
+            taskId: a.taskId,
+            at: now,
+            type: "download_started",
+            detail: `downloading ${assetLabel(a)}${a.attempts > 1 ? ` (attempt ${a.attempts})` : ""}`,
+          })),
+        )
         .run();
       return claimed;
     },
@@ -60,7 +67,12 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
 }
 
 /** Records progress and extends the lease; false when the lease is no longer this worker's. */
-export async function reportProgress(claim: Claim, progress: { bytesReceived: number; bytes: number | null }, leaseUntil: Date, now: Date): Promise<boolean> {
+export async function reportProgress(
+  claim: Claim,
+  progress: { bytesReceived: number; bytes: number | null },
+  leaseUntil: Date,
+  now: Date,
+): Promise<boolean> {
   const result = getDb()
     .update(assets)
     .set({ bytesReceived: progress.bytesReceived, bytes: progress.bytes, leaseUntil, updatedAt: now })
@@ -92,7 +104,12 @@ export async function markStored(claim: Claim, file: StoredFile, now: Date): Pro
       if (updated.changes === 0) return null;
       const size = file.bytes >= 1_048_576 ? `${(file.bytes / 1_048_576).toFixed(1)} MiB` : `${file.bytes} bytes`;
       tx.insert(events)
-        .values({ taskId: claim.taskId, at: now, type: "download_stored", detail: `stored ${assetLabel(claim)} (${size}, ${file.contentType}, sha256 ${file.sha256.slice(0, 12)}…)` })
+        .values({
+          taskId: claim.taskId,
+          at: now,
+          type: "download_stored",
+          detail: `stored ${assetLabel(claim)} (${size}, ${file.contentType}, sha256 ${file.sha256.slice(0, 12)}…)`,
+        })
         .run();
       const replaced = claim.storagePath && claim.storagePath !== file.storagePath ? claim.storagePath : null;
       return { replacedPath: replaced };
@@ -129,7 +146,9 @@ export async function markFailed(claim: Claim, failure: Failure, now: Date): Pro
       if (updated.changes === 0) return false;
       const next = failure.retryAt
         ? `; retrying in ${formatDelay(failure.retryAt.getTime() - now.getTime())}`
-        : status === "stored" ? "; keeping the stored copy" : "";
+        : status === "stored"
+          ? "; keeping the stored copy"
+          : "";
       tx.insert(events)
         .values({ taskId: claim.taskId, at: now, type: "download_failed", detail: `${assetLabel(claim)}: ${failure.error}${next}` })
         .run();
@@ -149,11 +168,18 @@ function formatDelay(ms: number): string {
  * a whole task. Assets being downloaded right now by a live worker are left
  * alone. Answers the task id and how many were queued, or null when nothing matched.
  */
-export async function requestDownload(target: { assetId: number } | { taskId: string }, now: Date): Promise<{ taskId: string; queued: number; total: number } | null> {
+export async function requestDownload(
+  target: { assetId: number } | { taskId: string },
+  now: Date,
+): Promise<{ taskId: string; queued: number; total: number } | null> {
   return getDb().transaction(
     (tx) => {
       const match = "assetId" in target ? eq(assets.id, target.assetId) : eq(assets.taskId, target.taskId);
-      const rows = tx.select({ id: assets.id, taskId: assets.taskId, status: assets.status, leaseUntil: assets.leaseUntil }).from(assets).where(match).all();
+      const rows = tx
+        .select({ id: assets.id, taskId: assets.taskId, status: assets.status, leaseUntil: assets.leaseUntil })
+        .from(assets)
+        .where(match)
+        .all();
       if (rows.length === 0) return null;
       const taskId = rows[0]!.taskId;
       const busy = (r: (typeof rows)[number]) => r.status === "downloading" && r.leaseUntil !== null && r.leaseUntil >= now;
@@ -164,7 +190,12 @@ export async function requestDownload(target: { assetId: number } | { taskId: st
           .where(and(inArray(assets.id, ids), or(ne(assets.status, "downloading"), isNull(assets.leaseUntil), lt(assets.leaseUntil, now))))
           .run();
         tx.insert(events)
-          .values({ taskId, at: now, type: "download_requested", detail: `re-download of ${ids.length} file${ids.length === 1 ? "" : "s"} requested` })
+          .values({
+            taskId,
+            at: now,
+            type: "download_requested",
+            detail: `re-download of ${ids.length} file${ids.length === 1 ? "" : "s"} requested`,
+          })
           .run();
       }
       return { taskId, queued: ids.length, total: rows.length };

@@ -33,7 +33,15 @@ export async function claimDuePolls(now: Date, limit: number, leaseUntil: Date):
         .limit(limit)
         .all();
       if (due.length > 0) {
-        tx.update(tasks).set({ pollLeaseUntil: leaseUntil }).where(inArray(tasks.taskId, due.map((t) => t.taskId))).run();
+        tx.update(tasks)
+          .set({ pollLeaseUntil: leaseUntil })
+          .where(
+            inArray(
+              tasks.taskId,
+              due.map((t) => t.taskId),
+            ),
+          )
+          .run();
       }
       return due;
     },

@@ -18,14 +18,22 @@ export async function recordUnauthorized(note: { at: Date; path: string; remoteA
       .values({ key: "unauthorized_callbacks", value: "1" })
       .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + 1 as text)` } })
       .run();
-    const value = JSON.stringify({ at: note.at.toISOString(), path: note.path.slice(0, 200), remoteAddress: note.remoteAddress?.slice(0, 100) ?? null });
+    const value = JSON.stringify({
+      at: note.at.toISOString(),
+      path: note.path.slice(0, 200),
+      remoteAddress: note.remoteAddress?.slice(0, 100) ?? null,
+    });
     tx.insert(settings).values({ key: "unauthorized_last", value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
   });
 }
 
 /** How many callbacks were refused for their token, and when the last one was. */
 export async function getRefusedCallbacks(): Promise<{ count: number; lastAt: string | null }> {
-  const rows = getDb().select().from(settings).where(inArray(settings.key, ["unauthorized_callbacks", "unauthorized_last"])).all();
+  const rows = getDb()
+    .select()
+    .from(settings)
+    .where(inArray(settings.key, ["unauthorized_callbacks", "unauthorized_last"]))
+    .all();
   const value = (key: string) => rows.find((r) => r.key === key)?.value;
   const last = value("unauthorized_last");
   return { count: Number(value("unauthorized_callbacks") ?? 0), lastAt: last ? ((JSON.parse(last) as { at?: string }).at ?? null) : null };

@@ -18,11 +18,7 @@ const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.
 /** Task counts by status and kind (one scan of the kind/status index) and storage used. */
 export async function getTaskStats(): Promise<TaskStats> {
   const db = getDb();
-  const rows = db
-    .select({ kind: tasks.kind, status: tasks.status, n: count() })
-    .from(tasks)
-    .groupBy(tasks.kind, tasks.status)
-    .all();
+  const rows = db.select({ kind: tasks.kind, status: tasks.status, n: count() }).from(tasks).groupBy(tasks.kind, tasks.status).all();
   const stored = db
     .select({ bytes: sum(assets.bytes).mapWith(Number), files: count() })
     .from(assets)

@@ -122,7 +122,12 @@ export function createSunoClient({ baseUrl, apiKey, limiter, timeoutMs = 15_000 
   }
 
   async function record<S extends z.ZodType>(endpoint: "cover-record" | "wav-record", taskId: string, schema: S, priority: Priority) {
-    const envelope = await call(endpoint, "GET", `/api/v1/${endpoint === "cover-record" ? "suno/cover" : "wav"}/record-info?taskId=${encodeURIComponent(taskId)}`, priority);
+    const envelope = await call(
+      endpoint,
+      "GET",
+      `/api/v1/${endpoint === "cover-record" ? "suno/cover" : "wav"}/record-info?taskId=${encodeURIComponent(taskId)}`,
+      priority,
+    );
     if (envelope.code !== 200) throw providerError(endpoint, envelope);
     if (envelope.data === null || envelope.data === undefined) {
       throw new ProviderError(404, "provider_not_found", `The provider has no record of task ${taskId}.`, envelope.code);
@@ -199,10 +204,13 @@ function isRateLimit(endpoint: Endpoint, code: number): boolean {
 /** Turns a provider code into a clear, typed error; the provider's own words are kept. */
 function providerError(endpoint: Endpoint, { code, msg }: Envelope): ProviderError {
   const said = msg?.trim() ? ` The provider said: "${msg.trim()}".` : "";
-  const make = (status: number, appCode: string, text: string) => new ProviderError(status, appCode, `${text} (code ${code}).${said}`, code);
-  if (isRateLimit(endpoint, code)) return make(429, "rate_limited", "The provider is rate limiting this key; requests are paused for a moment, try again shortly");
+  const make = (status: number, appCode: string, text: string) =>
+    new ProviderError(status, appCode, `${text} (code ${code}).${said}`, code);
+  if (isRateLimit(endpoint, code))
+    return make(429, "rate_limited", "The provider is rate limiting this key; requests are paused for a moment, try again shortly");
   if (code === 401 || code === 403) return make(502, "provider_unauthorized", "The provider rejected the API key: check SUNO_API_KEY");
-  if (code === 402 || (endpoint === "wav-generate" && code === 429)) return make(402, "provider_no_credits", "Not enough credits at the provider: top up the account");
+  if (code === 402 || (endpoint === "wav-generate" && code === 429))
+    return make(402, "provider_no_credits", "Not enough credits at the provider: top up the account");
   if (code === 455) return make(503, "provider_maintenance", "The provider is under maintenance: try again later");
   if (code === 404) return make(404, "provider_not_found", "The provider does not know this task or track");
   if (code === 409) return make(409, "provider_conflict", "The provider already has this record");

@@ -27,7 +27,10 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 /** ISO 8601 (cover), `YYYY-MM-DD HH:mm:ss` meaning UTC (WAV), or epoch seconds/milliseconds. */
 export const providerTimeSchema = z
   .union([
-    z.number().nonnegative().transform((n) => new Date(n < 1e11 ? n * 1000 : n)),
+    z
+      .number()
+      .nonnegative()
+      .transform((n) => new Date(n < 1e11 ? n * 1000 : n)),
     z
       .string()
       .trim()

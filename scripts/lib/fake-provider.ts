@@ -148,7 +148,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     timers.add(timer);
   };
 
-  function createTask(kind: Kind, input: { taskId?: string; musicTaskId: string | null; audioId: string | null; callBackUrl: string | null; marker: string }): FakeTask {
+  function createTask(
+    kind: Kind,
+    input: { taskId?: string; musicTaskId: string | null; audioId: string | null; callBackUrl: string | null; marker: string },
+  ): FakeTask {
     const now = Date.now();
     const fail = /fail-(\d{3})/.exec(input.marker);
     const dup = /dup-(\d{1,2})/.exec(input.marker);
@@ -176,9 +179,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   }
 
   function fileUrls(task: FakeTask): string[] {
-    return task.kind === "cover"
-      ? [0, 1].map((i) => `${baseUrl}/files/${task.taskId}/${i}.png`)
-      : [`${baseUrl}/files/${task.taskId}.wav`];
+    return task.kind === "cover" ? [0, 1].map((i) => `${baseUrl}/files/${task.taskId}/${i}.png`) : [`${baseUrl}/files/${task.taskId}.wav`];
   }
 
   function failureMessage(task: FakeTask): string {
@@ -364,7 +365,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const task = match ? tasks.get(match[1]!) : undefined;
     if (!match || !task) return send(404, { error: "no such file" });
     const cached = files.get(pathname);
-    const bytes = cached ?? (match[2] !== undefined ? makePng(256, 256, Number(match[2]) + (task.variant * 2)) : makeWav(1.5));
+    const bytes = cached ?? (match[2] !== undefined ? makePng(256, 256, Number(match[2]) + task.variant * 2) : makeWav(1.5));
     files.set(pathname, bytes);
     send(200, bytes, match[2] !== undefined ? "image/png" : "audio/wav");
   }

@@ -39,7 +39,12 @@ export async function detail(server: TestServer, taskId: string): Promise<Detail
 }
 
 /** Polls the task until `done(assets)` holds; fails with the last state after `timeoutMs`. */
-export async function waitForAssets(server: TestServer, taskId: string, done: (assets: Asset[]) => boolean, timeoutMs = 20_000): Promise<Detail> {
+export async function waitForAssets(
+  server: TestServer,
+  taskId: string,
+  done: (assets: Asset[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<Detail> {
   const deadline = Date.now() + timeoutMs;
   let last: Detail | undefined;
   while (Date.now() < deadline) {

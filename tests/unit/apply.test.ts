@@ -4,10 +4,21 @@ import { decide, REMOTE_RETENTION_MS } from "@/lib/apply";
 import type { ProviderResult } from "@/lib/suno/result";
 
 const now = new Date("2026-01-01T00:00:00Z");
-const success: ProviderResult = { kind: "cover", taskId: "t", state: "succeeded", code: 200, message: "success", urls: ["https://a/0.png"] };
+const success: ProviderResult = {
+  kind: "cover",
+  taskId: "t",
+  state: "succeeded",
+  code: 200,
+  message: "success",
+  urls: ["https://a/0.png"],
+};
 const failure: ProviderResult = { kind: "cover", taskId: "t", state: "failed", code: 501, message: "Cover generation failed", urls: [] };
 const pending: ProviderResult = { kind: "cover", taskId: "t", state: "pending", code: null, message: null, urls: [] };
-const task = (status: "pending" | "succeeded" | "failed", code: number | null = null, message: string | null = null) => ({ status, code, message });
+const task = (status: "pending" | "succeeded" | "failed", code: number | null = null, message: string | null = null) => ({
+  status,
+  code,
+  message,
+});
 
 describe("decide", () => {
   it("pending → succeeded records the files and their expiry", () => {

@@ -21,13 +21,25 @@ export function AssetStatus({ asset }: { asset: Asset }) {
         )}
         {asset.attempts > 1 && <span>{asset.attempts} attempts</span>}
       </div>
-      {active && asset.bytes ? <ProgressBar label={`Downloading file ${asset.position + 1}`} value={asset.bytesReceived} max={asset.bytes} /> : null}
+      {active && asset.bytes ? (
+        <ProgressBar label={`Downloading file ${asset.position + 1}`} value={asset.bytesReceived} max={asset.bytes} />
+      ) : null}
       {asset.error && <p className="text-xs break-words text-red-700 dark:text-red-400">{asset.error}</p>}
     </div>
   );
 }
 
-export function AssetActions({ asset, label, onRedownload, remoteUsable }: { asset: Asset; label: string; onRedownload: Redownload; remoteUsable: boolean }) {
+export function AssetActions({
+  asset,
+  label,
+  onRedownload,
+  remoteUsable,
+}: {
+  asset: Asset;
+  label: string;
+  onRedownload: Redownload;
+  remoteUsable: boolean;
+}) {
   const [pending, setPending] = useState(false);
   const ext = asset.type === "audio" ? "wav" : "png";
   return (

@@ -79,7 +79,19 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
   );
 }
 
-function Lightbox({ assets, index, expired, onIndex, onClose }: { assets: Asset[]; index: number; expired: boolean; onIndex: (i: number) => void; onClose: () => void }) {
+function Lightbox({
+  assets,
+  index,
+  expired,
+  onIndex,
+  onClose,
+}: {
+  assets: Asset[];
+  index: number;
+  expired: boolean;
+  onIndex: (i: number) => void;
+  onClose: () => void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   const asset = assets[index];
@@ -117,27 +129,44 @@ function Lightbox({ assets, index, expired, onIndex, onClose }: { assets: Asset[
       }}
       className="m-auto max-h-none max-w-none bg-transparent p-0 text-white backdrop:bg-black/85"
     >
-      <div className="flex h-dvh w-screen flex-col items-center justify-center gap-3 p-4" onClick={(e) => {
+      <div
+        className="flex h-dvh w-screen flex-col items-center justify-center gap-3 p-4"
+        onClick={(e) => {
           if (e.target === e.currentTarget) close();
-        }}>
+        }}
+      >
         <div className="flex w-full max-w-4xl items-center justify-between gap-2 text-sm">
           <span aria-live="polite">
             Cover {index + 1} of {count}
           </span>
           <div className="flex items-center gap-2">
             {asset.fileUrl && (
-              <a href={asset.fileUrl} download={`${asset.taskId}-${asset.position + 1}.png`} className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white">
+              <a
+                href={asset.fileUrl}
+                download={`${asset.taskId}-${asset.position + 1}.png`}
+                className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white"
+              >
                 Download
               </a>
             )}
-            <button ref={closeButton} type="button" onClick={close} className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white">
+            <button
+              ref={closeButton}
+              type="button"
+              onClick={close}
+              className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white"
+            >
               Close <span className="text-white/60">Esc</span>
             </button>
           </div>
         </div>
         <div className="relative flex w-full max-w-4xl flex-1 items-center justify-center overflow-hidden">
           {src ? (
-            <img src={src} alt={`Cover ${index + 1}`} referrerPolicy="no-referrer" className="max-h-[calc(100dvh-8rem)] max-w-full rounded-lg object-contain shadow-2xl" />
+            <img
+              src={src}
+              alt={`Cover ${index + 1}`}
+              referrerPolicy="no-referrer"
+              className="max-h-[calc(100dvh-8rem)] max-w-full rounded-lg object-contain shadow-2xl"
+            />
           ) : (
             <p>Not available</p>
           )}

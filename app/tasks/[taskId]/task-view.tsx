@@ -73,7 +73,9 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
         <Link href="/" className="hover:text-zinc-900 dark:hover:text-zinc-100">
           Tasks
         </Link>
-        <span aria-hidden className="mx-2">/</span>
+        <span aria-hidden className="mx-2">
+          /
+        </span>
         <span className="font-mono">{task.taskId}</span>
       </nav>
 
@@ -101,7 +103,12 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
             {busy === "poll" && <Spinner />}
             Poll now
           </button>
-          <button type="button" className={BUTTON.secondary} disabled={busy !== null || assets.length === 0} onClick={() => run("download")}>
+          <button
+            type="button"
+            className={BUTTON.secondary}
+            disabled={busy !== null || assets.length === 0}
+            onClick={() => run("download")}
+          >
             {busy === "download" && <Spinner />}
             Re-download all
           </button>
@@ -110,25 +117,60 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
 
       <Card>
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 p-4 text-sm sm:p-5 lg:grid-cols-4">
-          <Meta label="Created"><RelativeTime iso={task.createdAt} /></Meta>
-          <Meta label="Updated"><RelativeTime iso={task.updatedAt} /></Meta>
-          <Meta label="Completed"><RelativeTime iso={task.completedAt} /></Meta>
-          <Meta label="Provider deletes files">{task.filesExpireAt ? <span title={formatAbsolute(task.filesExpireAt)}><RelativeTime iso={task.filesExpireAt} /></span> : "—"}</Meta>
+          <Meta label="Created">
+            <RelativeTime iso={task.createdAt} />
+          </Meta>
+          <Meta label="Updated">
+            <RelativeTime iso={task.updatedAt} />
+          </Meta>
+          <Meta label="Completed">
+            <RelativeTime iso={task.completedAt} />
+          </Meta>
+          <Meta label="Provider deletes files">
+            {task.filesExpireAt ? (
+              <span title={formatAbsolute(task.filesExpireAt)}>
+                <RelativeTime iso={task.filesExpireAt} />
+              </span>
+            ) : (
+              "—"
+            )}
+          </Meta>
           <Meta label="Last source">{task.lastSource ?? "—"}</Meta>
           <Meta label="Deliveries">{task.deliveryCount}</Meta>
           <Meta label="Polls">
             {task.pollCount}
-            {task.lastPolledAt && <span className="text-zinc-500"> · last <RelativeTime iso={task.lastPolledAt} /></span>}
+            {task.lastPolledAt && (
+              <span className="text-zinc-500">
+                {" "}
+                · last <RelativeTime iso={task.lastPolledAt} />
+              </span>
+            )}
           </Meta>
-          {task.parentTaskId && <Meta label="Music task"><IdValue value={task.parentTaskId} /></Meta>}
-          {task.audioId && <Meta label="Audio id"><IdValue value={task.audioId} /></Meta>}
+          {task.parentTaskId && (
+            <Meta label="Music task">
+              <IdValue value={task.parentTaskId} />
+            </Meta>
+          )}
+          {task.audioId && (
+            <Meta label="Audio id">
+              <IdValue value={task.audioId} />
+            </Meta>
+          )}
         </dl>
       </Card>
 
       {(task.kind === "cover" || images.length > 0) && (
         <Card>
-          <CardHeader id="covers" title="Covers" description={images.length ? `${images.length} image${images.length === 1 ? "" : "s"}` : undefined} />
-          {images.length ? <Gallery assets={images} expired={expiry?.level === "past"} onRedownload={redownload} /> : <NoFiles status={task.status} />}
+          <CardHeader
+            id="covers"
+            title="Covers"
+            description={images.length ? `${images.length} image${images.length === 1 ? "" : "s"}` : undefined}
+          />
+          {images.length ? (
+            <Gallery assets={images} expired={expiry?.level === "past"} onRedownload={redownload} />
+          ) : (
+            <NoFiles status={task.status} />
+          )}
         </Card>
       )}
 
@@ -146,12 +188,19 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
             <ol className="space-y-0 px-4 py-4 sm:px-5" data-testid="timeline">
               {detail.events.map((event, i) => (
                 <li key={event.id} className="relative flex gap-3 pb-4 last:pb-0">
-                  {i < detail.events.length - 1 && <span aria-hidden className="absolute top-3 left-[5px] h-full w-px bg-zinc-200 dark:bg-zinc-800" />}
-                  <span aria-hidden className={`relative mt-1.5 size-[11px] shrink-0 rounded-full border-2 border-white dark:border-zinc-900 ${eventColor(event.type)}`} />
+                  {i < detail.events.length - 1 && (
+                    <span aria-hidden className="absolute top-3 left-[5px] h-full w-px bg-zinc-200 dark:bg-zinc-800" />
+                  )}
+                  <span
+                    aria-hidden
+                    className={`relative mt-1.5 size-[11px] shrink-0 rounded-full border-2 border-white dark:border-zinc-900 ${eventColor(event.type)}`}
+                  />
                   <div className="min-w-0">
                     <p className="text-sm">
                       <span className="font-medium">{event.type.replaceAll("_", " ")}</span>{" "}
-                      <span className="text-xs text-zinc-500 dark:text-zinc-400"><RelativeTime iso={event.at} /></span>
+                      <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                        <RelativeTime iso={event.at} />
+                      </span>
                     </p>
                     {event.detail && <p className="text-sm break-words text-zinc-600 dark:text-zinc-400">{event.detail}</p>}
                   </div>
@@ -172,7 +221,9 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
               ))}
             </div>
           ) : (
-            <EmptyState title="No callbacks received">This task is known from polling or a submission; no callback has arrived for it.</EmptyState>
+            <EmptyState title="No callbacks received">
+              This task is known from polling or a submission; no callback has arrived for it.
+            </EmptyState>
           )}
         </Card>
       </div>
@@ -192,7 +243,9 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
 function IdValue({ value }: { value: string }) {
   return (
     <span className="inline-flex max-w-full items-center gap-0.5">
-      <span className="truncate font-mono text-xs" title={value}>{value}</span>
+      <span className="truncate font-mono text-xs" title={value}>
+        {value}
+      </span>
       <CopyButton text={value} label={`Copy ${value}`} />
     </span>
   );
