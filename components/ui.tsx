@@ -164,3 +164,15 @@ export function SafeLink({ href, children, className = "" }: { href: string | nu
     </a>
   );
 }
+
+/** The footer of a keyset-paginated list: shown while there is a next page. */
+export function LoadMore({ loading, onLoad }: { loading: boolean; onLoad: () => void }) {
+  return (
+    <div className="flex justify-center border-t border-zinc-200 p-3 dark:border-zinc-800">
+      <button type="button" className={BUTTON.secondary} disabled={loading} onClick={onLoad}>
+        {loading && <Spinner />}
+        Load more
+      </button>
+    </div>
+  );
+}

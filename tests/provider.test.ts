@@ -2,27 +2,11 @@
 // provider on 127.0.0.1 (scripts/lib/fake-provider.ts).
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TaskDetail } from "@/db/queries/dto";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 import { waitFor } from "./helpers/wait";
 
-type Detail = {
-  task: {
-    taskId: string;
-    kind: string;
-    status: string;
-    code: number | null;
-    message: string | null;
-    parentTaskId: string | null;
-    audioId: string | null;
-    lastSource: string | null;
-    deliveryCount: number;
-    pollCount: number;
-    lastPolledAt: string | null;
-  };
-  assets: { type: string; position: number; remoteUrl: string; status: string }[];
-  events: { type: string; detail: string | null }[];
-};
 type ErrorBody = { error: { code: string; message: string } };
 
 const uid = () => Math.random().toString(36).slice(2, 10);
@@ -36,7 +20,7 @@ async function post<T>(server: TestServer, path: string, body?: unknown): Promis
   return { status: res.status, body: (await res.json()) as T };
 }
 
-const detailOf = (server: TestServer, taskId: string) => server.getJson<Detail>(`/api/tasks/${taskId}`).then((r) => r.body);
+const detailOf = (server: TestServer, taskId: string) => server.getJson<TaskDetail>(`/api/tasks/${taskId}`).then((r) => r.body);
 const settled = (server: TestServer, taskId: string, timeoutMs = 20_000) =>
   waitFor(
     () => detailOf(server, taskId),
@@ -66,7 +50,7 @@ describe("with SUNO_API_KEY", () => {
 
   it("submits a cover with the right body and Bearer header; the callback makes it succeed", async () => {
     const musicTaskId = `music-${uid()}`;
-    const created = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    const created = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId });
     expect(created.status).toBe(201);
     const { task } = created.body;
     expect(task).toMatchObject({ kind: "cover", status: "pending", lastSource: "submit", parentTaskId: musicTaskId });
@@ -99,7 +83,7 @@ describe("with SUNO_API_KEY", () => {
 
   it("submits a WAV conversion; duplicate callbacks leave one succeeded task", async () => {
     const musicTaskId = `music-${uid()}`;
-    const created = await post<Detail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "track-dup-3" });
+    const created = await post<TaskDetail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "track-dup-3" });
     expect(created.status).toBe(201);
     expect(created.body.task).toMatchObject({ kind: "wav", status: "pending", parentTaskId: musicTaskId, audioId: "track-dup-3" });
     const call = fake.requests.find((r) => r.path === "/api/v1/wav/generate" && (r.body as { taskId?: string }).taskId === musicTaskId);
@@ -119,7 +103,7 @@ describe("with SUNO_API_KEY", () => {
   });
 
   it("no callback: the automatic poller finds the result", async () => {
-    const created = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId: `music-nocallback-${uid()}` });
+    const created = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId: `music-nocallback-${uid()}` });
     expect(created.status).toBe(201);
     const taskId = created.body.task.taskId;
     const done = await settled(server, taskId);
@@ -137,7 +121,7 @@ describe("with SUNO_API_KEY", () => {
   });
 
   it("a failed WAV (GENERATE_WAV_FAILED) found by polling is failed with the provider's code and message", async () => {
-    const created = await post<Detail>(server, "/api/tasks", {
+    const created = await post<TaskDetail>(server, "/api/tasks", {
       action: "wav",
       musicTaskId: `music-${uid()}`,
       audioId: "nocallback-fail-451",
@@ -161,11 +145,11 @@ describe("with SUNO_API_KEY", () => {
       data: { taskId: string };
     };
 
-    const c = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    const c = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId });
     expect(c.status).toBe(201);
     expect(c.body.task).toMatchObject({ taskId: cover.data.taskId, kind: "cover", parentTaskId: musicTaskId });
     expect(c.body.events.find((e) => e.type === "submitted")?.detail).toContain("already had a cover");
-    const w = await post<Detail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "a1" });
+    const w = await post<TaskDetail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "a1" });
     expect(w.status).toBe(201);
     expect(w.body.task).toMatchObject({ taskId: wav.data.taskId, kind: "wav", audioId: "a1" });
     expect(fake.requests.filter((r) => r.body && (r.body as { taskId?: string }).taskId === musicTaskId).map((r) => r.code)).toEqual([
@@ -177,7 +161,7 @@ describe("with SUNO_API_KEY", () => {
     expect((await settled(server, wav.data.taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
 
     // Asking again for a task the dashboard already has answers 200 with the same task.
-    const again = await post<Detail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    const again = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId });
     expect(again.status).toBe(200);
     expect(again.body.task.taskId).toBe(cover.data.taskId);
   });
@@ -185,12 +169,12 @@ describe("with SUNO_API_KEY", () => {
   it("tracks a task submitted elsewhere, polling it right away", async () => {
     const taskId = `elsewhere-${uid()}`;
     fake.addTask({ kind: "wav", taskId, marker: "nocallback" });
-    const tracked = await post<Detail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
+    const tracked = await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
     expect(tracked.status).toBe(201);
     expect(tracked.body.task).toMatchObject({ taskId, kind: "wav", lastSource: "submit", pollCount: 1 });
     expect(tracked.body.events.map((e) => e.type)).toEqual(["poll", "submitted"]);
     expect((await settled(server, taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
-    const again = await post<Detail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
+    const again = await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
     expect(again.status).toBe(200);
     const mismatch = await post<ErrorBody>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
     expect(mismatch.status).toBe(409);
@@ -200,9 +184,9 @@ describe("with SUNO_API_KEY", () => {
   it("poll now answers the updated detail; every poll is an event, a failed one too", async () => {
     const taskId = `elsewhere-${uid()}`;
     fake.addTask({ kind: "cover", taskId, marker: "never" });
-    await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
+    await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
     const before = await detailOf(server, taskId);
-    const polled = await post<Detail>(server, `/api/tasks/${taskId}/poll`);
+    const polled = await post<TaskDetail>(server, `/api/tasks/${taskId}/poll`);
     expect(polled.status).toBe(200);
     expect(polled.body.task.status).toBe("pending");
     expect(polled.body.task.pollCount).toBeGreaterThan(before.task.pollCount);
@@ -210,7 +194,7 @@ describe("with SUNO_API_KEY", () => {
 
     // A task the provider does not know: the error is answered and on the timeline.
     const unknown = `unknown-${uid()}`;
-    await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: unknown });
+    await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: unknown });
     const failed = await post<ErrorBody>(server, `/api/tasks/${unknown}/poll`);
     expect(failed.status).toBe(404);
     expect(failed.body.error.code).toBe("provider_not_found");
@@ -229,7 +213,7 @@ describe("with SUNO_API_KEY", () => {
     const ids = Object.fromEntries(Object.keys(ages).map((k) => [k, `aged-${k}-${uid()}`])) as Record<keyof typeof ages, string>;
     for (const taskId of Object.values(ids)) {
       fake.addTask({ kind: "cover", taskId, marker: "never" });
-      expect((await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId })).status).toBe(201);
+      expect((await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId })).status).toBe(201);
     }
     // Travel in time: the tasks were first seen long ago and are due now.
     const db = new Database(server.dbFile);
@@ -341,7 +325,7 @@ describe("without SUNO_API_KEY", () => {
       data: { taskId: "nokey-1", images: ["http://127.0.0.1:9/a.png"] },
     });
     expect(received.status).toBe(200);
-    expect((await server.getJson<Detail>("/api/tasks/nokey-1")).body.task.status).toBe("succeeded");
+    expect((await server.getJson<TaskDetail>("/api/tasks/nokey-1")).body.task.status).toBe("succeeded");
     const poll = await post<ErrorBody>(server, "/api/tasks/nokey-1/poll");
     expect(poll.status).toBe(503);
     expect(poll.body.error.message).toContain("SUNO_API_KEY");
@@ -370,7 +354,7 @@ describe("with a wrong SUNO_API_KEY", () => {
     expect(fake.requests[0]!.authorization).toBe("Bearer not-the-key");
 
     fake.addTask({ kind: "cover", taskId: "wrong-key-1" });
-    expect((await post<Detail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: "wrong-key-1" })).status).toBe(201);
+    expect((await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: "wrong-key-1" })).status).toBe(201);
     const poll = await post<ErrorBody>(server, "/api/tasks/wrong-key-1/poll");
     expect([poll.status, poll.body.error.code]).toEqual([502, "provider_unauthorized"]);
     const events = (await detailOf(server, "wrong-key-1")).events;

@@ -1,4 +1,5 @@
 // The list's extras (asset progress per task) and the counts behind the Tasks page.
+import type { TaskListItem } from "@/db/queries/tasks";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { fixture, startServer, type TestServer } from "./helpers/server";
 
@@ -13,15 +14,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Item = {
-  taskId: string;
-  assetsTotal: number;
-  assetsStored: number;
-  assetsFailed: number;
-  assetsActive: number;
-  bytes: number;
-  bytesReceived: number;
-};
+type Item = TaskListItem;
 
 it("GET /api/tasks items carry the spec fields and their files' progress", async () => {
   const { status, body } = await server.getJson<{ items: (Item & Record<string, unknown>)[] }>("/api/tasks");

@@ -6,7 +6,19 @@ import useSWRInfinite from "swr/infinite";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { SendTestCallback } from "@/components/send-test-callback";
-import { BUTTON, Badge, Card, EmptyState, INPUT, KindBadge, PageHeader, ProgressBar, Spinner, StatusBadge } from "@/components/ui";
+import {
+  BUTTON,
+  Badge,
+  Card,
+  EmptyState,
+  INPUT,
+  KindBadge,
+  LoadMore,
+  PageHeader,
+  ProgressBar,
+  Spinner,
+  StatusBadge,
+} from "@/components/ui";
 import { fetchJson, type TaskListItem, type TaskPage, type TaskStats } from "@/lib/api-client";
 import { expiryWarning, formatBytes, shortId } from "@/lib/format";
 import type { TaskKind, TaskStatus } from "@/db/schema";
@@ -187,14 +199,7 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
             <TaskTable items={items} />
           )}
 
-          {nextCursor && (
-            <div className="flex justify-center border-t border-zinc-200 p-3 dark:border-zinc-800">
-              <button type="button" className={BUTTON.secondary} disabled={loadingMore} onClick={() => pages.setSize(pages.size + 1)}>
-                {loadingMore && <Spinner />}
-                Load more
-              </button>
-            </div>
-          )}
+          {nextCursor && <LoadMore loading={loadingMore} onLoad={() => pages.setSize(pages.size + 1)} />}
         </Card>
       )}
     </>

@@ -4,7 +4,7 @@ import useSWRInfinite from "swr/infinite";
 import { CopyButton } from "@/components/copy-button";
 import { DeliveryCard } from "@/components/delivery-card";
 import { useToast } from "@/components/toast";
-import { BUTTON, Card, EmptyState, PageHeader, Spinner } from "@/components/ui";
+import { BUTTON, Card, EmptyState, LoadMore, PageHeader, Spinner } from "@/components/ui";
 import { fetchJson, replayDelivery, type Delivery, type DeliveryPage } from "@/lib/api-client";
 import type { DeliveryVerdict } from "@/db/schema";
 
@@ -111,14 +111,7 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
             ))}
           </div>
         )}
-        {nextCursor && (
-          <div className="flex justify-center border-t border-zinc-200 p-3 dark:border-zinc-800">
-            <button type="button" className={BUTTON.secondary} disabled={loadingMore} onClick={() => pages.setSize(pages.size + 1)}>
-              {loadingMore && <Spinner />}
-              Load more
-            </button>
-          </div>
-        )}
+        {nextCursor && <LoadMore loading={loadingMore} onLoad={() => pages.setSize(pages.size + 1)} />}
       </Card>
     </>
   );

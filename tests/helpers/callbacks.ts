@@ -1,4 +1,5 @@
 // Builders of provider callbacks and small HTTP helpers for tests and benchmarks.
+import type { TaskDetail } from "@/db/queries/dto";
 import type { TestServer } from "./server";
 
 let counter = 0;
@@ -27,24 +28,8 @@ export function wavFailure(taskId: string, code = 451, msg = "Download Failed - 
   return { code, msg, data: { audioWavUrl: null, task_id: taskId } };
 }
 
-export type TaskDetailBody = {
-  task: {
-    taskId: string;
-    kind: string;
-    status: string;
-    code: number | null;
-    message: string | null;
-    deliveryCount: number;
-    lastSource: string | null;
-    completedAt: string | null;
-  };
-  assets: { id: number; type: string; position: number; remoteUrl: string; status: string }[];
-  deliveries: { id: number; verdict: string; error: string | null; body: string; headers: Record<string, string> }[];
-  events: { type: string; detail: string | null }[];
-};
-
 export async function taskDetail(server: TestServer, taskId: string) {
-  return server.getJson<TaskDetailBody>(`/api/tasks/${encodeURIComponent(taskId)}`);
+  return server.getJson<TaskDetail>(`/api/tasks/${encodeURIComponent(taskId)}`);
 }
 
 /** Runs `jobs` with at most `concurrency` in flight. */
