@@ -6,7 +6,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { Transform } from "node:stream";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { claimDueAssets, markFailed, markStored, reportProgress, requestDownload, type Claim } from "@/db/queries/assets";
 import type { TaskDetail } from "@/db/queries/dto";
@@ -15,15 +15,17 @@ import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { FetchRefused, safeGet } from "@/lib/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/sniff";
-import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, syncFile, tempFile } from "@/lib/storage";
+import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, tempFile } from "@/lib/storage";
 
 /** Downloads at once per process. */
 const CONCURRENCY = 4;
 /** A claim is held this long without news; a crashed worker's downloads are taken over after it. */
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
-/** Written bytes are flushed to disk in steps of this size while a download runs. */
-const SYNC_EVERY_BYTES = 16 * 1024 * 1024;
+/** Bytes a download may hold in memory while its previous write is in flight. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Written bytes start flushing to disk in steps of this size, so the final sync has little left. */
+const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
 /** How often progress (bytesReceived) is written while bytes flow. */
 const PROGRESS_MS = 500;
 /** Delay before retry n (after attempt n failed transiently); after the last, the failure is final. */
@@ -115,7 +117,6 @@ async function runDownload(claim: Claim): Promise<void> {
     temp = await tempFile(claim.id);
     const file = await fetchToFile(claim, temp, controller.signal, progress, config.DOWNLOAD_MAX_BYTES, config.DOWNLOAD_ALLOW_PRIVATE);
     progress.stop();
-    await syncFile(temp);
     const storagePath = assetRelativePath(claim.type, claim.taskId, claim.position, file.ext);
     await moveIntoPlace(temp, storagePath);
     const stored = await markStored(
@@ -192,42 +193,55 @@ async function fetchToFile(
   const hash = createHash("sha256");
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
+  /** Counts, caps, sniffs and hashes one chunk as it arrives; throws to end the download. */
+  const accept = (chunk: Buffer) => {
+    progress.bytes += chunk.length;
+    if (progress.bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes arrived`, maxBytes);
+    if (!sniffed) {
+      head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]).subarray(0, SNIFF_BYTES);
+      if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
+    }
+    hash.update(chunk);
+  };
   const file = await fs.promises.open(temp, "wx").catch((error: unknown) => {
     response.destroy();
     throw error;
   });
-  const out = file.createWriteStream({ highWaterMark: 256 * 1024 });
-  // Flushing as the file grows overlaps the disk writes with the transfer, so
-  // the sync before the rename has little left to do. Errors surface there.
-  let syncedAt = 0;
-  let syncing = false;
-  // A plain Transform: cheaper per chunk than an async generator on this hot path.
-  const check = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      progress.bytes += chunk.length;
-      if (progress.bytes > maxBytes) return done(tooLarge(`more than ${maxBytes} bytes arrived`, maxBytes));
-      if (!sniffed) {
-        head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]).subarray(0, SNIFF_BYTES);
-        try {
-          if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
-        } catch (error) {
-          return done(error as Error);
+  let position = 0;
+  let flushedAt = 0;
+  let flushing = false;
+  // One sink that checks and writes: chunks that arrive while a write is in
+  // flight are buffered (up to WRITE_BUFFER_BYTES) and go out in one writev,
+  // so the disk keeps up with the network at a fixed memory cost.
+  const sink = new Writable({
+    highWaterMark: WRITE_BUFFER_BYTES,
+    writev(chunks, done) {
+      const buffers = chunks.map((c) => c.chunk as Buffer);
+      try {
+        buffers.forEach(accept);
+      } catch (error) {
+        return done(error as Error);
+      }
+      const length = buffers.reduce((n, b) => n + b.length, 0);
+      file.writev(buffers, position).then(() => {
+        position += length;
+        if (!flushing && position - flushedAt >= FLUSH_EVERY_BYTES) {
+          // Not awaited: the disk flushes while the network keeps going. Errors surface at the final sync.
+          flushing = true;
+          flushedAt = position;
+          file.datasync().then(
+            () => (flushing = false),
+            () => (flushing = false),
+          );
         }
-      }
-      hash.update(chunk);
-      if (!syncing && progress.bytes - syncedAt >= SYNC_EVERY_BYTES) {
-        syncing = true;
-        syncedAt = progress.bytes;
-        file.datasync().then(
-          () => (syncing = false),
-          () => (syncing = false),
-        );
-      }
-      done(null, chunk);
+        done();
+      }, done);
     },
   });
   try {
-    await pipeline(response, check, out, { signal });
+    await pipeline(response, sink, { signal });
+    // On disk before the file is moved into place and reported stored.
+    await file.datasync();
   } finally {
     await file.close().catch(() => {});
   }

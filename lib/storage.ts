@@ -88,16 +88,6 @@ export async function removeTempFiles(assetId: number): Promise<void> {
   await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => fs.rm(path.join(dir, n), { force: true })));
 }
 
-/** Flushes a written file to disk, so a copy marked stored survives a power cut. */
-export async function syncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, "r+");
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Atomically puts a finished temp file at its relative path, replacing an older copy. */
 export async function moveIntoPlace(temp: string, relative: string): Promise<void> {
   const target = resolveStored(relative);
