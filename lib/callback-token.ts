@@ -1,9 +1,10 @@
 // The secret a provider must present on every callback: CALLBACK_TOKEN, or one
 // generated on first start and kept in the settings table.
 import "server-only";
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { setSettingOnce } from "@/db/queries/settings";
 import { env } from "@/lib/env";
+import { safeEqual } from "@/lib/safe-equal";
 
 const SETTING = "callback_token";
 let token: Promise<string> | undefined;
@@ -15,12 +16,10 @@ export function callbackToken(): Promise<string> {
   return token;
 }
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
-/** Constant-time comparison: hashing first makes both sides the same length. */
+/** Compared in constant time. */
 export async function isValidCallbackToken(candidate: string | null): Promise<boolean> {
   if (!candidate) return false;
-  return timingSafeEqual(digest(candidate), digest(await callbackToken()));
+  return safeEqual(candidate, await callbackToken());
 }
 
 /** The URL to give the provider as callBackUrl. */

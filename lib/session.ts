@@ -1,19 +1,14 @@
 // Login sessions when DASHBOARD_PASSWORD is set: a cookie holding an expiry
 // and an HMAC-SHA256 of it. The key is derived from the password, so changing
 // the password ends every session. Used by proxy.ts and the login route.
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
+import { safeEqual } from "@/lib/safe-equal";
 
 export const SESSION_COOKIE = "suno_session";
 export const SESSION_MAX_AGE_SECONDS = 30 * 86_400;
 
 const sessionKey = (password: string) => createHash("sha256").update(`suno-dashboard/session/v1\0${password}`).digest();
 const sign = (password: string, payload: string) => createHmac("sha256", sessionKey(password)).update(payload).digest("base64url");
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
-/** Constant-time string comparison (hashing first makes both sides one length). */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 /** A fresh cookie value: "<expiry ms>.<signature>". */
 export function createSession(password: string, now = Date.now()): string {

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { env } from "@/lib/env";
 import { loginRetryAfter, noteLoginFailure, noteLoginSuccess } from "@/lib/login-limiter";
-import { createSession, safeEqual, safeNextPath, sessionCookie } from "@/lib/session";
+import { safeEqual } from "@/lib/safe-equal";
+import { createSession, safeNextPath, sessionCookie } from "@/lib/session";
 
 /** The login form posts here (a plain HTML form, so it works before JS loads); answers a 303. */
 export async function POST(request: Request) {
