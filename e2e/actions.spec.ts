@@ -5,7 +5,8 @@
 import { makePng, makeWav } from "../scripts/lib/media";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
-import { localServer, sendBytes, uniqueId, waitForAssets, type Route } from "./helpers";
+import { bytes, type Handler } from "../tests/helpers/file-server";
+import { localServer, uniqueId, waitForAssets } from "./helpers";
 
 let broken = true;
 let files: Awaited<ReturnType<typeof localServer>>;
@@ -13,12 +14,12 @@ let provider: Awaited<ReturnType<typeof localServer>>;
 let dashboard: TestServer;
 
 const flaky =
-  (body: Buffer, type: string): Route =>
+  (body: Buffer, type: string): Handler =>
   (req, res) =>
-    broken ? res.writeHead(503).end("try later") : sendBytes(body, type)(req, res);
+    broken ? res.writeHead(503).end("try later") : bytes(body, type)(req, res);
 
 const json =
-  (body: unknown): Route =>
+  (body: unknown): Handler =>
   (_req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
@@ -26,8 +27,8 @@ const json =
 
 test.beforeAll(async () => {
   files = await localServer({
-    "/a.png": sendBytes(makePng(64, 64, 1), "image/png"),
-    "/b.png": sendBytes(makePng(64, 64, 2), "image/png"),
+    "/a.png": bytes(makePng(64, 64, 1), "image/png"),
+    "/b.png": bytes(makePng(64, 64, 2), "image/png"),
     "/flaky.png": flaky(makePng(64, 64, 3), "image/png"),
     "/flaky.wav": flaky(makeWav(1), "audio/wav"),
   });

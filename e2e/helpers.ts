@@ -1,8 +1,7 @@
 // Seeding and small local servers for the browser tests. Data goes in the way
 // it does in production: callbacks POSTed over HTTP.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect } from "@playwright/test";
+import { startFileServer, type FileServer, type Handler } from "../tests/helpers/file-server";
 import { fixture, type TestServer } from "../tests/helpers/server";
 
 export async function postCallback(server: TestServer, body: unknown, path?: string): Promise<number> {
@@ -26,33 +25,11 @@ export async function seedFixtures(server: TestServer): Promise<void> {
 
 export const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
-export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-/** A local HTTP server for files or a fake provider; answers 404 for unknown paths. */
-export async function localServer(routes: Record<string, Route>): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const handler = routes[path];
-    if (handler) handler(req, res);
-    else res.writeHead(404).end("not found");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-export function sendBytes(body: Buffer, contentType: string): Route {
-  return (_req, res) => {
-    res.writeHead(200, { "content-type": contentType, "content-length": body.length });
-    res.end(body);
-  };
+/** A local HTTP server (files, or a fake provider) with these routes; 404 for other paths. */
+export async function localServer(routes: Record<string, Handler>): Promise<FileServer> {
+  const server = await startFileServer();
+  for (const [path, handler] of Object.entries(routes)) server.route(path, handler);
+  return server;
 }
 
 /** Waits until the task's assets are all in one of `statuses`, via the JSON API. */

@@ -4,13 +4,14 @@
 import { makeWav } from "../scripts/lib/media";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
-import { localServer, sendBytes, uniqueId, waitForAssets } from "./helpers";
+import { bytes } from "../tests/helpers/file-server";
+import { localServer, uniqueId, waitForAssets } from "./helpers";
 
 let files: Awaited<ReturnType<typeof localServer>>;
 let dashboard: TestServer;
 
 test.beforeAll(async () => {
-  files = await localServer({ "/song.wav": sendBytes(makeWav(3), "audio/wav") });
+  files = await localServer({ "/song.wav": bytes(makeWav(3), "audio/wav") });
   dashboard = await startServer({ env: { DOWNLOAD_ALLOW_PRIVATE: "1" } });
 });
 
