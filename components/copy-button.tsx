@@ -74,3 +74,15 @@ export function CopyButton({
     </button>
   );
 }
+
+/** A callback URL in a box with a copy button, for empty states. */
+export function CopyableUrl({ url }: { url: string }) {
+  return (
+    <div className="mx-auto mt-4 flex max-w-full items-center gap-1 rounded-lg border border-zinc-200 bg-zinc-50 py-1.5 pr-1.5 pl-3 text-left dark:border-zinc-800 dark:bg-zinc-950">
+      <code className="min-w-0 flex-1 truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" title={url}>
+        {url}
+      </code>
+      <CopyButton text={url} label="Copy callback URL" />
+    </div>
+  );
+}

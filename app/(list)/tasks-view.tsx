@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import useSWR from "swr";
 import useSWRInfinite from "swr/infinite";
-import { CopyButton } from "@/components/copy-button";
+import { CopyableUrl, CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { SendTestCallback } from "@/components/send-test-callback";
 import {
@@ -109,12 +109,7 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
               Paste this URL as the <code className="font-mono text-zinc-700 dark:text-zinc-300">callBackUrl</code> of your Suno cover or
               WAV requests. Results show up here as soon as the provider calls back.
             </p>
-            <div className="mx-auto mt-4 flex max-w-full items-center gap-1 rounded-lg border border-zinc-200 bg-zinc-50 py-1.5 pr-1.5 pl-3 text-left dark:border-zinc-800 dark:bg-zinc-950">
-              <code className="min-w-0 flex-1 truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" title={callbackUrl}>
-                {callbackUrl}
-              </code>
-              <CopyButton text={callbackUrl} label="Copy callback URL" />
-            </div>
+            <CopyableUrl url={callbackUrl} />
             <div className="mt-5 flex flex-wrap items-center justify-center gap-2">
               <SendTestCallback onSent={() => Promise.all([refreshStats(), pages.mutate()])} />
               <Link href="/setup" className={BUTTON.secondary}>

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import useSWRInfinite from "swr/infinite";
-import { CopyButton } from "@/components/copy-button";
+import { CopyableUrl } from "@/components/copy-button";
 import { DeliveryCard } from "@/components/delivery-card";
 import { useToast } from "@/components/toast";
 import { BUTTON, Card, EmptyState, LoadMore, PageHeader, Spinner } from "@/components/ui";
@@ -96,12 +96,7 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
               <p>
                 Give the provider this URL as callBackUrl; every request it sends shows up here, even the ones the dashboard cannot read.
               </p>
-              <div className="mx-auto mt-4 flex max-w-full items-center gap-1 rounded-lg border border-zinc-200 bg-zinc-50 py-1.5 pr-1.5 pl-3 text-left dark:border-zinc-800 dark:bg-zinc-950">
-                <code className="min-w-0 flex-1 truncate font-mono text-xs" title={callbackUrl}>
-                  {callbackUrl}
-                </code>
-                <CopyButton text={callbackUrl} label="Copy callback URL" />
-              </div>
+              <CopyableUrl url={callbackUrl} />
             </EmptyState>
           )
         ) : (
