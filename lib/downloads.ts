@@ -4,7 +4,6 @@
 // sha256) and renames it into place. Transient failures are retried with
 // growing delays; permanent ones end with a clear error.
 import "server-only";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -13,6 +12,7 @@ import type { TaskDetail } from "@/db/queries/dto";
 import { getTaskDetail } from "@/db/queries/tasks";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
+import { hashWhileWriting } from "@/lib/file-hasher";
 import { FetchRefused, safeGet } from "@/lib/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/sniff";
 import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, tempFile } from "@/lib/storage";
@@ -190,10 +190,9 @@ async function fetchToFile(
   }
   progress.total = declared;
 
-  const hash = createHash("sha256");
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
-  /** Counts, caps, sniffs and hashes one chunk as it arrives; throws to end the download. */
+  /** Counts, caps and sniffs one chunk as it arrives; throws to end the download. */
   const accept = (chunk: Buffer) => {
     progress.bytes += chunk.length;
     if (progress.bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes arrived`, maxBytes);
@@ -201,12 +200,12 @@ async function fetchToFile(
       head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]).subarray(0, SNIFF_BYTES);
       if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
     }
-    hash.update(chunk);
   };
   const file = await fs.promises.open(temp, "wx").catch((error: unknown) => {
     response.destroy();
     throw error;
   });
+  const hash = hashWhileWriting(temp);
   let position = 0;
   let flushedAt = 0;
   let flushing = false;
@@ -225,6 +224,7 @@ async function fetchToFile(
       const length = buffers.reduce((n, b) => n + b.length, 0);
       file.writev(buffers, position).then(() => {
         position += length;
+        hash.written(position);
         if (!flushing && position - flushedAt >= FLUSH_EVERY_BYTES) {
           // Not awaited: the disk flushes while the network keeps going. Errors surface at the final sync.
           flushing = true;
@@ -238,10 +238,14 @@ async function fetchToFile(
       }, done);
     },
   });
+  let sha256: string;
   try {
     await pipeline(response, sink, { signal });
     // On disk before the file is moved into place and reported stored.
-    await file.datasync();
+    [sha256] = await Promise.all([hash.digest(position), file.datasync()]);
+  } catch (error) {
+    hash.abort();
+    throw error;
   } finally {
     await file.close().catch(() => {});
   }
@@ -249,7 +253,7 @@ async function fetchToFile(
     throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
   }
   sniffed ??= expectKind(claim, head);
-  return { ...sniffed, bytes: progress.bytes, sha256: hash.digest("hex") };
+  return { ...sniffed, bytes: progress.bytes, sha256 };
 }
 
 function expectKind(claim: Claim, head: Buffer): Sniffed {
