@@ -77,7 +77,6 @@ function prepareStatements(db: Db) {
         updatedAt: p("now"),
       })
       .onConflictDoNothing()
-      .returning({ id: assets.id })
       .prepare(),
     insertEvent: db
       .insert(events)
@@ -96,7 +95,6 @@ function prepareStatements(db: Db) {
         remoteAddress: p("remoteAddress"),
         path: p("path"),
       })
-      .returning({ id: deliveries.id })
       .prepare(),
   };
 }
@@ -144,7 +142,7 @@ function applyInTx(result: ProviderResult, source: TaskSource, eventType: string
   const type: AssetType = result.kind === "cover" ? "image" : "audio";
   let newAssets = 0;
   decision.urls.forEach((remoteUrl, position) => {
-    newAssets += s.insertAsset.all({ taskId, type, position, remoteUrl, now }).length;
+    newAssets += s.insertAsset.run({ taskId, type, position, remoteUrl, now }).changes;
   });
   s.insertEvent.run({ taskId, now, type: eventType, detail: decision.detail });
   return { verdict: decision.verdict, taskId, newAssets };
@@ -166,7 +164,7 @@ export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCall
   return writeTransaction(() => {
     const applied = parsed.ok ? applyInTx(parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt }) : null;
     const verdict = applied?.verdict ?? "rejected";
-    const [row] = statements().insertDelivery.all({
+    const inserted = statements().insertDelivery.run({
       ...delivery,
       kind: parsed.ok ? parsed.result.kind : (parsed.kind ?? delivery.kind),
       headers: JSON.stringify(delivery.headers),
@@ -174,7 +172,7 @@ export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCall
       verdict,
       error: parsed.ok ? null : parsed.error,
     });
-    return { deliveryId: row!.id, verdict, taskId: applied?.taskId ?? null, newAssets: applied?.newAssets ?? 0 };
+    return { deliveryId: Number(inserted.lastInsertRowid), verdict, taskId: applied?.taskId ?? null, newAssets: applied?.newAssets ?? 0 };
   });
 }
 
