@@ -1,6 +1,7 @@
-// The one gate in front of every page and API route: refuses state-changing
-// requests from other origins, and when DASHBOARD_PASSWORD is set asks for a
-// session everywhere except the callback receivers, health and the login itself.
+// The one gate in front of every page and API route: refuses host names it
+// does not answer to (DNS rebinding) and state-changing requests from other
+// origins, and when DASHBOARD_PASSWORD is set asks for a session everywhere
+// except the callback receivers, health and the login itself.
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { isValidSession, SESSION_COOKIE } from "@/lib/session";
@@ -10,6 +11,17 @@ const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/lo
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  if (!isKnownHost(request.headers.get("host"))) {
+    return NextResponse.json(
+      {
+        error: {
+          code: "unknown_host",
+          message: "Refused: this dashboard answers at the host of PUBLIC_BASE_URL, localhost or an IP address.",
+        },
+      },
+      { status: 421 },
+    );
+  }
   if (STATE_CHANGING.has(request.method) && isCrossOrigin(request)) {
     return NextResponse.json(
       { error: { code: "cross_origin", message: "Refused: this request came from another site." } },
@@ -31,6 +43,25 @@ export function proxy(request: NextRequest) {
   login.search = "";
   if (pathname !== "/" || search) login.searchParams.set("next", pathname + search);
   return NextResponse.redirect(login);
+}
+
+/**
+ * A page on an attacker's domain that re-resolves to this machine (DNS
+ * rebinding) reaches us with its own name in Host, which browsers do not let
+ * scripts change. IP literals, localhost and PUBLIC_BASE_URL's host cannot be
+ * rebound, so they are the names answered to.
+ */
+function isKnownHost(hostHeader: string | null): boolean {
+  if (!hostHeader) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return false;
+  }
+  if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
+  return hostname === new URL(env().PUBLIC_BASE_URL).hostname;
 }
 
 /** Origin (or, without it, Sec-Fetch-Site) naming another site than this dashboard. */
