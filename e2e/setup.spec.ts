@@ -15,7 +15,7 @@ test("send a test callback → it is in the list → its page shows the gallery"
     .getByRole("row")
     .filter({ has: page.getByTitle(taskId, { exact: true }) });
   await expect(row).toContainText("succeeded");
-  await expect(row).toContainText("/2 stored");
+  await expect(row).toContainText("2/2 stored");
 
   await row.getByRole("link").first().click();
   await expect(page).toHaveURL(new RegExp(`/tasks/${taskId}$`));

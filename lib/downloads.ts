@@ -15,6 +15,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { hashWhileWriting } from "@/lib/file-hasher";
 import { FetchRefused, safeGet } from "@/lib/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/sniff";
+import { isOwnSample } from "@/lib/samples";
 import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, tempFile } from "@/lib/storage";
 
 /** Downloads at once per process. */
@@ -115,7 +116,14 @@ async function runDownload(claim: Claim): Promise<void> {
     if (claim.attempts > MAX_ATTEMPTS) throw new DownloadFailure(`gave up after ${MAX_ATTEMPTS} attempts`, true);
     await removeTempFiles(claim.id);
     temp = await tempFile(claim.id);
-    const file = await fetchToFile(claim, temp, controller.signal, progress, config.DOWNLOAD_MAX_BYTES, config.DOWNLOAD_ALLOW_PRIVATE);
+    const file = await fetchToFile(
+      claim,
+      temp,
+      controller.signal,
+      progress,
+      config.DOWNLOAD_MAX_BYTES,
+      config.DOWNLOAD_ALLOW_PRIVATE || isOwnSample(claim.remoteUrl),
+    );
     progress.stop();
     const storagePath = assetRelativePath(claim.type, claim.taskId, claim.position, file.ext);
     await moveIntoPlace(temp, storagePath);

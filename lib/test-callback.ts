@@ -6,8 +6,7 @@ import { randomBytes } from "node:crypto";
 import { callbackUrl } from "@/lib/callback-token";
 import { env } from "@/lib/env";
 import { receiveCallback } from "@/lib/ingest";
-
-export const SAMPLE_COVERS = ["/samples/cover-1.png", "/samples/cover-2.png"];
+import { SAMPLE_COVERS } from "@/lib/samples";
 
 export async function sendTestCallback(): Promise<{ taskId: string; status: number; answer: unknown }> {
   const taskId = `test-${randomBytes(8).toString("hex")}`;
