@@ -48,10 +48,6 @@ export function getDb(): Db {
   return handle().db;
 }
 
-export function getSqlite(): Database.Database {
-  return handle().sqlite;
-}
-
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type Job = { work: (tx: Tx) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
@@ -78,9 +74,9 @@ function flushWrites() {
   const jobs = batch.jobs;
   batch.jobs = [];
   batch.scheduled = false;
-  const { db, sqlite } = handle();
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
   try {
+    const { db, sqlite } = handle();
     sqlite
       .transaction(() => {
         for (const job of jobs) {
@@ -94,7 +90,7 @@ function flushWrites() {
       })
       .immediate();
   } catch (error) {
-    // The commit itself failed: nothing of the batch is stored.
+    // The database could not be opened or the commit failed: nothing of the batch is stored.
     for (const job of jobs) job.reject(error);
     return;
   }

@@ -12,7 +12,10 @@ let token: Promise<string> | undefined;
 export function callbackToken(): Promise<string> {
   token ??= env().CALLBACK_TOKEN
     ? Promise.resolve(env().CALLBACK_TOKEN as string)
-    : setSettingOnce(SETTING, randomBytes(24).toString("base64url"));
+    : setSettingOnce(SETTING, randomBytes(24).toString("base64url")).catch((error: unknown) => {
+        token = undefined; // a passing database error must not stick
+        throw error;
+      });
   return token;
 }
 

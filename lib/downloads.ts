@@ -230,7 +230,8 @@ async function fetchToFile(
         return done(error as Error);
       }
       const length = buffers.reduce((n, b) => n + b.length, 0);
-      file.writev(buffers, position).then(() => {
+      file.writev(buffers, position).then(({ bytesWritten }) => {
+        if (bytesWritten !== length) return done(new Error(`short write: ${bytesWritten} of ${length} bytes`));
         position += length;
         hash.written(position);
         if (!flushing && position - flushedAt >= FLUSH_EVERY_BYTES) {

@@ -37,16 +37,18 @@ parentPort.on("message", (m) => {
 
 type Answer = { id: number; sha256?: string; error?: string };
 type Pending = { resolve: (sha256: string) => void; reject: (error: Error) => void };
-type Hasher = { worker: Worker; pending: Map<number, Pending>; nextId: number };
+type Hasher = { worker: Worker; pending: Map<number, Pending>; nextId: number; dead: Error | null };
 
 // One thread per process, shared by every bundle that imports this module.
 const shared = globalThis as unknown as { sunoHasher?: Hasher };
 
 function hasher(): Hasher {
   if (shared.sunoHasher) return shared.sunoHasher;
-  const state: Hasher = { worker: new Worker(WORKER_SOURCE, { eval: true }), pending: new Map(), nextId: 1 };
+  const state: Hasher = { worker: new Worker(WORKER_SOURCE, { eval: true }), pending: new Map(), nextId: 1, dead: null };
   state.worker.unref();
   const failAll = (error: Error) => {
+    // Jobs begun on this thread fail fast; the next download starts a new thread.
+    state.dead ??= error;
     if (shared.sunoHasher === state) shared.sunoHasher = undefined;
     for (const p of state.pending.values()) p.reject(error);
     state.pending.clear();
@@ -72,11 +74,12 @@ export function hashWhileWriting(path: string) {
   return {
     /** The first `bytes` of the file are written and may be hashed. */
     written(bytes: number) {
-      if (!ended) state.worker.postMessage({ id, path, upTo: bytes });
+      if (!ended && !state.dead) state.worker.postMessage({ id, path, upTo: bytes });
     },
     /** The sha256 (hex) of the file's first `bytes` bytes. */
     digest(bytes: number): Promise<string> {
       ended = true;
+      if (state.dead) return Promise.reject(state.dead);
       return new Promise<string>((resolve, reject) => {
         state.pending.set(id, { resolve, reject });
         state.worker.postMessage({ id, path, upTo: bytes, done: true });
@@ -86,7 +89,7 @@ export function hashWhileWriting(path: string) {
     abort() {
       if (ended) return;
       ended = true;
-      state.worker.postMessage({ id, abort: true });
+      if (!state.dead) state.worker.postMessage({ id, abort: true });
     },
   };
 }

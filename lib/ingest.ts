@@ -41,7 +41,7 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
     },
     parsed,
   );
-  if (!parsed.ok) return errorJson(400, "invalid_callback", parsed.error);
+  if (recorded.verdict === "rejected") return errorJson(400, "invalid_callback", recorded.error ?? "not a valid callback");
   afterResultApplied(recorded);
   return NextResponse.json({ status: "received", taskId: recorded.taskId });
 }

@@ -27,9 +27,14 @@ export function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECO
 /** Polls that failed (unknown task, provider trouble) are repeated less often. */
 const FAILED_POLL_FACTOR = 4;
 
-/** The next automatic poll after one at `now`, never later than the give-up time (which then ends polling). */
-function nextPollAt(task: PollTarget, now: Date, factor = 1): Date {
+/**
+ * The next automatic poll after one at `now`, never later than the give-up time
+ * (which then ends polling); null once that time has passed, e.g. after a
+ * "Poll now" on a task whose polling already stopped.
+ */
+function nextPollAt(task: PollTarget, now: Date, factor = 1): Date | null {
   const giveUpAt = task.createdAt.getTime() + GIVE_UP_AFTER_MS;
+  if (now.getTime() >= giveUpAt) return null;
   return new Date(Math.min(now.getTime() + factor * pollDelayMs(now.getTime() - task.createdAt.getTime()), giveUpAt));
 }
 

@@ -110,7 +110,8 @@ function request(url: URL, addresses: Resolved[], options: SafeGetOptions): Prom
       headers: { "user-agent": "suno-callback-dashboard", accept: "*/*", "accept-encoding": "identity", ...options.headers },
     });
     req.once("response", resolve);
-    req.once("error", reject);
+    // "on", not "once": a second socket error without a listener would crash the process.
+    req.on("error", reject);
     req.end();
   });
 }

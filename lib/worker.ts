@@ -1,7 +1,7 @@
 // The background worker: due downloads and due polls, each its own lane on a
 // timer in the server process, woken early when new work is stored. The queue
 // lives in the database (due times and leases), so the work is safe to run
-// from several processes and from a cron route.
+// from several processes (and, later, from a cron route where WORKER=0).
 import "server-only";
 import { runDueDownloads } from "@/lib/downloads";
 import { env } from "@/lib/env";
@@ -14,12 +14,6 @@ type LaneState = { running: boolean; again: boolean };
 
 // On globalThis: Next bundles routes and instrumentation separately, and they must share one worker.
 const state = globalThis as unknown as { sunoWorker?: { timer: NodeJS.Timeout; lanes: Record<Lane, LaneState> } };
-
-/** One pass over all due work, waiting for both lanes; answers how much each started. */
-export async function tick(): Promise<{ downloads: number; polls: number }> {
-  const [downloads, polls] = await Promise.all([runDueDownloads(), runDuePolls()]);
-  return { downloads, polls };
-}
 
 /** Starts the in-process timer once per server, unless WORKER=0. */
 export function startWorker(): void {

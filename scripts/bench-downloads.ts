@@ -53,8 +53,12 @@ if (process.argv[2] === "serve") {
   process.on("disconnect", () => process.exit(0));
   await new Promise(() => {});
 }
-const fileServerProcess = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "serve"], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
-const filePort = await new Promise<string>((resolve) => fileServerProcess.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
+const fileServerProcess = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "serve"], {
+  stdio: ["ignore", "pipe", "inherit", "ipc"],
+});
+const filePort = await new Promise<string>((resolve) =>
+  fileServerProcess.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())),
+);
 const fileUrl = `http://127.0.0.1:${filePort}/big.wav`;
 
 const server = await startServer({ env: { DOWNLOAD_ALLOW_PRIVATE: "1", DOWNLOAD_TIMEOUT_SECONDS: "600" } });

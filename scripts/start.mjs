@@ -17,7 +17,10 @@ const SOURCES = [
   "lib",
   "public",
   "instrumentation.ts",
+  "proxy.ts",
   "next.config.ts",
+  "tsconfig.json",
+  "package.json",
   "package-lock.json",
   "postcss.config.mjs",
 ];

@@ -133,6 +133,17 @@ describe("paths and kinds", () => {
     expect((await taskDetail(server, taskId)).body.task).toMatchObject({ kind: "cover", status: "failed", code: 500 });
   });
 
+  it("a callback of the other kind for a known task is rejected and changes nothing", async () => {
+    const taskId = newTaskId();
+    await server.callback(coverFailure(taskId), { path: "/api/callbacks/cover" });
+    const res = await server.callback(wavSuccess(taskId));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toBe(`data: task ${taskId} is a cover task, and this is a WAV callback`);
+    const { body } = await taskDetail(server, taskId);
+    expect(body.task).toMatchObject({ kind: "cover", status: "failed", deliveryCount: 1 });
+    expect(body.assets).toHaveLength(0);
+  });
+
   it("other callback paths are 404", async () => {
     expect((await server.callback(coverSuccess(newTaskId()), { path: "/api/callbacks/music" })).status).toBe(404);
   });

@@ -127,6 +127,16 @@ describe("GET /api/deliveries", () => {
   });
 });
 
+describe("unknown API paths", () => {
+  it("answer 404 in the API's error shape", async () => {
+    for (const method of ["GET", "POST"]) {
+      const res = await fetch(`${server.url}/api/nothing/here`, { method });
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe("not_found");
+    }
+  });
+});
+
 describe("GET /api/health", () => {
   it("is ok when the database answers and storage is writable", async () => {
     const { status, body } = await server.getJson<{ ok: boolean }>("/api/health");

@@ -37,7 +37,8 @@ export function toAsset(row: AssetRow) {
     sha256: row.sha256,
     attempts: row.attempts,
     error: row.error,
-    fileUrl: row.status === "stored" ? `/api/assets/${row.id}/file` : null,
+    // A stored copy stays served (and linked) while a re-download runs.
+    fileUrl: row.storagePath ? `/api/assets/${row.id}/file` : null,
     storedAt: iso(row.storedAt),
   };
 }

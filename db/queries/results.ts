@@ -35,7 +35,7 @@ function prepareStatements(db: Db) {
       .onConflictDoNothing()
       .prepare(),
     selectTaskState: db
-      .select({ status: tasks.status, code: tasks.code, message: tasks.message })
+      .select({ kind: tasks.kind, status: tasks.status, code: tasks.code, message: tasks.message })
       .from(tasks)
       .where(eq(tasks.taskId, p("taskId")))
       .prepare(),
@@ -110,6 +110,14 @@ function statements(): Statements {
 
 export type Applied = { verdict: "accepted" | "duplicate"; taskId: string; newAssets: number };
 
+/** Why a result cannot apply to the task it names: that task is of the other kind. */
+function kindConflict(result: ProviderResult): string | null {
+  const current = statements().selectTaskState.get({ taskId: result.taskId });
+  if (!current || current.kind === result.kind) return null;
+  const name = (kind: string) => (kind === "cover" ? "cover" : "WAV");
+  return `data: task ${result.taskId} is a ${name(current.kind)} task, and this is a ${name(result.kind)} callback`;
+}
+
 /**
  * Applies a result to its task (creating the task when unknown), records assets
  * and an event. Runs inside the caller's transaction.
@@ -157,12 +165,20 @@ export type DeliveryInput = {
   path: string;
 };
 
-export type RecordedDelivery = { deliveryId: number; verdict: DeliveryVerdict; taskId: string | null; newAssets: number };
+export type RecordedDelivery = {
+  deliveryId: number;
+  verdict: DeliveryVerdict;
+  error: string | null;
+  taskId: string | null;
+  newAssets: number;
+};
 
 /** Stores a delivery and applies what it says, atomically: either both are durable or neither. */
 export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCallback): Promise<RecordedDelivery> {
   return writeTransaction(() => {
-    const applied = parsed.ok ? applyInTx(parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt }) : null;
+    const error = parsed.ok ? kindConflict(parsed.result) : parsed.error;
+    const applied =
+      parsed.ok && !error ? applyInTx(parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt }) : null;
     const verdict = applied?.verdict ?? "rejected";
     const inserted = statements().insertDelivery.run({
       ...delivery,
@@ -170,9 +186,15 @@ export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCall
       headers: JSON.stringify(delivery.headers),
       taskId: applied?.taskId ?? null,
       verdict,
-      error: parsed.ok ? null : parsed.error,
+      error,
     });
-    return { deliveryId: Number(inserted.lastInsertRowid), verdict, taskId: applied?.taskId ?? null, newAssets: applied?.newAssets ?? 0 };
+    return {
+      deliveryId: Number(inserted.lastInsertRowid),
+      verdict,
+      error,
+      taskId: applied?.taskId ?? null,
+      newAssets: applied?.newAssets ?? 0,
+    };
   });
 }
 
@@ -181,9 +203,11 @@ export async function applyReplay(deliveryId: number, parsed: ParsedCallback, no
   return writeTransaction((tx) => {
     const delivery = tx.select().from(deliveries).where(eq(deliveries.id, deliveryId)).get();
     if (!delivery) return null;
-    if (!parsed.ok) {
-      tx.update(deliveries).set({ error: parsed.error }).where(eq(deliveries.id, deliveryId)).run();
-      return { deliveryId, verdict: "rejected" as const, taskId: null, newAssets: 0 };
+    const error = parsed.ok ? kindConflict(parsed.result) : parsed.error;
+    if (!parsed.ok || error) {
+      // Only a rejected delivery takes the new reason; an accepted one keeps its verdict.
+      if (delivery.verdict === "rejected") tx.update(deliveries).set({ error }).where(eq(deliveries.id, deliveryId)).run();
+      return { deliveryId, verdict: "rejected" as const, error, taskId: null, newAssets: 0 };
     }
     // A delivery joins its task (and its count) only once, when it stops being rejected.
     const joins = delivery.verdict === "rejected";
@@ -194,7 +218,7 @@ export async function applyReplay(deliveryId: number, parsed: ParsedCallback, no
         .where(and(eq(deliveries.id, deliveryId), isNull(deliveries.taskId)))
         .run();
     }
-    return { deliveryId, verdict: applied.verdict, taskId: applied.taskId, newAssets: applied.newAssets };
+    return { deliveryId, verdict: applied.verdict, error: null, taskId: applied.taskId, newAssets: applied.newAssets };
   });
 }
 

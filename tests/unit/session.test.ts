@@ -4,7 +4,18 @@ import { safeNextPath } from "@/lib/session";
 it("keeps local paths and refuses everything that could leave the site", () => {
   expect(safeNextPath("/tasks/abc?x=1#top")).toBe("/tasks/abc?x=1#top");
   expect(safeNextPath("/setup")).toBe("/setup");
-  for (const evil of ["//evil.com", "/\\evil.com", "/\t/evil.com", "/\n/evil.com", "/\r//evil.com", "https://evil.com", "evil.com", "", null, undefined]) {
+  for (const evil of [
+    "//evil.com",
+    "/\\evil.com",
+    "/\t/evil.com",
+    "/\n/evil.com",
+    "/\r//evil.com",
+    "https://evil.com",
+    "evil.com",
+    "",
+    null,
+    undefined,
+  ]) {
     expect(safeNextPath(evil)).toBe("/");
   }
 });

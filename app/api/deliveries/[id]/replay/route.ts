@@ -14,8 +14,7 @@ export const POST = route(async (_request, { params }: Context) => {
   if (!id.success) throw notFound("No such delivery.");
   const outcome = await replayDelivery(id.data);
   const delivery = await getDelivery(id.data);
-  if (outcome.verdict === "rejected")
-    throw badRequest("invalid_callback", delivery?.error ?? "The delivery is still not a valid callback.");
+  if (outcome.verdict === "rejected") throw badRequest("invalid_callback", outcome.error ?? "The delivery is still not a valid callback.");
   return NextResponse.json({
     outcome: { verdict: outcome.verdict },
     delivery,
