@@ -108,7 +108,8 @@ test("warns when remote files are about to expire or gone and not stored", async
   const soon = uniqueId("soon");
   const gone = uniqueId("gone");
   for (const taskId of [soon, gone]) {
-    await server.callback({ code: 200, msg: "success", data: { taskId, images: [`${server.url}/samples/cover-1.png`] } });
+    // A private address that is not one of the dashboard's samples: the download is refused, so nothing is stored.
+    await server.callback({ code: 200, msg: "success", data: { taskId, images: [`${server.url}/not-a-sample.png`] } });
   }
   // Time passes: the provider's 14 days are nearly or entirely over (the only way to get there in a test).
   const db = new Database(server.dbFile);
