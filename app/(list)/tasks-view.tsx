@@ -339,24 +339,11 @@ function TaskTable({ items }: { items: TaskListItem[] }) {
       <table className="hidden w-full md:table" data-testid="task-table">
         <thead className="border-b border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40">
           <tr>
-            <th scope="col" className={th}>
-              Task
-            </th>
-            <th scope="col" className={th}>
-              Status
-            </th>
-            <th scope="col" className={th}>
-              Provider
-            </th>
-            <th scope="col" className={th}>
-              Files
-            </th>
-            <th scope="col" className={th}>
-              Created
-            </th>
-            <th scope="col" className={th}>
-              Updated
-            </th>
+            {["Task", "Status", "Provider", "Files", "Created", "Updated"].map((name) => (
+              <th key={name} scope="col" className={th}>
+                {name}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
