@@ -22,7 +22,7 @@ export function errorJson(status: number, code: string, message: string, headers
 }
 
 /** Maps any thrown value to an answer; unknown errors become a 500 without internals. */
-export function errorResponse(error: unknown) {
+function errorResponse(error: unknown) {
   if (error instanceof AppError) return errorJson(error.status, error.code, error.message);
   if (error instanceof z.ZodError) return errorJson(400, "invalid_request", describeZodError(error));
   console.error("[api] unexpected error:", error);

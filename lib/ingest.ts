@@ -11,7 +11,7 @@ import { errorJson, notFound } from "@/lib/errors";
 import { parseCallback, type ParsedCallback } from "@/lib/suno/callbacks";
 import { afterResultApplied } from "@/lib/worker";
 
-export const MAX_CALLBACK_BYTES = 1_048_576;
+const MAX_CALLBACK_BYTES = 1_048_576;
 const REDACTED_HEADERS = new Set(["x-callback-token", "authorization", "cookie"]);
 
 /** Handles one POST to /api/callbacks[/kind]: every input gets a 2xx/4xx answer; only a failing database throws. */

@@ -13,12 +13,12 @@ import { afterResultApplied } from "@/lib/worker";
 
 const HOUR_MS = 3_600_000;
 /** Polling stops after this long without a final state. */
-export const GIVE_UP_AFTER_MS = 48 * HOUR_MS;
+const GIVE_UP_AFTER_MS = 48 * HOUR_MS;
 /** Long enough for one request with its time limit; a crashed worker's claim expires after it. */
 const LEASE_MS = 60_000;
 
 /** Time to the next poll: the configured interval, stretched for tasks pending for hours. */
-export function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECONDS * 1000): number {
+function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECONDS * 1000): number {
   if (ageMs >= 6 * HOUR_MS) return intervalMs * 20;
   if (ageMs >= HOUR_MS) return intervalMs * 4;
   return intervalMs;

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { createSunoClient, type SunoClient } from "@/lib/suno/client";
 import { providerLimiter } from "@/lib/suno/rate-limiter";
 
-export const NOT_CONFIGURED_MESSAGE = "Set SUNO_API_KEY to submit and poll tasks; receiving callbacks works without it.";
+const NOT_CONFIGURED_MESSAGE = "Set SUNO_API_KEY to submit and poll tasks; receiving callbacks works without it.";
 
 export function isProviderConfigured(): boolean {
   return Boolean(env().SUNO_API_KEY);

@@ -5,7 +5,7 @@ import { createHash, createHmac } from "node:crypto";
 import { safeEqual } from "@/lib/safe-equal";
 
 export const SESSION_COOKIE = "suno_session";
-export const SESSION_MAX_AGE_SECONDS = 30 * 86_400;
+const SESSION_MAX_AGE_SECONDS = 30 * 86_400;
 
 const sessionKey = (password: string) => createHash("sha256").update(`suno-dashboard/session/v1\0${password}`).digest();
 const sign = (password: string, payload: string) => createHmac("sha256", sessionKey(password)).update(payload).digest("base64url");
@@ -24,7 +24,7 @@ export function isValidSession(password: string, value: string | undefined, now 
 }
 
 /** Whether the browser reached us over https, directly or through a TLS-terminating proxy. */
-export function isHttps(request: Request): boolean {
+function isHttps(request: Request): boolean {
   const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
   return forwarded ? forwarded === "https" : new URL(request.url).protocol === "https:";
 }

@@ -32,7 +32,7 @@ export function assetRelativePath(type: AssetType, taskId: string, position: num
 }
 
 /** The absolute file of a stored relative path; throws when it would land outside STORAGE_DIR. */
-export function resolveStored(relative: string): string {
+function resolveStored(relative: string): string {
   const root = storageDir();
   const file = path.resolve(root, relative);
   const rel = path.relative(root, file);

@@ -53,7 +53,7 @@ const wavCallbackSchema = z.object({
 const SUCCESS = 200;
 
 /** Tells a callback's kind from its payload, as http-api.md says; null when neither fits. */
-export function detectKind(payload: unknown): TaskKind | null {
+function detectKind(payload: unknown): TaskKind | null {
   const data = isRecord(payload) && isRecord(payload.data) ? payload.data : null;
   if (!data) return null;
   if ("task_id" in data || "audioWavUrl" in data || "audio_wav_url" in data) return "wav";

@@ -99,8 +99,8 @@ export class SlidingWindowLimiter {
 }
 
 /** The provider's documented limit: 20 requests per 10 seconds per key. */
-export const PROVIDER_LIMIT = 20;
-export const PROVIDER_WINDOW_MS = 10_000;
+const PROVIDER_LIMIT = 20;
+const PROVIDER_WINDOW_MS = 10_000;
 
 const holder = globalThis as unknown as { sunoProviderLimiter?: SlidingWindowLimiter };
 
