@@ -110,19 +110,21 @@ function statements(): Statements {
 
 export type Applied = { verdict: "accepted" | "duplicate"; taskId: string; newAssets: number };
 
-/** Why a result cannot apply to the task it names: that task is of the other kind. */
-function kindConflict(result: ProviderResult): string | null {
-  const current = statements().selectTaskState.get({ taskId: result.taskId });
-  if (!current || current.kind === result.kind) return null;
-  const name = (kind: string) => (kind === "cover" ? "cover" : "WAV");
-  return `data: task ${result.taskId} is a ${name(current.kind)} task, and this is a ${name(result.kind)} callback`;
-}
+/** A result naming a task of the other kind (a WAV callback for a cover task): nothing was written. */
+type KindConflict = { verdict: "rejected"; error: string };
 
 /**
  * Applies a result to its task (creating the task when unknown), records assets
- * and an event. Runs inside the caller's transaction.
+ * and an event. Runs inside the caller's transaction; writes nothing when the
+ * task is of the other kind.
  */
-function applyInTx(result: ProviderResult, source: TaskSource, eventType: string, now: Date, delivery: { at: Date } | null): Applied {
+function applyInTx(
+  result: ProviderResult,
+  source: TaskSource,
+  eventType: string,
+  now: Date,
+  delivery: { at: Date } | null,
+): Applied | KindConflict {
   const s = statements();
   const taskId = result.taskId;
   const known = {
@@ -131,8 +133,16 @@ function applyInTx(result: ProviderResult, source: TaskSource, eventType: string
     audioId: result.audioId ?? null,
     remoteCreatedAt: ms(result.remoteCreatedAt),
   };
-  s.insertTask.run({ ...known, kind: result.kind, now, source });
-  const decision = decide(s.selectTaskState.get({ taskId }), result, source, now);
+  const current = s.selectTaskState.get({ taskId });
+  if (current && current.kind !== result.kind) {
+    const name = (kind: string) => (kind === "cover" ? "cover" : "WAV");
+    return {
+      verdict: "rejected",
+      error: `data: task ${taskId} is a ${name(current.kind)} task, and this is a ${name(result.kind)} callback`,
+    };
+  }
+  if (!current) s.insertTask.run({ ...known, kind: result.kind, now, source });
+  const decision = decide(current, result, source, now);
   if (decision.update) {
     const u = decision.update;
     s.setTaskState.run({
@@ -176,10 +186,12 @@ export type RecordedDelivery = {
 /** Stores a delivery and applies what it says, atomically: either both are durable or neither. */
 export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCallback): Promise<RecordedDelivery> {
   return writeTransaction(() => {
-    const error = parsed.ok ? kindConflict(parsed.result) : parsed.error;
-    const applied =
-      parsed.ok && !error ? applyInTx(parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt }) : null;
-    const verdict = applied?.verdict ?? "rejected";
+    const outcome: Applied | KindConflict = parsed.ok
+      ? applyInTx(parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt })
+      : { verdict: "rejected", error: parsed.error };
+    const applied = outcome.verdict === "rejected" ? null : outcome;
+    const error = outcome.verdict === "rejected" ? outcome.error : null;
+    const verdict = outcome.verdict;
     const inserted = statements().insertDelivery.run({
       ...delivery,
       kind: parsed.ok ? parsed.result.kind : (parsed.kind ?? delivery.kind),
@@ -203,15 +215,16 @@ export async function applyReplay(deliveryId: number, parsed: ParsedCallback, no
   return writeTransaction((tx) => {
     const delivery = tx.select().from(deliveries).where(eq(deliveries.id, deliveryId)).get();
     if (!delivery) return null;
-    const error = parsed.ok ? kindConflict(parsed.result) : parsed.error;
-    if (!parsed.ok || error) {
-      // Only a rejected delivery takes the new reason; an accepted one keeps its verdict.
-      if (delivery.verdict === "rejected") tx.update(deliveries).set({ error }).where(eq(deliveries.id, deliveryId)).run();
-      return { deliveryId, verdict: "rejected" as const, error, taskId: null, newAssets: 0 };
-    }
     // A delivery joins its task (and its count) only once, when it stops being rejected.
     const joins = delivery.verdict === "rejected";
+    const reject = (error: string) => {
+      // Only a rejected delivery takes the new reason; an accepted one keeps its verdict.
+      if (joins) tx.update(deliveries).set({ error }).where(eq(deliveries.id, deliveryId)).run();
+      return { deliveryId, verdict: "rejected" as const, error, taskId: null, newAssets: 0 };
+    };
+    if (!parsed.ok) return reject(parsed.error);
     const applied = applyInTx(parsed.result, "callback", "replay", now, joins ? { at: delivery.receivedAt } : null);
+    if (applied.verdict === "rejected") return reject(applied.error);
     if (joins) {
       tx.update(deliveries)
         .set({ verdict: applied.verdict, taskId: applied.taskId, error: null, kind: parsed.result.kind })
@@ -226,6 +239,8 @@ export async function applyReplay(deliveryId: number, parsed: ParsedCallback, no
 export async function applyPolledResult(result: ProviderResult, now: Date, nextPollAt: Date | null): Promise<Applied> {
   return writeTransaction((tx) => {
     const applied = applyInTx(result, "poll", "poll", now, null);
+    // The poller asks about a task by its own kind, so the kinds always agree.
+    if (applied.verdict === "rejected") throw new Error(applied.error);
     tx.update(tasks)
       .set({
         pollCount: sql`${tasks.pollCount} + 1`,
