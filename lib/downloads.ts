@@ -16,6 +16,7 @@ import { hashWhileWriting } from "@/lib/file-hasher";
 import { FetchRefused, safeGet } from "@/lib/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/sniff";
 import { isOwnSample } from "@/lib/samples";
+import { wakeDownloads } from "@/lib/worker";
 import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, tempFile } from "@/lib/storage";
 
 /** Downloads at once per process. */
@@ -81,7 +82,7 @@ export async function runDueDownloads(): Promise<number> {
 export async function redownloadAsset(assetId: number): Promise<TaskDetail> {
   const queued = await requestDownload({ assetId }, new Date());
   if (!queued) throw notFound(`No asset with id ${assetId}.`);
-  wake();
+  wakeDownloads();
   return (await getTaskDetail(queued.taskId))!;
 }
 
@@ -92,13 +93,8 @@ export async function redownloadTask(taskId: string): Promise<TaskDetail> {
     if (!(await getTaskDetail(taskId))) throw notFound(`No task with id ${taskId}.`);
     throw new AppError(409, "no_files", `Task ${taskId} has no result files to download.`);
   }
-  wake();
+  wakeDownloads();
   return (await getTaskDetail(taskId))!;
-}
-
-/** Starts queued downloads now instead of at the next tick; only where the in-process worker runs. */
-function wake(): void {
-  if (env().WORKER) void runDueDownloads().catch((error) => console.error("[downloads] claim failed:", error));
 }
 
 /** One attempt of one claimed asset, ending in stored, a retry, or a final failure. */

@@ -53,7 +53,12 @@ function wake(lane: Lane): void {
     });
 }
 
+/** Starts queued downloads now instead of at the next tick (where the in-process worker runs). */
+export function wakeDownloads(): void {
+  wake("downloads");
+}
+
 /** Called after a result was committed; must never delay or fail the caller. */
 export function afterResultApplied(applied: { newAssets: number }): void {
-  if (applied.newAssets > 0) wake("downloads");
+  if (applied.newAssets > 0) wakeDownloads();
 }
