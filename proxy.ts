@@ -7,7 +7,8 @@ import { env } from "@/lib/env";
 import { isValidSession, SESSION_COOKIE } from "@/lib/session";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout"]);
+// The cron tick has its own secret (CRON_SECRET), and schedulers hold no session.
+const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout", "/api/cron/tick"]);
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -61,7 +62,11 @@ function isKnownHost(hostHeader: string | null): boolean {
   }
   if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
-  return hostname === new URL(env().PUBLIC_BASE_URL).hostname;
+  if (hostname === new URL(env().PUBLIC_BASE_URL).hostname) return true;
+  // Vercel's own names for this deployment (cron requests arrive on them); no DNS rebinding there.
+  return (
+    env().VERCEL && [process.env.VERCEL_URL, process.env.VERCEL_PROJECT_PRODUCTION_URL, process.env.VERCEL_BRANCH_URL].includes(hostname)
+  );
 }
 
 /** Origin (or, without it, Sec-Fetch-Site) naming another site than this dashboard. */

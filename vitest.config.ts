@@ -10,6 +10,10 @@ export default defineConfig({
     // Each file starts its own production server; run them one at a time so
     // concurrency tests measure the server, not their neighbours.
     fileParallelism: false,
+    // Child processes, not worker threads (the default, pinned): vitest ends each
+    // fork with SIGTERM, on which tests/helpers/sqld.ts kills any sqld a failed
+    // file left running; a terminated worker thread would leave it behind.
+    pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,19 +1,36 @@
-// The one database handle of the process. SQLite in WAL mode: readers never
-// wait for the writer, and a crash (even kill -9) loses no committed write.
+// The one database handle of the process, on one of two drivers:
+// - `file:` → better-sqlite3 in WAL mode (one machine; readers never wait for
+//   the writer; a crash, even kill -9, loses no committed write);
+// - `libsql://`, `http(s)://` → a libSQL server (Turso, sqld) through
+//   @libsql/client's HTTP entry, which needs no native module and lets several
+//   instances share one database.
+// Every query is awaited. Writes that must be atomic go through `atomic()` or
+// `planWrite()` below: an immediate transaction (with group commit) on
+// better-sqlite3, one batch on libSQL. Drizzle's `db.transaction()` is never
+// used: on better-sqlite3 an async callback commits what it awaited even when
+// it throws (eslint.config.mjs forbids it).
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import type Database from "better-sqlite3";
+import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
+import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** The Drizzle database on either driver; `await` every query. */
+export type Db = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
+export type DatabaseDriver = "better-sqlite3" | "libsql";
 
-type Handle = { db: Db; sqlite: Database.Database; file: string };
+type LibsqlClient = import("@libsql/client").Client;
+
+type Handle =
+  | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
+  | { driver: "libsql"; db: Db; client: LibsqlClient };
 
 const globalForDb = globalThis as unknown as { sunoDb?: Handle };
+
+const MIGRATIONS = () => path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
 
 /** Absolute path of the SQLite file named by a `file:` DATABASE_URL. */
 export function databaseFile(url = env().DATABASE_URL): string {
@@ -21,7 +38,24 @@ export function databaseFile(url = env().DATABASE_URL): string {
   return path.resolve(/* turbopackIgnore: true */ process.cwd(), file);
 }
 
-function open(): Handle {
+/** Where the data lives, for the setup page: the file, or the server's URL without credentials. */
+export function databaseLocation(): string {
+  const url = env().DATABASE_URL;
+  if (url.startsWith("file:")) return databaseFile(url);
+  const parsed = new URL(url);
+  parsed.username = parsed.password = parsed.search = "";
+  return parsed.toString();
+}
+
+export function databaseDriver(): DatabaseDriver {
+  return env().DATABASE_URL.startsWith("file:") ? "better-sqlite3" : "libsql";
+}
+
+async function openSqlite(): Promise<Handle> {
+  // Loaded only for file: URLs, so a libSQL deployment never needs the native addon.
+  const { default: Database } = await import("better-sqlite3");
+  const { drizzle } = await import("drizzle-orm/better-sqlite3");
+  const { migrate } = await import("drizzle-orm/better-sqlite3/migrator");
   const file = databaseFile();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
@@ -32,25 +66,183 @@ function open(): Handle {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema });
-  migrate(db, {
-    migrationsFolder: path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations"),
+  migrate(db, { migrationsFolder: MIGRATIONS() });
+  return { driver: "better-sqlite3", db: db as unknown as Db, sqlite, statements: new Map() };
+}
+
+async function openLibsql(): Promise<Handle> {
+  const { createClient } = await import("@libsql/client/http");
+  const { drizzle } = await import("drizzle-orm/libsql/http");
+  const { migrate } = await import("drizzle-orm/libsql/migrator");
+  const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
+  const client = createClient({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN });
+  const db = drizzle(client, { schema });
+  // Instances starting together race to migrate: the loser fails on a table
+  // the winner just made, and finds nothing left to do when it looks again.
+  await migrate(db, { migrationsFolder: MIGRATIONS() }).catch(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await migrate(db, { migrationsFolder: MIGRATIONS() });
   });
-  return { db, sqlite, file };
+  return { driver: "libsql", db: db as unknown as Db, client };
+}
+
+const opening = globalThis as unknown as { sunoDbOpening?: Promise<Handle> };
+
+/** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
+export async function openDatabase(): Promise<void> {
+  if (globalForDb.sunoDb) return;
+  opening.sunoDbOpening ??= databaseDriver() === "libsql" ? openLibsql() : openSqlite();
+  try {
+    globalForDb.sunoDb = await opening.sunoDbOpening;
+  } finally {
+    opening.sunoDbOpening = undefined;
+  }
 }
 
 function handle(): Handle {
-  globalForDb.sunoDb ??= open();
+  if (!globalForDb.sunoDb) throw new Error("The database is not open yet: await openDatabase() at start-up.");
   return globalForDb.sunoDb;
 }
 
-/** The Drizzle database, opened and migrated on first use. */
+/** The Drizzle database (after openDatabase). */
 export function getDb(): Db {
   return handle().db;
 }
 
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Closes the handle (scripts and tests). */
+export async function closeDatabase(): Promise<void> {
+  const h = globalForDb.sunoDb;
+  globalForDb.sunoDb = undefined;
+  if (h?.driver === "better-sqlite3") h.sqlite.close();
+  if (h?.driver === "libsql") h.client.close();
+}
 
-type Job = { work: (tx: Tx) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+// ---------------------------------------------------------------------------
+// Atomic writes
+
+/** One write statement of an atomic unit, already bound to its values. */
+export type Step = { sql: string; args: unknown[] };
+export type StepResult = { changes: number; lastInsertRowid: number };
+
+/** A query builder (insert, update, delete) as a step. */
+export function step(query: { toSQL(): { sql: string; params: unknown[] } }): Step {
+  const { sql: text, params } = query.toSQL();
+  return { sql: text, args: params };
+}
+
+/** A prepared Drizzle statement with its placeholder values as a step (the hot path: no query building). */
+export function bound(query: { getQuery(): { sql: string; params: unknown[] } }, values: Record<string, unknown>): Step {
+  const { sql: text, params } = query.getQuery();
+  return { sql: text, args: fillPlaceholders(params, values) };
+}
+
+const dialect = new SQLiteSyncDialect();
+
+/** A raw SQL statement (drizzle's `sql` template) as a step. */
+export function sqlStep(statement: SQL): Step {
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  return { sql: text, args: params };
+}
+
+/**
+ * A step that aborts the whole unit unless `condition` holds when it runs:
+ * inserting NULL into a NOT NULL column fails, and a failed statement rolls
+ * the unit back. It inserts nothing when the condition holds.
+ */
+function guardStep(condition: SQL): Step {
+  return sqlStep(sql`insert into write_guard (never_null) select null where not (${condition})`);
+}
+
+const GUARD_FAILED = "write_guard.never_null";
+
+/** A read-then-write lost a race: what it read changed before it wrote. Retried by planWrite. */
+export class WriteConflict extends Error {}
+
+function runSqliteStep(h: Extract<Handle, { driver: "better-sqlite3" }>, s: Step): StepResult {
+  let statement = h.statements.get(s.sql);
+  if (!statement) {
+    statement = h.sqlite.prepare(s.sql);
+    h.statements.set(s.sql, statement);
+  }
+  const result = statement.run(...(s.args as unknown[]));
+  return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
+}
+
+async function runLibsqlBatch(h: Extract<Handle, { driver: "libsql" }>, steps: Step[]): Promise<StepResult[]> {
+  try {
+    const results = await h.client.batch(
+      steps.map((s) => ({ sql: s.sql, args: s.args as import("@libsql/client").InArgs })),
+      "write",
+    );
+    return results.map((r) => ({ changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) }));
+  } catch (error) {
+    if (String((error as Error)?.message ?? error).includes(GUARD_FAILED)) throw new WriteConflict("the data changed while writing");
+    throw error;
+  }
+}
+
+/** Runs `steps` as one atomic unit: all of them are durable, or none. */
+export async function atomic(steps: Step[]): Promise<StepResult[]> {
+  if (steps.length === 0) return [];
+  const h = handle();
+  if (h.driver === "libsql") return runLibsqlBatch(h, steps);
+  return writeTransaction(() => steps.map((s) => runSqliteStep(h, s)));
+}
+
+/** Runs one write statement; answers the rows it changed, the same on both drivers. */
+export async function write(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<StepResult> {
+  return (await atomic([step(query)]))[0]!;
+}
+
+/** What a planned write does: its steps, the state it relied on (a condition), and its answer. */
+export type WritePlan<T> = {
+  steps: Step[];
+  /** Holds while the state the plan was made from is unchanged; checked atomically with the steps. */
+  unchanged?: SQL;
+  answer: (results: StepResult[]) => T;
+};
+
+const MAX_CONFLICT_RETRIES = 30;
+
+/**
+ * Read, decide, write, atomically. On better-sqlite3 the read runs inside the
+ * write transaction (it must be synchronous: prepared `.get()`/`.all()` are).
+ * On libSQL the read comes first, and the batch carries a guard that fails it
+ * when the state changed meanwhile; then it starts over with a fresh read.
+ */
+export async function planWrite<S, T>(read: () => S | Promise<S>, plan: (state: S) => WritePlan<T>): Promise<T> {
+  const h = handle();
+  if (h.driver === "better-sqlite3") {
+    return writeTransaction(() => {
+      const state = read();
+      if (state instanceof Promise) throw new Error("planWrite: reads on better-sqlite3 must be synchronous");
+      const p = plan(state);
+      return p.answer(p.steps.map((s) => runSqliteStep(h, s)));
+    });
+  }
+  for (let attempt = 1; ; attempt++) {
+    const p = plan(await read());
+    const guard = p.unchanged ? [guardStep(p.unchanged)] : [];
+    try {
+      const results = await runLibsqlBatch(h, [...guard, ...p.steps]);
+      return p.answer(results.slice(guard.length));
+    } catch (error) {
+      if (!(error instanceof WriteConflict) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      // Writers that collided should not collide again at once.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * attempt)));
+    }
+  }
+}
+
+/** Applies `next` to a value that is synchronous on better-sqlite3 and a promise on libSQL, keeping it so. */
+export function andThen<A, B>(value: A | Promise<A>, next: (a: A) => B | Promise<B>): B | Promise<B> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+// ---------------------------------------------------------------------------
+// Group commit (better-sqlite3)
+
+type Job = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 const batch: { jobs: Job[]; scheduled: boolean } = { jobs: [], scheduled: false };
 
 /**
@@ -60,7 +252,7 @@ const batch: { jobs: Job[]; scheduled: boolean } = { jobs: [], scheduled: false 
  * its own savepoint so one failure undoes only its own work.
  * `work` is synchronous: no awaits, no network or file work inside.
  */
-export function writeTransaction<T>(work: (tx: Tx) => T): Promise<T> {
+function writeTransaction<T>(work: () => T): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     batch.jobs.push({ work, resolve: resolve as (value: unknown) => void, reject });
     if (!batch.scheduled) {
@@ -76,13 +268,14 @@ function flushWrites() {
   batch.scheduled = false;
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
   try {
-    const { db, sqlite } = handle();
-    sqlite
+    const h = handle();
+    if (h.driver !== "better-sqlite3") throw new Error("group commit is for better-sqlite3");
+    h.sqlite
       .transaction(() => {
         for (const job of jobs) {
           try {
             // Nested inside the batch, this is a savepoint.
-            outcomes.push({ ok: true, value: db.transaction(job.work) });
+            outcomes.push({ ok: true, value: h.sqlite.transaction(job.work)() });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }

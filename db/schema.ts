@@ -77,8 +77,12 @@ export const assets = sqliteTable(
     // Relative to STORAGE_DIR, e.g. "cover/<task>/0.png"; null until stored.
     storagePath: text("storage_path"),
     // Download queue: due at nextAttemptAt, held by one worker until leaseUntil.
+    // The claim token names that worker: every write of a claimed download is
+    // fenced by it, so a worker that lost its claim (lease ran out, or a
+    // re-download was asked for) can never overwrite a newer one.
     nextAttemptAt: timestamp("next_attempt_at"),
     leaseUntil: timestamp("lease_until"),
+    claimToken: text("claim_token"),
     createdAt: timestamp("created_at").notNull().default(nowMs),
     updatedAt: timestamp("updated_at").notNull().default(nowMs),
     storedAt: timestamp("stored_at"),
@@ -125,6 +129,28 @@ export const events = sqliteTable(
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
+});
+
+/**
+ * The provider's rate-limit window, shared by every instance on this database:
+ * one row per request, from when it was sent until its answer (endedAt).
+ */
+export const providerRequests = sqliteTable(
+  "provider_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    startedAt: timestamp("started_at").notNull(),
+    endedAt: timestamp("ended_at"),
+  },
+  (t) => [index("provider_requests_ended_at_idx").on(t.endedAt)],
+);
+
+/**
+ * Never holds a row: db/client.ts inserts NULL here to abort a libSQL batch
+ * whose read-then-write lost a race (the NOT NULL failure rolls the batch back).
+ */
+export const writeGuard = sqliteTable("write_guard", {
+  neverNull: integer("never_null").notNull(),
 });
 
 export type TaskRow = typeof tasks.$inferSelect;

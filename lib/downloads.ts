@@ -1,10 +1,12 @@
 // Downloads of result files into storage. The queue is the assets table (due
-// time + lease, db/queries/assets.ts); this module takes due assets, streams
-// each to a temp file (constant memory, size cap, time limit, content check,
-// sha256) and renames it into place. Transient failures are retried with
-// growing delays; permanent ones end with a clear error.
+// time + lease, db/queries/assets.ts); this module takes due assets and
+// streams each into the storage (a local folder or an S3 bucket, lib/storage)
+// in constant memory, with a size cap, a time limit, a content check and a
+// sha256 computed as the bytes pass; the file appears under its key only once
+// complete. Transient failures are retried with growing delays; permanent
+// ones end with a clear error.
 import "server-only";
-import fs from "node:fs";
+import { createHash } from "node:crypto";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { claimDueAssets, markFailed, markStored, reportProgress, requestDownload, type Claim } from "@/db/queries/assets";
@@ -12,22 +14,19 @@ import type { TaskDetail } from "@/db/queries/dto";
 import { getTaskDetail } from "@/db/queries/tasks";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
-import { hashWhileWriting } from "@/lib/file-hasher";
 import { FetchRefused, safeGet } from "@/lib/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/sniff";
 import { isOwnSample } from "@/lib/samples";
 import { wakeDownloads } from "@/lib/worker";
-import { assetRelativePath, moveIntoPlace, removeStored, removeTempFiles, storedSize, tempFile } from "@/lib/storage";
+import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
 
 /** Downloads at once per process. */
 const CONCURRENCY = 4;
 /** A claim is held this long without news; a crashed worker's downloads are taken over after it. */
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
-/** Bytes a download may hold in memory while its previous write is in flight. */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
-/** Written bytes start flushing to disk in steps of this size, so the final sync has little left. */
-const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
+/** Bytes a download may hold while the storage catches up (the storage buffers a little more of its own). */
+const SINK_BUFFER_BYTES = 1024 * 1024;
 /** How often progress (bytesReceived) is written while bytes flow. */
 const PROGRESS_MS = 500;
 /** Delay before retry n (after attempt n failed transiently); after the last, the failure is final. */
@@ -48,12 +47,22 @@ class DownloadFailure extends Error {
   }
 }
 
+/** How one attempt ended: stored, waiting for a retry, failed for good, or taken over by another worker. */
+type Outcome = "stored" | "retrying" | "failed" | "lost";
+
+/** A bounded round of downloads (cron tick, after()): what it started and how those ended. */
+type Round = { running: Set<Promise<void>>; tally: Record<Outcome, number>; started: number };
+
 // Shared by every copy of this module in the process (Next bundles routes and
 // instrumentation separately), so the concurrency limit holds process-wide.
 const state = globalThis as unknown as { sunoDownloads?: { active: number } };
 
-/** Takes due downloads (up to the free slots) and starts them; answers how many it started. Never waits for them. */
-export async function runDueDownloads(): Promise<number> {
+/**
+ * Takes due downloads (up to the free slots) and starts them; answers how many
+ * it started. Never waits for them. Outside a round, a freed slot takes the
+ * next due download right away; a round claims again itself.
+ */
+export async function runDueDownloads(round?: Round): Promise<number> {
   const downloads = (state.sunoDownloads ??= { active: 0 });
   const slots = CONCURRENCY - downloads.active;
   if (slots <= 0) return 0;
@@ -67,16 +76,43 @@ export async function runDueDownloads(): Promise<number> {
     downloads.active -= slots - claims.length;
   }
   for (const claim of claims) {
-    void runDownload(claim)
+    const running: Promise<void> = runDownload(claim)
+      .then((outcome) => void (round && round.tally[outcome]++))
       .catch((error) => console.error(`[downloads] asset ${claim.id}:`, error))
       .finally(() => {
         downloads.active--;
-        // A freed slot takes the next due download right away.
-        void runDueDownloads().catch((error) => console.error("[downloads] claim failed:", error));
+        round?.running.delete(running);
+        if (!round) void runDueDownloads().catch((error) => console.error("[downloads] claim failed:", error));
       });
+    round?.running.add(running);
   }
+  if (round) round.started += claims.length;
   return claims.length;
 }
+
+/** Downloads still running at the deadline get this much longer before the round answers without them. */
+const ROUND_GRACE_MS = 10_000;
+
+/**
+ * Downloads due work until `deadline`, waiting for what it started (without a
+ * long-lived process, nothing else would). A download still running after
+ * the grace period goes on while the process lives; if it dies, the lease
+ * runs out and the next round takes the download over.
+ */
+export async function drainDownloads(deadline: number): Promise<{ started: number; stored: number; failed: number; retrying: number }> {
+  const round: Round = { running: new Set(), tally: { stored: 0, retrying: 0, failed: 0, lost: 0 }, started: 0 };
+  while (Date.now() < deadline) {
+    await runDueDownloads(round);
+    if (round.running.size === 0) break;
+    // A finished download frees a slot for the next due one.
+    await Promise.race([...round.running, sleep(deadline - Date.now())]);
+  }
+  if (round.running.size > 0) await Promise.race([Promise.all(round.running), sleep(deadline + ROUND_GRACE_MS - Date.now())]);
+  const { stored, failed, retrying } = round.tally;
+  return { started: round.started, stored, failed, retrying };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 
 /** Queues one asset for a fresh download (also when its stored file was deleted); answers its task's detail. */
 export async function redownloadAsset(assetId: number): Promise<TaskDetail> {
@@ -98,8 +134,9 @@ export async function redownloadTask(taskId: string): Promise<TaskDetail> {
 }
 
 /** One attempt of one claimed asset, ending in stored, a retry, or a final failure. */
-async function runDownload(claim: Claim): Promise<void> {
+async function runDownload(claim: Claim): Promise<Outcome> {
   const config = env();
+  const store = storage();
   const timeoutMs = config.DOWNLOAD_TIMEOUT_SECONDS * 1000;
   const controller = new AbortController();
   const timer = setTimeout(
@@ -107,41 +144,47 @@ async function runDownload(claim: Claim): Promise<void> {
     timeoutMs,
   );
   const progress = trackProgress(claim, () => controller.abort(new DownloadFailure("another worker took this download over", false)));
-  let temp: string | null = null;
   try {
     if (claim.attempts > MAX_ATTEMPTS) throw new DownloadFailure(`gave up after ${MAX_ATTEMPTS} attempts`, true);
-    await removeTempFiles(claim.id);
-    temp = await tempFile(claim.id);
+    // What an earlier attempt of this asset left half-written (killed mid-download).
+    await store
+      .discardPartial(assetKeyPrefix(claim.type, claim.taskId, claim.position))
+      .catch((error) => console.error(`[downloads] asset ${claim.id}: discarding partial uploads failed:`, error));
     const file = await fetchToFile(
       claim,
-      temp,
+      store,
       controller.signal,
       progress,
       config.DOWNLOAD_MAX_BYTES,
       config.DOWNLOAD_ALLOW_PRIVATE || isOwnSample(claim.remoteUrl),
     );
     progress.stop();
-    const storagePath = assetRelativePath(claim.type, claim.taskId, claim.position, file.ext);
-    await moveIntoPlace(temp, storagePath);
     const stored = await markStored(
       claim,
-      { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath },
+      { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath: file.storagePath },
       new Date(),
     );
-    if (stored?.replacedPath) await removeStored(stored.replacedPath).catch(() => {});
+    if (stored?.replacedPath) await store.remove(stored.replacedPath).catch(() => {});
+    return stored ? "stored" : "lost";
   } catch (thrown) {
     progress.stop();
     const failure = asFailure(controller.signal.aborted ? controller.signal.reason : thrown);
     const now = new Date();
     const retry = !failure.permanent && claim.attempts < MAX_ATTEMPTS;
     const error = retry || failure.permanent ? failure.message : `${failure.message} (gave up after ${claim.attempts} attempts)`;
-    const keptBytes = !retry && claim.storagePath ? await storedSize(claim.storagePath) : null;
+    const keptBytes =
+      !retry && claim.storagePath
+        ? await store.stat(claim.storagePath).then(
+            (found) => found?.size ?? null,
+            () => null,
+          )
+        : null;
     const delay = Math.max(RETRY_DELAYS_MS[claim.attempts - 1] ?? 0, Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_MS));
-    await markFailed(claim, { error, retryAt: retry ? new Date(now.getTime() + delay) : null, keptBytes }, now);
+    const held = await markFailed(claim, { error, retryAt: retry ? new Date(now.getTime() + delay) : null, keptBytes }, now);
+    return !held ? "lost" : retry ? "retrying" : "failed";
   } finally {
     clearTimeout(timer);
     progress.stop();
-    if (temp) await fs.promises.rm(temp, { force: true });
   }
 }
 
@@ -169,12 +212,18 @@ function trackProgress(claim: Claim, lost: () => void): Progress {
   return progress;
 }
 
-type Fetched = Sniffed & { bytes: number; sha256: string };
+type Fetched = Sniffed & { bytes: number; sha256: string; storagePath: string };
 
-/** Streams the remote file into `temp`, checking status, size and content as the bytes arrive. */
+/**
+ * Streams the remote file into the storage, checking status, size and content
+ * as the bytes arrive and hashing them on the way. The first bytes decide the
+ * format, hence the key (`<kind>/<task>/<position>.<ext>`): they are held until
+ * sniffed, then the upload to that key opens. The file appears under its key
+ * only when everything passed; a failed attempt leaves nothing behind.
+ */
 async function fetchToFile(
   claim: Claim,
-  temp: string,
+  store: Storage,
   signal: AbortSignal,
   progress: Progress,
   maxBytes: number,
@@ -194,9 +243,10 @@ async function fetchToFile(
   }
   progress.total = declared;
 
+  const hash = createHash("sha256");
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
-  /** Counts, caps and sniffs one chunk as it arrives; throws to end the download. */
+  /** Counts, caps, sniffs and hashes one chunk as it arrives; throws to end the download. */
   const accept = (chunk: Buffer) => {
     progress.bytes += chunk.length;
     if (progress.bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes arrived`, maxBytes);
@@ -204,61 +254,52 @@ async function fetchToFile(
       head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]).subarray(0, SNIFF_BYTES);
       if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
     }
+    hash.update(chunk);
   };
-  const file = await fs.promises.open(temp, "wx").catch((error: unknown) => {
-    response.destroy();
-    throw error;
-  });
-  const hash = hashWhileWriting(temp);
-  let position = 0;
-  let flushedAt = 0;
-  let flushing = false;
-  // One sink that checks and writes: chunks that arrive while a write is in
-  // flight are buffered (up to WRITE_BUFFER_BYTES) and go out in one writev,
-  // so the disk keeps up with the network at a fixed memory cost.
+  /** Chunks that arrived before the format was known (at most SNIFF_BYTES of them). */
+  let held: Buffer[] = [];
+  let opening: Promise<Upload> | null = null;
+  let upload: Upload | null = null;
+  const open = async (format: Sniffed): Promise<void> => {
+    const key = assetRelativePath(claim.type, claim.taskId, claim.position, format.ext);
+    opening = store.createUpload(key, format.contentType);
+    const opened = await opening;
+    for (const chunk of held) await opened.write(chunk);
+    held = [];
+    upload = opened;
+  };
   const sink = new Writable({
-    highWaterMark: WRITE_BUFFER_BYTES,
-    writev(chunks, done) {
-      const buffers = chunks.map((c) => c.chunk as Buffer);
+    highWaterMark: SINK_BUFFER_BYTES,
+    write(chunk: Buffer, _encoding, done) {
       try {
-        buffers.forEach(accept);
+        accept(chunk);
       } catch (error) {
         return done(error as Error);
       }
-      const length = buffers.reduce((n, b) => n + b.length, 0);
-      file.writev(buffers, position).then(({ bytesWritten }) => {
-        if (bytesWritten !== length) return done(new Error(`short write: ${bytesWritten} of ${length} bytes`));
-        position += length;
-        hash.written(position);
-        if (!flushing && position - flushedAt >= FLUSH_EVERY_BYTES) {
-          // Not awaited: the disk flushes while the network keeps going. Errors surface at the final sync.
-          flushing = true;
-          flushedAt = position;
-          file.datasync().then(
-            () => (flushing = false),
-            () => (flushing = false),
-          );
-        }
-        done();
-      }, done);
+      if (upload) return void upload.write(chunk).then(() => done(), done);
+      held.push(chunk);
+      if (!sniffed || opening) return done();
+      open(sniffed).then(() => done(), done);
     },
   });
-  let sha256: string;
+
   try {
     await pipeline(response, sink, { signal });
-    // On disk before the file is moved into place and reported stored.
-    [sha256] = await Promise.all([hash.digest(position), file.datasync()]);
+    if (declared !== null && progress.bytes !== declared) {
+      throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
+    }
+    const format = sniffed ?? expectKind(claim, head);
+    const finished = upload as Upload | null;
+    if (!finished) throw new Error("the upload never opened"); // cannot happen: sniffed bytes open it
+    await finished.finish();
+    return { ...format, bytes: progress.bytes, sha256: hash.digest("hex"), storagePath: finished.key };
   } catch (error) {
-    hash.abort();
+    // Nothing half-written stays behind, also when the upload was still opening.
+    const pending = opening as Promise<Upload> | null;
+    const partial = await pending?.catch(() => null);
+    await partial?.abort().catch((abortError) => console.error(`[downloads] asset ${claim.id}: abort failed:`, abortError));
     throw error;
-  } finally {
-    await file.close().catch(() => {});
   }
-  if (declared !== null && progress.bytes !== declared) {
-    throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
-  }
-  sniffed ??= expectKind(claim, head);
-  return { ...sniffed, bytes: progress.bytes, sha256 };
 }
 
 function expectKind(claim: Claim, head: Buffer): Sniffed {

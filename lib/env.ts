@@ -55,7 +55,14 @@ export type Env = Omit<Parsed, "WORKER" | "TRUST_PROXY" | "VERCEL"> & {
   VERCEL: boolean;
 };
 
-const SECRETS = new Set(["CALLBACK_TOKEN", "SUNO_API_KEY", "DASHBOARD_PASSWORD", "DATABASE_AUTH_TOKEN", "S3_SECRET_ACCESS_KEY", "CRON_SECRET"]);
+const SECRETS = new Set([
+  "CALLBACK_TOKEN",
+  "SUNO_API_KEY",
+  "DASHBOARD_PASSWORD",
+  "DATABASE_AUTH_TOKEN",
+  "S3_SECRET_ACCESS_KEY",
+  "CRON_SECRET",
+]);
 
 export class EnvError extends Error {}
 

@@ -7,6 +7,7 @@ import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries
 import { recordUnauthorized } from "@/db/queries/settings";
 import type { TaskKind } from "@/db/schema";
 import { isValidCallbackToken } from "@/lib/callback-token";
+import { clientAddress } from "@/lib/client-address";
 import { errorJson, notFound } from "@/lib/errors";
 import { parseCallback, type ParsedCallback } from "@/lib/suno/callbacks";
 import { afterResultApplied } from "@/lib/worker";
@@ -99,9 +100,4 @@ function storedHeaders(headers: Headers): Record<string, string> {
     out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
   });
   return out;
-}
-
-function clientAddress(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || null;
 }

@@ -41,7 +41,7 @@ function nextPollAt(task: PollTarget, now: Date, factor = 1): Date | null {
 /** Polls the tasks that are due, as many as the rate limiter has room for; answers how many it polled. */
 export async function runDuePolls(): Promise<number> {
   if (!isProviderConfigured()) return 0;
-  const room = providerLimiter().available(BACKGROUND_RESERVE);
+  const room = await providerLimiter().available(BACKGROUND_RESERVE);
   if (room === 0) return 0;
   const now = new Date();
   const due = await claimDuePolls(now, room, new Date(now.getTime() + LEASE_MS));

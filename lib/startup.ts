@@ -1,6 +1,7 @@
 import "server-only";
-import { getDb } from "@/db/client";
+import { openDatabase } from "@/db/client";
 import { callbackToken } from "@/lib/callback-token";
+import { installSocketAddressShim } from "@/lib/client-address";
 import { installContentLengthShim } from "@/lib/content-length";
 import { env, EnvError } from "@/lib/env";
 import { startWorker } from "@/lib/worker";
@@ -16,7 +17,8 @@ export async function startServer() {
     throw error;
   }
   installContentLengthShim();
-  getDb();
+  installSocketAddressShim();
+  await openDatabase();
   await callbackToken();
   startWorker();
 }

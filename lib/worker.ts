@@ -1,14 +1,19 @@
-// The background worker: due downloads and due polls, each its own lane on a
-// timer in the server process, woken early when new work is stored. The queue
-// lives in the database (due times and leases), so the work is safe to run
-// from several processes (and, later, from a cron route where WORKER=0).
+// Who drives the work queue (due downloads and due polls, kept in the
+// database with due times and leases, so any number of processes may run it):
+// - WORKER=1: a timer in the server process, one lane each for downloads and
+//   polls, woken early when new work is stored;
+// - WORKER=0 (Vercel): a callback that creates downloads runs them itself
+//   right after its answer (Next.js after()), and GET /api/cron/tick runs one
+//   bounded round of everything due.
 import "server-only";
-import { runDueDownloads } from "@/lib/downloads";
+import { after } from "next/server";
+import { countDueWork } from "@/db/queries/queue";
+import { drainDownloads, runDueDownloads } from "@/lib/downloads";
 import { env } from "@/lib/env";
 import { runDuePolls } from "@/lib/poller";
 
 const TICK_MS = 1_000;
-const LANES = { downloads: runDueDownloads, polls: runDuePolls };
+const LANES = { downloads: () => runDueDownloads(), polls: runDuePolls };
 type Lane = keyof typeof LANES;
 type LaneState = { running: boolean; again: boolean };
 
@@ -53,12 +58,45 @@ function wake(lane: Lane): void {
     });
 }
 
-/** Starts queued downloads now instead of at the next tick (where the in-process worker runs). */
+/** How long downloads started after a callback's answer may run (within the route's maxDuration). */
+const AFTER_BUDGET_MS = 50_000;
+
+/** Starts queued downloads now: on the in-process worker, or after the current answer where there is none. */
 export function wakeDownloads(): void {
-  wake("downloads");
+  if (env().WORKER) return wake("downloads");
+  try {
+    after(() => drainDownloads(Date.now() + AFTER_BUDGET_MS).then(() => undefined));
+  } catch {
+    // Outside a request (a script): the next cron tick takes the downloads.
+  }
 }
 
 /** Called after a result was committed; must never delay or fail the caller. */
 export function afterResultApplied(applied: { newAssets: number }): void {
   if (applied.newAssets > 0) wakeDownloads();
+}
+
+export type TickReport = {
+  downloads: { started: number; stored: number; failed: number; retrying: number; due: number };
+  polls: { polled: number; due: number };
+  tookMs: number;
+};
+
+/**
+ * One bounded round of due work, for GET /api/cron/tick: polls first (their
+ * results may queue downloads), then downloads until `budgetMs` runs out.
+ * Claims make overlapping ticks (and other instances' workers) skip rows
+ * already taken. Whatever is left stays due for the next tick.
+ */
+export async function runTick(budgetMs: number): Promise<TickReport> {
+  const started = Date.now();
+  const deadline = started + budgetMs;
+  const polled = await runDuePolls();
+  const downloads = await drainDownloads(deadline);
+  const due = await countDueWork(new Date());
+  return {
+    downloads: { ...downloads, due: due.downloads },
+    polls: { polled, due: due.polls },
+    tookMs: Date.now() - started,
+  };
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { databaseFile } from "@/db/client";
+import { databaseLocation } from "@/db/client";
 import { getRefusedCallbacks } from "@/db/queries/settings";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
@@ -7,7 +7,7 @@ import { SendTestCallback } from "@/components/send-test-callback";
 import { Card, CardHeader, PageHeader } from "@/components/ui";
 import { callbackUrl } from "@/lib/callback-token";
 import { env } from "@/lib/env";
-import { storageDir } from "@/lib/storage";
+import { storage } from "@/lib/storage";
 import { ProviderStatusCard } from "./provider-status";
 import { SubmitForms } from "./submit-forms";
 
@@ -92,12 +92,16 @@ export default async function SetupPage() {
           <Card>
             <CardHeader title="Storage" />
             <dl className="space-y-3 p-4 text-sm sm:p-5">
-              <PathRow label="Database" value={databaseFile()} />
-              <PathRow label="Files" value={storageDir()} />
+              <PathRow label="Database" value={databaseLocation()} />
+              <PathRow label="Files" value={storage().describe()} />
               <PathRow label="Public address" value={config.PUBLIC_BASE_URL} />
               <div>
                 <dt className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Background worker</dt>
-                <dd className="mt-0.5">{config.WORKER ? "on (downloads and polling run in this process)" : "off (WORKER=0)"}</dd>
+                <dd className="mt-0.5">
+                  {config.WORKER
+                    ? "on (downloads and polling run in this process)"
+                    : "off (WORKER=0): downloads run after each callback, polls on GET /api/cron/tick"}
+                </dd>
               </div>
             </dl>
           </Card>

@@ -1,93 +1,108 @@
 // The download queue: assets are due at nextAttemptAt and held by one worker
-// until leaseUntil. Every write after the claim is fenced by the attempt number
-// it claimed, so a worker that lost its lease can never overwrite a newer one.
+// until leaseUntil. Every write after the claim is fenced by the claim's own
+// token, so a worker that lost its claim can never overwrite a newer one.
 import "server-only";
-import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { atomic, getDb, sqlStep, step, write, type Step } from "@/db/client";
 import { assets, events, type AssetRow } from "@/db/schema";
 
-/** What a worker holds after a claim: the row as claimed (attempts already counted). */
-export type Claim = Pick<AssetRow, "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath">;
+/** What a worker holds after a claim: the row as claimed (attempts already counted) and its claim token. */
+export type Claim = Pick<AssetRow, "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath"> & {
+  claimToken: string;
+};
 
 /** "image 2" / "the WAV file": how the timeline names one file. */
 function assetLabel(asset: Pick<AssetRow, "type" | "position">): string {
   return asset.type === "image" ? `image ${asset.position + 1}` : "the WAV file";
 }
 
-const held = (claim: Pick<Claim, "id" | "attempts">) =>
-  and(eq(assets.id, claim.id), eq(assets.status, "downloading"), eq(assets.attempts, claim.attempts));
+const held = (claim: Pick<Claim, "id" | "claimToken">) =>
+  and(eq(assets.id, claim.id), eq(assets.status, "downloading"), eq(assets.claimToken, claim.claimToken));
+
+/** Holds right after a statement that changed rows: SQLite's changes() of the unit's previous step. */
+const changed = sql`changes() > 0`;
+
+/** A timeline event written only if `condition` holds where it runs in its unit. */
+function eventIf(condition: SQL, taskId: string, at: Date, type: string, detail: string): Step {
+  return sqlStep(
+    sql`insert into ${events} (task_id, at, type, detail) select ${taskId}, ${at.getTime()}, ${type}, ${detail} where ${condition}`,
+  );
+}
 
 /**
  * Takes up to `limit` due assets for this worker: pending ones whose time has
  * come, and downloading ones whose lease ran out (their worker died). One
- * immediate transaction, so two processes never take the same asset.
+ * UPDATE … RETURNING, so two workers (or instances) never take the same asset.
  */
 export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date): Promise<Claim[]> {
   if (limit <= 0) return [];
-  return getDb().transaction(
-    (tx) => {
-      const due = tx
-        .select({ id: assets.id })
-        .from(assets)
-        .where(
-          or(
-            and(eq(assets.status, "pending"), lte(assets.nextAttemptAt, now)),
-            and(eq(assets.status, "downloading"), lt(assets.leaseUntil, now)),
-          ),
-        )
-        .orderBy(asc(assets.nextAttemptAt), asc(assets.id))
-        .limit(limit)
-        .all();
-      if (due.length === 0) return [];
-      const claimed = tx
-        .update(assets)
-        .set({ status: "downloading", leaseUntil, attempts: sql`${assets.attempts} + 1`, bytesReceived: 0, updatedAt: now })
-        .where(
-          inArray(
-            assets.id,
-            due.map((d) => d.id),
-          ),
-        )
-        .returning()
-        .all();
-      tx.insert(events)
-        .values(
-          claimed.map((a) => ({
-            taskId: a.taskId,
-            at: now,
-            type: "download_started",
-            detail: `downloading ${assetLabel(a)}${a.attempts > 1 ? ` (attempt ${a.attempts})` : ""}`,
-          })),
-        )
-        .run();
-      return claimed;
-    },
-    { behavior: "immediate" },
+  const db = getDb();
+  const due = or(
+    and(eq(assets.status, "pending"), lte(assets.nextAttemptAt, now)),
+    and(eq(assets.status, "downloading"), lt(assets.leaseUntil, now)),
   );
+  const claimToken = randomUUID();
+  const claimed = await db
+    .update(assets)
+    .set({ status: "downloading", leaseUntil, claimToken, attempts: sql`${assets.attempts} + 1`, bytesReceived: 0, updatedAt: now })
+    .where(
+      and(
+        inArray(
+          assets.id,
+          db.select({ id: assets.id }).from(assets).where(due).orderBy(asc(assets.nextAttemptAt), asc(assets.id)).limit(limit),
+        ),
+        due,
+      ),
+    )
+    .returning({
+      id: assets.id,
+      taskId: assets.taskId,
+      type: assets.type,
+      position: assets.position,
+      remoteUrl: assets.remoteUrl,
+      attempts: assets.attempts,
+      storagePath: assets.storagePath,
+    });
+  if (claimed.length === 0) return [];
+  // A separate write: a crash right here loses a timeline line, never a claim.
+  await write(
+    db.insert(events).values(
+      claimed.map((a) => ({
+        taskId: a.taskId,
+        at: now,
+        type: "download_started",
+        detail: `downloading ${assetLabel(a)}${a.attempts > 1 ? ` (attempt ${a.attempts})` : ""}`,
+      })),
+    ),
+  );
+  return claimed.map((a) => ({ ...a, claimToken }));
 }
 
-/** Records progress and extends the lease; false when the lease is no longer this worker's. */
+/** Records progress and extends the lease; false when the claim is no longer this worker's. */
 export async function reportProgress(
   claim: Claim,
   progress: { bytesReceived: number; bytes: number | null },
   leaseUntil: Date,
   now: Date,
 ): Promise<boolean> {
-  const result = getDb()
-    .update(assets)
-    .set({ bytesReceived: progress.bytesReceived, bytes: progress.bytes, leaseUntil, updatedAt: now })
-    .where(held(claim))
-    .run();
+  const result = await write(
+    getDb()
+      .update(assets)
+      .set({ bytesReceived: progress.bytesReceived, bytes: progress.bytes, leaseUntil, updatedAt: now })
+      .where(held(claim)),
+  );
   return result.changes > 0;
 }
 
 export type StoredFile = { bytes: number; sha256: string; contentType: string; storagePath: string };
 
-/** Marks a claimed asset stored; answers the path of the copy it replaces (to delete), or null when the lease was lost. */
+/** Marks a claimed asset stored; answers the path of the copy it replaces (to delete), or null when the claim was lost. */
 export async function markStored(claim: Claim, file: StoredFile, now: Date): Promise<{ replacedPath: string | null } | null> {
-  return getDb().transaction(
-    (tx) => {
-      const updated = tx
+  const size = file.bytes >= 1_048_576 ? `${(file.bytes / 1_048_576).toFixed(1)} MiB` : `${file.bytes} bytes`;
+  const [updated] = await atomic([
+    step(
+      getDb()
         .update(assets)
         .set({
           ...file,
@@ -96,26 +111,23 @@ export async function markStored(claim: Claim, file: StoredFile, now: Date): Pro
           error: null,
           leaseUntil: null,
           nextAttemptAt: null,
+          claimToken: null,
           storedAt: now,
           updatedAt: now,
         })
-        .where(held(claim))
-        .run();
-      if (updated.changes === 0) return null;
-      const size = file.bytes >= 1_048_576 ? `${(file.bytes / 1_048_576).toFixed(1)} MiB` : `${file.bytes} bytes`;
-      tx.insert(events)
-        .values({
-          taskId: claim.taskId,
-          at: now,
-          type: "download_stored",
-          detail: `stored ${assetLabel(claim)} (${size}, ${file.contentType}, sha256 ${file.sha256.slice(0, 12)}…)`,
-        })
-        .run();
-      const replaced = claim.storagePath && claim.storagePath !== file.storagePath ? claim.storagePath : null;
-      return { replacedPath: replaced };
-    },
-    { behavior: "immediate" },
-  );
+        .where(held(claim)),
+    ),
+    eventIf(
+      changed,
+      claim.taskId,
+      now,
+      "download_stored",
+      `stored ${assetLabel(claim)} (${size}, ${file.contentType}, sha256 ${file.sha256.slice(0, 12)}…)`,
+    ),
+  ]);
+  if (updated!.changes === 0) return null;
+  const replaced = claim.storagePath && claim.storagePath !== file.storagePath ? claim.storagePath : null;
+  return { replacedPath: replaced };
 }
 
 export type Failure = {
@@ -126,36 +138,33 @@ export type Failure = {
   keptBytes: number | null;
 };
 
-/** Records a failed attempt: back to pending for a retry, or final. False when the lease was lost. */
+/** Records a failed attempt: back to pending for a retry, or final. False when the claim was lost. */
 export async function markFailed(claim: Claim, failure: Failure, now: Date): Promise<boolean> {
-  return getDb().transaction(
-    (tx) => {
-      const status = failure.retryAt ? "pending" : failure.keptBytes !== null ? "stored" : "failed";
-      const updated = tx
+  const status = failure.retryAt ? "pending" : failure.keptBytes !== null ? "stored" : "failed";
+  const next = failure.retryAt
+    ? `; retrying in ${formatDelay(failure.retryAt.getTime() - now.getTime())}`
+    : status === "stored"
+      ? "; keeping the stored copy"
+      : "";
+  const [updated] = await atomic([
+    step(
+      getDb()
         .update(assets)
         .set({
           status,
           error: status === "stored" ? `re-download failed: ${failure.error}; the stored copy was kept` : failure.error,
           nextAttemptAt: failure.retryAt,
           leaseUntil: null,
+          // The claim ends here: nothing this worker still has in flight may write again.
+          claimToken: null,
           ...(status === "stored" ? { bytes: failure.keptBytes, bytesReceived: failure.keptBytes ?? 0 } : {}),
           updatedAt: now,
         })
-        .where(held(claim))
-        .run();
-      if (updated.changes === 0) return false;
-      const next = failure.retryAt
-        ? `; retrying in ${formatDelay(failure.retryAt.getTime() - now.getTime())}`
-        : status === "stored"
-          ? "; keeping the stored copy"
-          : "";
-      tx.insert(events)
-        .values({ taskId: claim.taskId, at: now, type: "download_failed", detail: `${assetLabel(claim)}: ${failure.error}${next}` })
-        .run();
-      return true;
-    },
-    { behavior: "immediate" },
-  );
+        .where(held(claim)),
+    ),
+    eventIf(changed, claim.taskId, now, "download_failed", `${assetLabel(claim)}: ${failure.error}${next}`),
+  ]);
+  return updated!.changes > 0;
 }
 
 function formatDelay(ms: number): string {
@@ -166,45 +175,46 @@ function formatDelay(ms: number): string {
 /**
  * Queues assets for a fresh download (attempts start over), by asset id or for
  * a whole task. Assets being downloaded right now by a live worker are left
- * alone. Answers the task id and how many were queued, or null when nothing matched.
+ * alone; any other claim is ended, so its worker can no longer write. Answers
+ * the task id and how many were queued, or null when nothing matched.
  */
 export async function requestDownload(
   target: { assetId: number } | { taskId: string },
   now: Date,
 ): Promise<{ taskId: string; queued: number; total: number } | null> {
-  return getDb().transaction(
-    (tx) => {
-      const match = "assetId" in target ? eq(assets.id, target.assetId) : eq(assets.taskId, target.taskId);
-      const rows = tx
-        .select({ id: assets.id, taskId: assets.taskId, status: assets.status, leaseUntil: assets.leaseUntil })
-        .from(assets)
-        .where(match)
-        .all();
-      if (rows.length === 0) return null;
-      const taskId = rows[0]!.taskId;
-      const busy = (r: (typeof rows)[number]) => r.status === "downloading" && r.leaseUntil !== null && r.leaseUntil >= now;
-      const ids = rows.filter((r) => !busy(r)).map((r) => r.id);
-      if (ids.length > 0) {
-        tx.update(assets)
-          .set({ status: "pending", attempts: 0, error: null, bytesReceived: 0, nextAttemptAt: now, leaseUntil: null, updatedAt: now })
-          .where(and(inArray(assets.id, ids), or(ne(assets.status, "downloading"), isNull(assets.leaseUntil), lt(assets.leaseUntil, now))))
-          .run();
-        tx.insert(events)
-          .values({
-            taskId,
-            at: now,
-            type: "download_requested",
-            detail: `re-download of ${ids.length} file${ids.length === 1 ? "" : "s"} requested`,
-          })
-          .run();
-      }
-      return { taskId, queued: ids.length, total: rows.length };
-    },
-    { behavior: "immediate" },
-  );
+  const db = getDb();
+  const match = "assetId" in target ? eq(assets.id, target.assetId) : eq(assets.taskId, target.taskId);
+  const rows = await db
+    .select({ id: assets.id, taskId: assets.taskId, status: assets.status, leaseUntil: assets.leaseUntil })
+    .from(assets)
+    .where(match);
+  if (rows.length === 0) return null;
+  const taskId = rows[0]!.taskId;
+  const notBusy = or(ne(assets.status, "downloading"), isNull(assets.leaseUntil), lt(assets.leaseUntil, now));
+  const ids = rows.filter((r) => !(r.status === "downloading" && r.leaseUntil !== null && r.leaseUntil >= now)).map((r) => r.id);
+  if (ids.length === 0) return { taskId, queued: 0, total: rows.length };
+  const [queued] = await atomic([
+    step(
+      db
+        .update(assets)
+        .set({
+          status: "pending",
+          attempts: 0,
+          error: null,
+          bytesReceived: 0,
+          nextAttemptAt: now,
+          leaseUntil: null,
+          claimToken: null,
+          updatedAt: now,
+        })
+        .where(and(inArray(assets.id, ids), notBusy)),
+    ),
+    eventIf(changed, taskId, now, "download_requested", `re-download of ${ids.length} file${ids.length === 1 ? "" : "s"} requested`),
+  ]);
+  return { taskId, queued: queued!.changes, total: rows.length };
 }
 
 /** One asset row, for serving its file. */
 export async function getAssetRow(id: number): Promise<AssetRow | null> {
-  return getDb().select().from(assets).where(eq(assets.id, id)).get() ?? null;
+  return (await getDb().select().from(assets).where(eq(assets.id, id)).get()) ?? null;
 }

@@ -11,18 +11,17 @@ export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Deliv
   const where: SQL[] = [];
   if (filter.verdict) where.push(eq(deliveries.verdict, filter.verdict));
   if (filter.cursor !== undefined) where.push(lt(deliveries.id, filter.cursor));
-  const rows = getDb()
+  const rows = await getDb()
     .select()
     .from(deliveries)
     .where(and(...where))
     .orderBy(desc(deliveries.id))
-    .limit(filter.limit + 1)
-    .all();
+    .limit(filter.limit + 1);
   const items = rows.slice(0, filter.limit);
   return { items: items.map(toDelivery), nextCursor: rows.length > filter.limit ? String(items.at(-1)!.id) : null };
 }
 
 export async function getDelivery(id: number): Promise<Delivery | null> {
-  const row = getDb().select().from(deliveries).where(eq(deliveries.id, id)).get();
+  const row = await getDb().select().from(deliveries).where(eq(deliveries.id, id)).get();
   return row ? toDelivery(row) : null;
 }

@@ -2,7 +2,7 @@
 // pollLeaseUntil. A successful poll is applied by applyPolledResult (results.ts).
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { atomic, getDb, step, write } from "@/db/client";
 import { events, tasks, type TaskRow } from "@/db/schema";
 
 export type PollTarget = Pick<TaskRow, "taskId" | "kind" | "status" | "createdAt">;
@@ -10,55 +10,39 @@ export type PollTarget = Pick<TaskRow, "taskId" | "kind" | "status" | "createdAt
 const target = { taskId: tasks.taskId, kind: tasks.kind, status: tasks.status, createdAt: tasks.createdAt };
 
 export async function getPollTarget(taskId: string): Promise<PollTarget | null> {
-  return getDb().select(target).from(tasks).where(eq(tasks.taskId, taskId)).get() ?? null;
+  return (await getDb().select(target).from(tasks).where(eq(tasks.taskId, taskId)).get()) ?? null;
 }
 
-/** Takes up to `limit` due pending tasks, oldest due first, and leases them until `leaseUntil`. */
+/** Takes up to `limit` due pending tasks, oldest due first, and leases them until `leaseUntil` (one UPDATE … RETURNING). */
 export async function claimDuePolls(now: Date, limit: number, leaseUntil: Date): Promise<PollTarget[]> {
   if (limit < 1) return [];
-  return getDb().transaction(
-    (tx) => {
-      const due = tx
-        .select(target)
-        .from(tasks)
-        .where(
-          and(
-            eq(tasks.status, "pending"),
-            isNotNull(tasks.nextPollAt),
-            lte(tasks.nextPollAt, now),
-            or(isNull(tasks.pollLeaseUntil), lte(tasks.pollLeaseUntil, now)),
-          ),
-        )
-        .orderBy(asc(tasks.nextPollAt))
-        .limit(limit)
-        .all();
-      if (due.length > 0) {
-        tx.update(tasks)
-          .set({ pollLeaseUntil: leaseUntil })
-          .where(
-            inArray(
-              tasks.taskId,
-              due.map((t) => t.taskId),
-            ),
-          )
-          .run();
-      }
-      return due;
-    },
-    { behavior: "immediate" },
+  const db = getDb();
+  const due = and(
+    eq(tasks.status, "pending"),
+    isNotNull(tasks.nextPollAt),
+    lte(tasks.nextPollAt, now),
+    or(isNull(tasks.pollLeaseUntil), lte(tasks.pollLeaseUntil, now)),
   );
+  const claimed = await db
+    .update(tasks)
+    .set({ pollLeaseUntil: leaseUntil })
+    .where(and(inArray(tasks.id, db.select({ id: tasks.id }).from(tasks).where(due).orderBy(asc(tasks.nextPollAt)).limit(limit)), due))
+    .returning(target);
+  return claimed;
 }
 
 /** Gives a claimed task back untouched (no request was sent); it stays due. */
 export async function releasePoll(taskId: string): Promise<void> {
-  getDb().update(tasks).set({ pollLeaseUntil: null }).where(eq(tasks.taskId, taskId)).run();
+  await write(getDb().update(tasks).set({ pollLeaseUntil: null }).where(eq(tasks.taskId, taskId)));
 }
 
 /** A poll that reached no usable answer: counted, on the timeline as `poll_failed`, retried at nextPollAt. */
 export async function recordPollFailure(taskId: string, now: Date, detail: string, nextPollAt: Date | null): Promise<void> {
-  getDb().transaction(
-    (tx) => {
-      tx.update(tasks)
+  const db = getDb();
+  await atomic([
+    step(
+      db
+        .update(tasks)
         .set({
           pollCount: sql`${tasks.pollCount} + 1`,
           lastPolledAt: now,
@@ -66,21 +50,17 @@ export async function recordPollFailure(taskId: string, now: Date, detail: strin
           nextPollAt: sql`case when ${tasks.status} = 'pending' then ${nextPollAt?.getTime() ?? null} else ${tasks.nextPollAt} end`,
           updatedAt: now,
         })
-        .where(eq(tasks.taskId, taskId))
-        .run();
-      tx.insert(events).values({ taskId, at: now, type: "poll_failed", detail }).run();
-    },
-    { behavior: "immediate" },
-  );
+        .where(eq(tasks.taskId, taskId)),
+    ),
+    step(db.insert(events).values({ taskId, at: now, type: "poll_failed", detail })),
+  ]);
 }
 
 /** Ends automatic polling of a task that never finished; "Poll now" still works. */
 export async function stopPolling(taskId: string, now: Date, detail: string): Promise<void> {
-  getDb().transaction(
-    (tx) => {
-      tx.update(tasks).set({ nextPollAt: null, pollLeaseUntil: null, updatedAt: now }).where(eq(tasks.taskId, taskId)).run();
-      tx.insert(events).values({ taskId, at: now, type: "poll_gave_up", detail }).run();
-    },
-    { behavior: "immediate" },
-  );
+  const db = getDb();
+  await atomic([
+    step(db.update(tasks).set({ nextPollAt: null, pollLeaseUntil: null, updatedAt: now }).where(eq(tasks.taskId, taskId))),
+    step(db.insert(events).values({ taskId, at: now, type: "poll_gave_up", detail })),
+  ]);
 }

@@ -1,10 +1,21 @@
-// The write path of results: every callback, replay and poll lands here, in
-// one transaction each, through the rules of lib/apply.ts. Callbacks are the
-// hot path, so its statements are prepared once per process.
+// The write path of results: every callback, replay and poll lands here, as
+// one atomic write each (read, decide with lib/apply.ts, write: planWrite in
+// db/client.ts). Callbacks are the hot path, so its statements are prepared
+// once per process.
 import "server-only";
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { getDb, writeTransaction, type Db } from "@/db/client";
-import { assets, deliveries, events, tasks, type AssetType, type DeliveryVerdict, type TaskKind, type TaskSource } from "@/db/schema";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { andThen, bound, getDb, planWrite, step, type Db, type Step, type StepResult } from "@/db/client";
+import {
+  assets,
+  deliveries,
+  events,
+  tasks,
+  type AssetType,
+  type DeliveryVerdict,
+  type TaskKind,
+  type TaskRow,
+  type TaskSource,
+} from "@/db/schema";
 import { decide } from "@/lib/apply";
 import type { ParsedCallback } from "@/lib/suno/callbacks";
 import type { ProviderResult } from "@/lib/suno/result";
@@ -82,6 +93,11 @@ function prepareStatements(db: Db) {
       .insert(events)
       .values({ taskId: p("taskId"), at: p("now"), type: p("type"), detail: p("detail") })
       .prepare(),
+    selectDelivery: db
+      .select({ verdict: deliveries.verdict, receivedAt: deliveries.receivedAt })
+      .from(deliveries)
+      .where(eq(deliveries.id, p("id")))
+      .prepare(),
     insertDelivery: db
       .insert(deliveries)
       .values({
@@ -108,62 +124,87 @@ function statements(): Statements {
   return cache.sunoStatements.statements;
 }
 
+type TaskState = { kind: TaskKind; status: TaskRow["status"]; code: number | null; message: string | null } | undefined;
+
 export type Applied = { verdict: "accepted" | "duplicate"; taskId: string; newAssets: number };
 
-/** A result naming a task of the other kind (a WAV callback for a cover task): nothing was written. */
+/** A result naming a task of the other kind (a WAV callback for a cover task): nothing is written. */
 type KindConflict = { verdict: "rejected"; error: string };
 
+type ApplyPlan = {
+  outcome: { verdict: "accepted" | "duplicate"; taskId: string } | KindConflict;
+  steps: Step[];
+  /** How many assets the steps created, from their results. */
+  newAssets: (results: StepResult[]) => number;
+};
+
+/** Holds while the task is as it was read (or still unknown): the condition a libSQL batch is fenced by. */
+function taskUnchanged(taskId: string, current: TaskState): SQL {
+  return current
+    ? sql`exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId} and ${tasks.status} = ${current.status} and ${tasks.code} is ${current.code} and ${tasks.message} is ${current.message})`
+    : sql`not exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId})`;
+}
+
 /**
- * Applies a result to its task (creating the task when unknown), records assets
- * and an event. Runs inside the caller's transaction; writes nothing when the
- * task is of the other kind.
+ * The writes that apply a result to its task as it stands (creating the task
+ * when unknown): task state, assets and an event. None when the task is of
+ * the other kind.
  */
-function applyInTx(
+function planApply(
+  current: TaskState,
   result: ProviderResult,
   source: TaskSource,
   eventType: string,
   now: Date,
   delivery: { at: Date } | null,
-): Applied | KindConflict {
+): ApplyPlan {
   const s = statements();
   const taskId = result.taskId;
+  if (current && current.kind !== result.kind) {
+    const name = (kind: string) => (kind === "cover" ? "cover" : "WAV");
+    return {
+      outcome: {
+        verdict: "rejected",
+        error: `data: task ${taskId} is a ${name(current.kind)} task, and this is a ${name(result.kind)} callback`,
+      },
+      steps: [],
+      newAssets: () => 0,
+    };
+  }
   const known = {
     taskId,
     parentTaskId: result.parentTaskId ?? null,
     audioId: result.audioId ?? null,
     remoteCreatedAt: ms(result.remoteCreatedAt),
   };
-  const current = s.selectTaskState.get({ taskId });
-  if (current && current.kind !== result.kind) {
-    const name = (kind: string) => (kind === "cover" ? "cover" : "WAV");
-    return {
-      verdict: "rejected",
-      error: `data: task ${taskId} is a ${name(current.kind)} task, and this is a ${name(result.kind)} callback`,
-    };
-  }
-  if (!current) s.insertTask.run({ ...known, kind: result.kind, now, source });
+  const steps: Step[] = [];
+  if (!current) steps.push(bound(s.insertTask, { ...known, kind: result.kind, now, source }));
   const decision = decide(current, result, source, now);
   if (decision.update) {
     const u = decision.update;
-    s.setTaskState.run({
-      taskId,
-      status: u.status,
-      code: u.code,
-      message: u.message,
-      completedAt: ms(u.completedAt),
-      filesExpireAt: ms(u.filesExpireAt),
-      source: u.lastSource,
-    });
+    steps.push(
+      bound(s.setTaskState, {
+        taskId,
+        status: u.status,
+        code: u.code,
+        message: u.message,
+        completedAt: ms(u.completedAt),
+        filesExpireAt: ms(u.filesExpireAt),
+        source: u.lastSource,
+      }),
+    );
   }
-  s.touchTask.run({ ...known, nowMs: now.getTime(), deliveries: delivery ? 1 : 0, lastCallbackAt: ms(delivery?.at) });
-
+  steps.push(bound(s.touchTask, { ...known, nowMs: now.getTime(), deliveries: delivery ? 1 : 0, lastCallbackAt: ms(delivery?.at) }));
   const type: AssetType = result.kind === "cover" ? "image" : "audio";
-  let newAssets = 0;
-  decision.urls.forEach((remoteUrl, position) => {
-    newAssets += s.insertAsset.run({ taskId, type, position, remoteUrl, now }).changes;
-  });
-  s.insertEvent.run({ taskId, now, type: eventType, detail: decision.detail });
-  return { verdict: decision.verdict, taskId, newAssets };
+  const firstAsset = steps.length;
+  decision.urls.forEach((remoteUrl, position) => steps.push(bound(s.insertAsset, { taskId, type, position, remoteUrl, now })));
+  const assetCount = decision.urls.length;
+  steps.push(bound(s.insertEvent, { taskId, now, type: eventType, detail: decision.detail }));
+  return {
+    outcome: { verdict: decision.verdict, taskId },
+    steps,
+    newAssets: (results) => results.slice(firstAsset, firstAsset + assetCount).reduce((n, r) => n + r.changes, 0),
+  };
 }
 
 export type DeliveryInput = {
@@ -185,72 +226,119 @@ export type RecordedDelivery = {
 
 /** Stores a delivery and applies what it says, atomically: either both are durable or neither. */
 export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCallback): Promise<RecordedDelivery> {
-  return writeTransaction(() => {
-    const outcome: Applied | KindConflict = parsed.ok
-      ? applyInTx(parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt })
-      : { verdict: "rejected", error: parsed.error };
-    const applied = outcome.verdict === "rejected" ? null : outcome;
-    const error = outcome.verdict === "rejected" ? outcome.error : null;
-    const verdict = outcome.verdict;
-    const inserted = statements().insertDelivery.run({
-      ...delivery,
-      kind: parsed.ok ? parsed.result.kind : (parsed.kind ?? delivery.kind),
-      headers: JSON.stringify(delivery.headers),
-      taskId: applied?.taskId ?? null,
-      verdict,
-      error,
-    });
-    return {
-      deliveryId: Number(inserted.lastInsertRowid),
-      verdict,
-      error,
-      taskId: applied?.taskId ?? null,
-      newAssets: applied?.newAssets ?? 0,
-    };
-  });
+  const s = statements();
+  const taskId = parsed.ok ? parsed.result.taskId : null;
+  return planWrite(
+    () => (taskId === null ? undefined : s.selectTaskState.get({ taskId })),
+    (current: TaskState) => {
+      const plan: ApplyPlan = parsed.ok
+        ? planApply(current, parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt })
+        : { outcome: { verdict: "rejected", error: parsed.error }, steps: [], newAssets: () => 0 };
+      const outcome = plan.outcome;
+      const applied = outcome.verdict === "rejected" ? null : outcome;
+      const error = outcome.verdict === "rejected" ? outcome.error : null;
+      const insertDelivery = bound(s.insertDelivery, {
+        ...delivery,
+        kind: parsed.ok ? parsed.result.kind : (parsed.kind ?? delivery.kind),
+        headers: JSON.stringify(delivery.headers),
+        taskId: applied?.taskId ?? null,
+        verdict: outcome.verdict,
+        error,
+      });
+      return {
+        steps: [...plan.steps, insertDelivery],
+        unchanged: taskId === null ? undefined : taskUnchanged(taskId, current),
+        answer: (results): RecordedDelivery => ({
+          deliveryId: results.at(-1)!.lastInsertRowid,
+          verdict: outcome.verdict,
+          error,
+          taskId: applied?.taskId ?? null,
+          newAssets: plan.newAssets(results),
+        }),
+      };
+    },
+  );
 }
 
 /** Re-applies a stored delivery. A rejected delivery that now parses becomes accepted and joins its task. */
 export async function applyReplay(deliveryId: number, parsed: ParsedCallback, now: Date): Promise<RecordedDelivery | null> {
-  return writeTransaction((tx) => {
-    const delivery = tx.select().from(deliveries).where(eq(deliveries.id, deliveryId)).get();
-    if (!delivery) return null;
-    // A delivery joins its task (and its count) only once, when it stops being rejected.
-    const joins = delivery.verdict === "rejected";
-    const reject = (error: string) => {
-      // Only a rejected delivery takes the new reason; an accepted one keeps its verdict.
-      if (joins) tx.update(deliveries).set({ error }).where(eq(deliveries.id, deliveryId)).run();
-      return { deliveryId, verdict: "rejected" as const, error, taskId: null, newAssets: 0 };
-    };
-    if (!parsed.ok) return reject(parsed.error);
-    const applied = applyInTx(parsed.result, "callback", "replay", now, joins ? { at: delivery.receivedAt } : null);
-    if (applied.verdict === "rejected") return reject(applied.error);
-    if (joins) {
-      tx.update(deliveries)
-        .set({ verdict: applied.verdict, taskId: applied.taskId, error: null, kind: parsed.result.kind })
-        .where(and(eq(deliveries.id, deliveryId), isNull(deliveries.taskId)))
-        .run();
-    }
-    return { deliveryId, verdict: applied.verdict, error: null, taskId: applied.taskId, newAssets: applied.newAssets };
-  });
+  const s = statements();
+  const taskId = parsed.ok ? parsed.result.taskId : null;
+  type State = { delivery: { verdict: DeliveryVerdict; receivedAt: Date } | undefined; task: TaskState };
+  return planWrite(
+    () =>
+      andThen(s.selectDelivery.get({ id: deliveryId }), (delivery) =>
+        andThen(taskId === null ? undefined : s.selectTaskState.get({ taskId }), (task): State => ({ delivery, task })),
+      ),
+    ({ delivery, task }: State) => {
+      const nothing = { steps: [], answer: () => null };
+      if (!delivery) return nothing;
+      // A delivery joins its task (and its count) only once, when it stops being rejected.
+      const joins = delivery.verdict === "rejected";
+      const unchanged = and(
+        sql`exists (select 1 from ${deliveries} where ${deliveries.id} = ${deliveryId} and ${deliveries.verdict} = ${delivery.verdict})`,
+        taskId === null ? undefined : taskUnchanged(taskId, task),
+      );
+      const reject = (error: string) => ({
+        // Only a rejected delivery takes the new reason; an accepted one keeps its verdict.
+        steps: joins ? [step(getDb().update(deliveries).set({ error }).where(eq(deliveries.id, deliveryId)))] : [],
+        unchanged,
+        answer: (): RecordedDelivery => ({ deliveryId, verdict: "rejected", error, taskId: null, newAssets: 0 }),
+      });
+      if (!parsed.ok) return reject(parsed.error);
+      const plan = planApply(task, parsed.result, "callback", "replay", now, joins ? { at: delivery.receivedAt } : null);
+      const outcome = plan.outcome;
+      if (outcome.verdict === "rejected") return reject(outcome.error);
+      const join = joins
+        ? [
+            step(
+              getDb()
+                .update(deliveries)
+                .set({ verdict: outcome.verdict, taskId: outcome.taskId, error: null, kind: parsed.result.kind })
+                .where(and(eq(deliveries.id, deliveryId), isNull(deliveries.taskId))),
+            ),
+          ]
+        : [];
+      return {
+        steps: [...plan.steps, ...join],
+        unchanged,
+        answer: (results: StepResult[]): RecordedDelivery => ({
+          deliveryId,
+          verdict: outcome.verdict,
+          error: null,
+          taskId: outcome.taskId,
+          newAssets: plan.newAssets(results),
+        }),
+      };
+    },
+  );
 }
 
 /** Applies a polled result through the same rules, counting the poll. */
 export async function applyPolledResult(result: ProviderResult, now: Date, nextPollAt: Date | null): Promise<Applied> {
-  return writeTransaction((tx) => {
-    const applied = applyInTx(result, "poll", "poll", now, null);
-    // The poller asks about a task by its own kind, so the kinds always agree.
-    if (applied.verdict === "rejected") throw new Error(applied.error);
-    tx.update(tasks)
-      .set({
-        pollCount: sql`${tasks.pollCount} + 1`,
-        lastPolledAt: now,
-        pollLeaseUntil: null,
-        // Keep polling only while the task is still pending.
-        nextPollAt: sql`case when ${tasks.status} = 'pending' then ${ms(nextPollAt)} else null end`,
-      })
-      .where(eq(tasks.taskId, result.taskId))
-      .run();
-    return applied;
-  });
+  const s = statements();
+  return planWrite(
+    () => s.selectTaskState.get({ taskId: result.taskId }),
+    (current: TaskState) => {
+      const plan = planApply(current, result, "poll", "poll", now, null);
+      const outcome = plan.outcome;
+      // The poller asks about a task by its own kind, so the kinds always agree.
+      if (outcome.verdict === "rejected") throw new Error(outcome.error);
+      const countPoll = getDb()
+        .update(tasks)
+        .set({
+          pollCount: sql`${tasks.pollCount} + 1`,
+          lastPolledAt: now,
+          pollLeaseUntil: null,
+          // Keep polling only while the task is still pending.
+          nextPollAt: sql`case when ${tasks.status} = 'pending' then ${ms(nextPollAt)} else null end`,
+        })
+        .where(eq(tasks.taskId, result.taskId));
+      return {
+        steps: [...plan.steps, step(countPoll)],
+        unchanged: taskUnchanged(result.taskId, current),
+        answer: (results): Applied => ({ ...outcome, newAssets: plan.newAssets(results) }),
+      };
+    },
+  );
 }

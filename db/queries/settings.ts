@@ -1,39 +1,41 @@
 import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
-import { getDb, writeTransaction } from "@/db/client";
+import { atomic, getDb, step } from "@/db/client";
 import { settings } from "@/db/schema";
 
 /** Stores `value` unless the key is set already; answers the value that won (safe across processes). */
 export async function setSettingOnce(key: string, value: string): Promise<string> {
   const db = getDb();
-  db.insert(settings).values({ key, value }).onConflictDoNothing().run();
-  const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
+  await db.insert(settings).values({ key, value }).onConflictDoNothing();
+  const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
   return row?.value ?? value;
 }
 
 /** Counts a request refused for its token, keeping a short note of the last one only. */
 export async function recordUnauthorized(note: { at: Date; path: string; remoteAddress: string | null }): Promise<void> {
-  await writeTransaction((tx) => {
-    tx.insert(settings)
-      .values({ key: "unauthorized_callbacks", value: "1" })
-      .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + 1 as text)` } })
-      .run();
-    const value = JSON.stringify({
-      at: note.at.toISOString(),
-      path: note.path.slice(0, 200),
-      remoteAddress: note.remoteAddress?.slice(0, 100) ?? null,
-    });
-    tx.insert(settings).values({ key: "unauthorized_last", value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+  const db = getDb();
+  const value = JSON.stringify({
+    at: note.at.toISOString(),
+    path: note.path.slice(0, 200),
+    remoteAddress: note.remoteAddress?.slice(0, 100) ?? null,
   });
+  await atomic([
+    step(
+      db
+        .insert(settings)
+        .values({ key: "unauthorized_callbacks", value: "1" })
+        .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + 1 as text)` } }),
+    ),
+    step(db.insert(settings).values({ key: "unauthorized_last", value }).onConflictDoUpdate({ target: settings.key, set: { value } })),
+  ]);
 }
 
 /** How many callbacks were refused for their token, and when the last one was. */
 export async function getRefusedCallbacks(): Promise<{ count: number; lastAt: string | null }> {
-  const rows = getDb()
+  const rows = await getDb()
     .select()
     .from(settings)
-    .where(inArray(settings.key, ["unauthorized_callbacks", "unauthorized_last"]))
-    .all();
+    .where(inArray(settings.key, ["unauthorized_callbacks", "unauthorized_last"]));
   const value = (key: string) => rows.find((r) => r.key === key)?.value;
   const last = value("unauthorized_last");
   return { count: Number(value("unauthorized_callbacks") ?? 0), lastAt: last ? ((JSON.parse(last) as { at?: string }).at ?? null) : null };

@@ -18,12 +18,14 @@ const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.
 /** Task counts by status and kind (one scan of the kind/status index) and storage used. */
 export async function getTaskStats(): Promise<TaskStats> {
   const db = getDb();
-  const rows = db.select({ kind: tasks.kind, status: tasks.status, n: count() }).from(tasks).groupBy(tasks.kind, tasks.status).all();
-  const stored = db
-    .select({ bytes: sum(assets.bytes).mapWith(Number), files: count() })
-    .from(assets)
-    .where(eq(assets.status, "stored"))
-    .get();
+  const [rows, stored] = await Promise.all([
+    db.select({ kind: tasks.kind, status: tasks.status, n: count() }).from(tasks).groupBy(tasks.kind, tasks.status),
+    db
+      .select({ bytes: sum(assets.bytes).mapWith(Number), files: count() })
+      .from(assets)
+      .where(eq(assets.status, "stored"))
+      .get(),
+  ]);
 
   const counts = Object.fromEntries(TASK_KINDS.map((k) => [k, zeros(TASK_STATUSES)])) as TaskStats["counts"];
   const byStatus = zeros(TASK_STATUSES);

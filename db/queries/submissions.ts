@@ -1,7 +1,7 @@
 // Tasks the dashboard submitted to the provider or was asked to track.
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, planWrite, step } from "@/db/client";
 import { events, tasks, type TaskKind } from "@/db/schema";
 
 export type SubmissionInput = {
@@ -25,13 +25,24 @@ export type RecordedSubmission = { created: true } | { created: false; kind: Tas
  */
 export async function recordSubmission(input: SubmissionInput): Promise<RecordedSubmission> {
   const { taskId, kind, now } = input;
-  return getDb().transaction(
-    (tx): RecordedSubmission => {
-      const existing = tx.select({ kind: tasks.kind }).from(tasks).where(eq(tasks.taskId, taskId)).get();
-      if (existing && existing.kind !== kind) return { created: false, kind: existing.kind };
-      if (!existing) {
-        tx.insert(tasks)
-          .values({
+  const db = getDb();
+  return planWrite(
+    () => db.select({ kind: tasks.kind }).from(tasks).where(eq(tasks.taskId, taskId)).get(),
+    (existing) => {
+      const answer = (): RecordedSubmission => (existing ? { created: false, kind: existing.kind } : { created: true });
+      if (existing && existing.kind !== kind) return { steps: [], answer };
+      const write = existing
+        ? db
+            .update(tasks)
+            .set({
+              parentTaskId: sql`coalesce(${tasks.parentTaskId}, ${input.parentTaskId})`,
+              audioId: sql`coalesce(${tasks.audioId}, ${input.audioId})`,
+              // A pending task whose polling stopped is polled again.
+              nextPollAt: sql`case when ${tasks.status} = 'pending' then coalesce(${tasks.nextPollAt}, ${input.nextPollAt.getTime()}) else ${tasks.nextPollAt} end`,
+              updatedAt: now,
+            })
+            .where(eq(tasks.taskId, taskId))
+        : db.insert(tasks).values({
             taskId,
             kind,
             status: "pending",
@@ -41,23 +52,13 @@ export async function recordSubmission(input: SubmissionInput): Promise<Recorded
             updatedAt: now,
             lastSource: "submit",
             nextPollAt: input.nextPollAt,
-          })
-          .run();
-      } else {
-        tx.update(tasks)
-          .set({
-            parentTaskId: sql`coalesce(${tasks.parentTaskId}, ${input.parentTaskId})`,
-            audioId: sql`coalesce(${tasks.audioId}, ${input.audioId})`,
-            // A pending task whose polling stopped is polled again.
-            nextPollAt: sql`case when ${tasks.status} = 'pending' then coalesce(${tasks.nextPollAt}, ${input.nextPollAt.getTime()}) else ${tasks.nextPollAt} end`,
-            updatedAt: now,
-          })
-          .where(eq(tasks.taskId, taskId))
-          .run();
-      }
-      tx.insert(events).values({ taskId, at: now, type: "submitted", detail: input.detail }).run();
-      return existing ? { created: false, kind: existing.kind } : { created: true };
+          });
+      return {
+        steps: [step(write), step(db.insert(events).values({ taskId, at: now, type: "submitted", detail: input.detail }))],
+        // The insert must not meet a task created meanwhile (its kind may differ).
+        unchanged: existing ? undefined : sql`not exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId})`,
+        answer,
+      };
     },
-    { behavior: "immediate" },
   );
 }

@@ -32,13 +32,12 @@ export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>>
     const pattern = `%${escapeLike(filter.q)}%`;
     where.push(or(like(tasks.taskId, pattern), like(tasks.parentTaskId, pattern))!);
   }
-  const rows = getDb()
+  const rows = await getDb()
     .select()
     .from(tasks)
     .where(and(...where))
     .orderBy(desc(tasks.id))
-    .limit(filter.limit + 1)
-    .all();
+    .limit(filter.limit + 1);
   const items = rows.slice(0, filter.limit);
   const more = rows.length > filter.limit;
   const progress = await assetProgress(items.map((t) => t.taskId));
@@ -52,7 +51,7 @@ export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>>
 async function assetProgress(taskIds: string[]): Promise<Map<string, AssetProgress>> {
   if (taskIds.length === 0) return new Map();
   const n = (condition: SQL) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`.mapWith(Number);
-  const rows = getDb()
+  const rows = await getDb()
     .select({
       taskId: assets.taskId,
       assetsTotal: count(),
@@ -64,27 +63,19 @@ async function assetProgress(taskIds: string[]): Promise<Map<string, AssetProgre
     })
     .from(assets)
     .where(inArray(assets.taskId, taskIds))
-    .groupBy(assets.taskId)
-    .all();
+    .groupBy(assets.taskId);
   return new Map(rows.map(({ taskId, ...progress }) => [taskId, progress]));
 }
 
 /** The task with its files, deliveries and timeline; null when unknown. */
 export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> {
   const db = getDb();
-  const task = db.select().from(tasks).where(eq(tasks.taskId, taskId)).get();
+  const task = await db.select().from(tasks).where(eq(tasks.taskId, taskId)).get();
   if (!task) return null;
-  return {
-    task: toTask(task),
-    assets: db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)).all().map(toAsset),
-    deliveries: db
-      .select()
-      .from(deliveries)
-      .where(eq(deliveries.taskId, taskId))
-      .orderBy(desc(deliveries.id))
-      .limit(100)
-      .all()
-      .map(toDelivery),
-    events: db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(200).all().map(toEvent),
-  };
+  const [assetRows, deliveryRows, eventRows] = await Promise.all([
+    db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)),
+    db.select().from(deliveries).where(eq(deliveries.taskId, taskId)).orderBy(desc(deliveries.id)).limit(100),
+    db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(200),
+  ]);
+  return { task: toTask(task), assets: assetRows.map(toAsset), deliveries: deliveryRows.map(toDelivery), events: eventRows.map(toEvent) };
 }

@@ -16,7 +16,7 @@ import {
   wavRecordToResult,
   type Envelope,
 } from "./provider-schemas";
-import type { SlidingWindowLimiter } from "./rate-limiter";
+import type { DatabaseRateLimiter } from "./rate-limiter";
 import type { ProviderResult } from "./result";
 
 /** How a caller waits for the limiter: manual actions wait briefly, background work keeps slots free for them. */
@@ -57,7 +57,7 @@ export class RateLimitedError extends AppError {
 export type SunoClientConfig = {
   baseUrl: string;
   apiKey: string;
-  limiter: SlidingWindowLimiter;
+  limiter: DatabaseRateLimiter;
   timeoutMs?: number;
 };
 
@@ -76,7 +76,7 @@ export function createSunoClient({ baseUrl, apiKey, limiter, timeoutMs = 15_000 
 
   async function call(endpoint: Endpoint, method: "GET" | "POST", path: string, priority: Priority, body?: unknown): Promise<Envelope> {
     const permit = await limiter.acquire(PRIORITY[priority]);
-    if (!permit) throw new RateLimitedError(limiter.msUntilFree(PRIORITY[priority].reserve));
+    if (!permit) throw new RateLimitedError(await limiter.msUntilFree(PRIORITY[priority].reserve));
     let response: Response;
     let text: string;
     try {
@@ -98,11 +98,11 @@ export function createSunoClient({ baseUrl, apiKey, limiter, timeoutMs = 15_000 
         ? new ProviderError(504, "provider_timeout", `The provider did not answer within ${timeoutMs / 1000} s (${base}).`, null)
         : new ProviderError(502, "provider_unreachable", `Could not reach the provider at ${base}: ${reason(error)}.`, null);
     } finally {
-      permit.release();
+      await permit.release();
     }
     const envelope = parseEnvelope(text, response.status);
-    if (isRateLimit(endpoint, envelope.code)) limiter.backOff();
-    else limiter.succeeded();
+    if (isRateLimit(endpoint, envelope.code)) await limiter.backOff();
+    else await limiter.succeeded();
     return envelope;
   }
 

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { clientAddress } from "@/lib/client-address";
 import { env } from "@/lib/env";
 import { loginRetryAfter, noteLoginFailure, noteLoginSuccess } from "@/lib/login-limiter";
 import { safeEqual } from "@/lib/safe-equal";
@@ -11,7 +12,7 @@ export async function POST(request: Request) {
   const password = env().DASHBOARD_PASSWORD;
   if (!password) return redirect(next);
 
-  const address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+  const address = clientAddress(request) ?? "local";
   const retryAfter = loginRetryAfter(address);
   if (retryAfter > 0) return redirect(loginPath("rate", next), { "retry-after": String(retryAfter) });
 

@@ -11,3 +11,6 @@ export const POST = route(async (request, { params }: Context) => {
   if (!known) throw notFound("Callbacks are received at /api/callbacks, /api/callbacks/cover and /api/callbacks/wav.");
   return receiveCallback(request, known);
 });
+
+// With WORKER=0 the downloads a callback creates run after its answer, within this limit (Vercel).
+export const maxDuration = 60;

@@ -1,0 +1,114 @@
+// Where result files are kept: one interface, two backends. A local folder
+// (STORAGE_DIR, the default) or an S3-compatible bucket (STORAGE_URL=s3://…).
+// Keys are the relative paths `<kind>/<task>/<position>.<ext>`, the same in
+// both; uploads are streamed (bounded memory) and appear only once complete.
+import "server-only";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import type { AssetType } from "@/db/schema";
+import { env, type Env } from "@/lib/env";
+import { createLocalStorage } from "./local";
+import { createS3Storage, parseStorageUrl } from "./s3";
+
+export { createLocalStorage, type LocalStorageConfig } from "./local";
+export { createS3Storage, type S3StorageConfig } from "./s3";
+
+/** A streamed upload to one key. Nothing is visible under the key until `finish()` resolves. */
+export type Upload = {
+  readonly key: string;
+  /** Writes a chunk; resolves when the next may be written (backpressure), rejects when the upload failed. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Completes the upload: resolves once the whole object is stored under its key (atomically replacing an older one). */
+  finish(): Promise<void>;
+  /** Discards what was written, leaving nothing behind. Safe at any time, also after a failed write or finish. */
+  abort(): Promise<void>;
+};
+
+/** A stored object opened for reading: call `read` once (bytes start..end inclusive, all without a range) or `close`. */
+export type StoredObject = {
+  size: number;
+  read(range?: { start: number; end: number }): Readable;
+  /** Releases the object when it is not read after all. */
+  close(): Promise<void>;
+};
+
+export type SignedUrlOptions = {
+  /** The name a browser saves the file as. */
+  fileName: string;
+  contentType: string;
+  /** `Content-Disposition: attachment` instead of `inline`. */
+  download?: boolean;
+};
+
+export type Storage = {
+  readonly driver: "local" | "s3";
+  /** Starts a streamed upload to `key`. */
+  createUpload(key: string, contentType: string): Promise<Upload>;
+  /** The object's size, or null when it does not exist. */
+  stat(key: string): Promise<{ size: number } | null>;
+  /** The object opened for (ranged) reading, or null when it does not exist. */
+  open(key: string): Promise<StoredObject | null>;
+  /** Deletes an object; a missing one is fine. */
+  remove(key: string): Promise<void>;
+  /**
+   * A URL the browser may fetch the object from directly, valid FILE_URL_TTL_SECONDS
+   * (object storage only: a local folder has no such URL and serves through the app).
+   */
+  signedUrl?(key: string, options: SignedUrlOptions): Promise<string>;
+  /** Discards uploads under `keyPrefix` begun by a process that died before finishing or aborting them. */
+  discardPartial(keyPrefix: string): Promise<void>;
+  /** Resolves when the storage takes a write (a small object written and deleted); for /api/health. */
+  check(): Promise<void>;
+  /** Where the files live, for the setup page (no secrets). */
+  describe(): string;
+};
+
+/** The local storage folder (STORAGE_DIR, absolute). */
+export function storageDir(config: Env = env()): string {
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), config.STORAGE_DIR);
+}
+
+/** The storage an environment configures: the bucket of STORAGE_URL when set, else the folder STORAGE_DIR. */
+export function storageFromEnv(config: Env): Storage {
+  if (!config.STORAGE_URL) return createLocalStorage({ dir: storageDir(config) });
+  return createS3Storage({
+    ...parseStorageUrl(config.STORAGE_URL),
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    urlTtlSeconds: config.FILE_URL_TTL_SECONDS,
+  });
+}
+
+// One per process, shared by every bundle (routes, instrumentation) that imports this module.
+const shared = globalThis as unknown as { sunoStorage?: Storage };
+
+/** The process's storage, from the environment. */
+export function storage(): Storage {
+  return (shared.sunoStorage ??= storageFromEnv(env()));
+}
+
+/** A task id made safe as one path segment: [A-Za-z0-9_-] only; altered ids get a hash so they stay distinct. */
+export function safeSegment(id: string): string {
+  const cleaned = id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 100);
+  if (cleaned === id && cleaned.length > 0) return cleaned;
+  return `${cleaned}-${createHash("sha256").update(id).digest("hex").slice(0, 10)}`;
+}
+
+/** Folder of a file kind: covers and WAV audio, as the task kinds are named. */
+export const KIND_FOLDER: Record<AssetType, string> = { image: "cover", audio: "wav" };
+
+/** `<kind>/<task>/<position>.`: the start of every key one asset may be stored under, whatever its extension. */
+export function assetKeyPrefix(type: AssetType, taskId: string, position: number): string {
+  if (!Number.isInteger(position) || position < 0) throw new Error(`bad position ${position}`);
+  return `${KIND_FOLDER[type]}/${safeSegment(taskId)}/${position}.`;
+}
+
+/** `<kind>/<task>/<position>.<ext>`: the key of a stored file (relative to STORAGE_DIR, or to the bucket's prefix). */
+export function assetRelativePath(type: AssetType, taskId: string, position: number, ext: string): string {
+  if (!/^[a-z0-9]{1,5}$/.test(ext)) throw new Error(`bad extension ${ext}`);
+  return `${assetKeyPrefix(type, taskId, position)}${ext}`;
+}
