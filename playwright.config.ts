@@ -9,6 +9,7 @@ export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
   fullyParallel: false,
+  forbidOnly: true,
   workers: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },

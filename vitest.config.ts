@@ -11,9 +11,11 @@ export default defineConfig({
     // concurrency tests measure the server, not their neighbours.
     fileParallelism: false,
     // Child processes, not worker threads (the default, pinned): vitest ends each
-    // fork with SIGTERM, on which tests/helpers/sqld.ts kills any sqld a failed
-    // file left running; a terminated worker thread would leave it behind.
+    // fork with SIGTERM, on which tests/helpers/children.ts kills any server a failed
+    // file left running (app, sqld, s3rver); a terminated thread would leave them.
     pool: "forks",
+    // A stray `.only` would silently skip the rest of the suite.
+    allowOnly: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -3,16 +3,13 @@
 // RSS growth meanwhile; callback answer latency idle vs. during four such
 // downloads. Prints figures, asserts nothing. Needs a build (`npx next build`).
 //   npx tsx scripts/bench-downloads.ts
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startServer } from "../tests/helpers/server";
-import { wavHeader } from "./lib/media";
+import { startBigWavServer } from "./lib/big-wav-server";
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB; // exactly the default DOWNLOAD_MAX_BYTES
@@ -22,44 +19,8 @@ const LATENCY_SAMPLES = 300;
 type Asset = { status: string; error: string | null; storedAt: string | null; bytes: number | null };
 type Detail = { assets: Asset[]; events: { type: string; at: string }[] };
 
-// One MiB of a quiet stereo tone, repeated: the file is streamed, never held whole.
-const pattern = Buffer.alloc(MiB);
-for (let i = 0; i < MiB / 4; i++) {
-  const v = Math.round(Math.sin((2 * Math.PI * 440 * i) / 44_100) * 8000);
-  pattern.writeInt16LE(v, i * 4);
-  pattern.writeInt16LE(v, i * 4 + 2);
-}
-
-function serveWav(res: http.ServerResponse) {
-  res.writeHead(200, { "content-type": "audio/wav", "content-length": SIZE });
-  res.write(wavHeader(SIZE - 44));
-  let left = SIZE - 44;
-  const pump = () => {
-    while (left > 0) {
-      const n = Math.min(left, pattern.length);
-      left -= n;
-      if (!res.write(n === pattern.length ? pattern : pattern.subarray(0, n))) return void res.once("drain", pump);
-    }
-    res.end();
-  };
-  pump();
-}
-
-// The file server runs in a process of its own (this script with `serve`), so
-// that pumping bytes never delays this process's latency measurements.
-if (process.argv[2] === "serve") {
-  const fileServer = http.createServer((req, res) => (req.url?.startsWith("/big.wav") ? serveWav(res) : res.writeHead(404).end()));
-  fileServer.listen(0, "127.0.0.1", () => console.log((fileServer.address() as AddressInfo).port));
-  process.on("disconnect", () => process.exit(0));
-  await new Promise(() => {});
-}
-const fileServerProcess = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "serve"], {
-  stdio: ["ignore", "pipe", "inherit", "ipc"],
-});
-const filePort = await new Promise<string>((resolve) =>
-  fileServerProcess.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())),
-);
-const fileUrl = `http://127.0.0.1:${filePort}/big.wav`;
+const wavServer = await startBigWavServer(SIZE);
+const fileUrl = wavServer.url;
 
 const server = await startServer({ env: { DOWNLOAD_ALLOW_PRIVATE: "1", DOWNLOAD_TIMEOUT_SECONDS: "600" } });
 const pid = server.pid()!;
@@ -225,7 +186,7 @@ try {
 } finally {
   clearInterval(sampler);
   await server.stop();
-  fileServerProcess.kill();
+  wavServer.stop();
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.rmSync(server.dataDir, { recursive: true, force: true });
 }

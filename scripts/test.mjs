@@ -1,5 +1,6 @@
-// `npm test`: a fresh production build, then every test against it:
-// vitest (HTTP against `next start`), then Playwright (Chromium).
+// `npm test`: types and lint, a fresh production build, then every test
+// against it: vitest (HTTP against `next start`, on both database drivers and
+// both storage backends), then Playwright (Chromium).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
@@ -16,6 +17,8 @@ function run(label, args) {
   }
 }
 
+run("tsc --noEmit", [bin("typescript", "bin/tsc"), "--noEmit"]);
+run("eslint", [bin("eslint", "bin/eslint.js"), "."]);
 run("next build", [bin("next", "dist/bin/next"), "build"]);
 run("vitest", [bin("vitest", "vitest.mjs"), "run", ...process.argv.slice(2)]);
 run("playwright", [bin("@playwright/test", "cli.js"), "test"]);

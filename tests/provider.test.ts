@@ -1,9 +1,11 @@
 // Talking to the provider, over real HTTP: `next start` wired to the fake
-// provider on 127.0.0.1 (scripts/lib/fake-provider.ts).
-import Database from "better-sqlite3";
+// provider on 127.0.0.1 (scripts/lib/fake-provider.ts). Submitting, polling and
+// provider errors run once per database driver (tests/helpers/drivers.ts), each
+// with its own fake and server; the missing-key checks use the default driver.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TaskDetail } from "@/db/queries/dto";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
+import { describeEachDatabase, writeSql } from "./helpers/drivers";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 import { waitFor } from "./helpers/wait";
 
@@ -28,12 +30,13 @@ const settled = (server: TestServer, taskId: string, timeoutMs = 20_000) =>
     timeoutMs,
   );
 
-describe("with SUNO_API_KEY", () => {
+describeEachDatabase("with SUNO_API_KEY", (database) => {
   let fake: FakeProvider;
   let server: TestServer;
   beforeAll(async () => {
     fake = await startFakeProvider({ delayMs: 1_500, timeScale: 0.001 });
     server = await startServer({
+      database,
       env: {
         SUNO_API_BASE_URL: fake.url,
         SUNO_API_KEY: fake.key,
@@ -44,7 +47,7 @@ describe("with SUNO_API_KEY", () => {
     });
   });
   afterAll(async () => {
-    await server?.stop();
+    await server?.close();
     await fake?.stop();
   });
 
@@ -216,11 +219,14 @@ describe("with SUNO_API_KEY", () => {
       expect((await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId })).status).toBe(201);
     }
     // Travel in time: the tasks were first seen long ago and are due now.
-    const db = new Database(server.dbFile);
-    db.pragma("busy_timeout = 5000");
     const now = Date.now();
     for (const [k, age] of Object.entries(ages)) {
-      db.prepare("update tasks set created_at = ?, next_poll_at = ? where task_id = ?").run(now - age, now, ids[k as keyof typeof ages]);
+      const changed = await writeSql(server, "update tasks set created_at = ?, next_poll_at = ? where task_id = ?", [
+        now - age,
+        now,
+        ids[k as keyof typeof ages],
+      ]);
+      expect(changed).toBe(1);
     }
     const gaveUp = await waitFor(
       () => detailOf(server, ids.old),
@@ -231,25 +237,26 @@ describe("with SUNO_API_KEY", () => {
     const gap = (taskId: string) =>
       waitFor(
         async () =>
-          db.prepare("select last_polled_at as polled, next_poll_at as next from tasks where task_id = ?").get(taskId) as {
-            polled: number;
-            next: number;
-          },
-        (row) => row.polled >= now,
+          (
+            await server.sql<{ polled: number | null; next: number | null }>(
+              "select last_polled_at as polled, next_poll_at as next from tasks where task_id = ?",
+              [taskId],
+            )
+          )[0]!,
+        (row) => row.polled !== null && row.polled >= now,
         10_000,
-      ).then((row) => row.next - row.polled);
+      ).then((row) => row.next! - row.polled!);
     const interval = 2_000;
     expect(await gap(ids.recent)).toBe(interval);
     expect(await gap(ids.hours)).toBe(4 * interval);
     expect(await gap(ids.day)).toBe(20 * interval);
-    const old = db.prepare("select next_poll_at as next, poll_count as polls from tasks where task_id = ?").get(ids.old) as {
-      next: number | null;
-      polls: number;
-    };
-    db.close();
-    expect(old.next).toBeNull();
+    const [old] = await server.sql<{ next: number | null; polls: number }>(
+      "select next_poll_at as next, poll_count as polls from tasks where task_id = ?",
+      [ids.old],
+    );
+    expect(old!.next).toBeNull();
     await new Promise((r) => setTimeout(r, 1_500));
-    expect((await detailOf(server, ids.old)).task.pollCount).toBe(old.polls);
+    expect((await detailOf(server, ids.old)).task.pollCount).toBe(old!.polls);
   });
 
   it("provider codes become clear errors", async () => {
@@ -335,15 +342,15 @@ describe("without SUNO_API_KEY", () => {
   });
 });
 
-describe("with a wrong SUNO_API_KEY", () => {
+describeEachDatabase("with a wrong SUNO_API_KEY", (database) => {
   let fake: FakeProvider;
   let server: TestServer;
   beforeAll(async () => {
     fake = await startFakeProvider();
-    server = await startServer({ env: { SUNO_API_BASE_URL: fake.url, SUNO_API_KEY: "not-the-key", POLL_AFTER_SECONDS: "0" } });
+    server = await startServer({ database, env: { SUNO_API_BASE_URL: fake.url, SUNO_API_KEY: "not-the-key", POLL_AFTER_SECONDS: "0" } });
   });
   afterAll(async () => {
-    await server?.stop();
+    await server?.close();
     await fake?.stop();
   });
 

@@ -1,36 +1,10 @@
-// Load, malformed input and crashes: nothing answered 200 is ever lost, no input gets a 5xx.
+// Load, malformed input and crashes: nothing answered 200 is ever lost, no input
+// gets a 5xx; once per database driver (tests/helpers/drivers.ts), each with its own server.
 import fc from "fast-check";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coverSuccess, newTaskId, pool, wavSuccess } from "./helpers/callbacks";
+import { describeEachDatabase } from "./helpers/drivers";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
-
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-describe("concurrency", () => {
-  it("200 concurrent callbacks for distinct tasks are all answered 200 and all stored", async () => {
-    const ids = Array.from({ length: 200 }, (_, i) => newTaskId(i % 2 ? "c" : "w"));
-    const statuses = await Promise.all(
-      ids.map((id, i) => server.callback(i % 2 ? coverSuccess(id) : wavSuccess(id)).then((r) => r.status)),
-    );
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-
-    const db = new Database(server.dbFile, { readonly: true });
-    const stored = db.prepare(`select task_id from tasks where task_id in (${ids.map(() => "?").join(",")})`).all(...ids);
-    const deliveries = db
-      .prepare(`select count(*) as n from deliveries where task_id in (${ids.map(() => "?").join(",")})`)
-      .get(...ids) as { n: number };
-    db.close();
-    expect(stored).toHaveLength(200);
-    expect(deliveries.n).toBe(200);
-  });
-});
 
 // Payloads that look roughly like callbacks, with every field allowed to be wrong.
 const junk = fc.oneof(
@@ -79,84 +53,110 @@ const body = fc.oneof(
   ),
 );
 
-describe("malformed input", () => {
-  it("hundreds of generated payloads never get a 5xx, and the server stays healthy", async () => {
-    const samples = fc.sample(body, { numRuns: 400, seed: 20261123 });
-    const paths = ["/api/callbacks", "/api/callbacks/cover", "/api/callbacks/wav"];
-    const statuses = await pool(samples.length, 8, async (i) => {
-      const res = await server.callback(samples[i]!, { path: paths[i % 3] });
-      await res.arrayBuffer();
-      return res.status;
+describeEachDatabase("robustness", (database) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ database });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  describe("concurrency", () => {
+    it("200 concurrent callbacks for distinct tasks are all answered 200 and all stored", async () => {
+      const ids = Array.from({ length: 200 }, (_, i) => newTaskId(i % 2 ? "c" : "w"));
+      const statuses = await Promise.all(
+        ids.map((id, i) => server.callback(i % 2 ? coverSuccess(id) : wavSuccess(id)).then((r) => r.status)),
+      );
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+
+      const among = `task_id in (${ids.map(() => "?").join(",")})`;
+      const stored = await server.sql<{ task_id: string }>(`select task_id from tasks where ${among}`, ids);
+      expect(stored.map((r) => r.task_id).sort()).toEqual([...ids].sort());
+      expect(await server.sql(`select count(*) as n from deliveries where ${among}`, ids)).toEqual([{ n: 200 }]);
     });
-    expect(statuses.filter((s) => s >= 500)).toEqual([]);
-    expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
-    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   });
 
-  it("valid callbacks with odd contents (any code, any text, odd URLs) are all accepted", async () => {
-    const odd = fc.record({
-      code: fc.integer({ min: -1000, max: 100_000 }),
-      msg: fc.option(fc.string({ unit: "grapheme", maxLength: 300 }), { nil: null }),
-      data: fc.record({
-        taskId: hex(1, 40),
-        images: fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 4 }),
-      }),
+  describe("malformed input", () => {
+    it("hundreds of generated payloads never get a 5xx, and the server stays healthy", async () => {
+      const samples = fc.sample(body, { numRuns: 400, seed: 20261123 });
+      const paths = ["/api/callbacks", "/api/callbacks/cover", "/api/callbacks/wav"];
+      const statuses = await pool(samples.length, 8, async (i) => {
+        const res = await server.callback(samples[i]!, { path: paths[i % 3] });
+        await res.arrayBuffer();
+        return res.status;
+      });
+      expect(statuses.filter((s) => s >= 500)).toEqual([]);
+      expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     });
-    const samples = fc.sample(odd, { numRuns: 150, seed: 7 });
-    const statuses = await pool(
-      samples.length,
-      8,
-      async (i) => (await server.callback(samples[i]!, { path: "/api/callbacks/cover" })).status,
-    );
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+
+    it("valid callbacks with odd contents (any code, any text, odd URLs) are all accepted", async () => {
+      const odd = fc.record({
+        code: fc.integer({ min: -1000, max: 100_000 }),
+        msg: fc.option(fc.string({ unit: "grapheme", maxLength: 300 }), { nil: null }),
+        data: fc.record({
+          taskId: hex(1, 40),
+          images: fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 4 }),
+        }),
+      });
+      const samples = fc.sample(odd, { numRuns: 150, seed: 7 });
+      const statuses = await pool(
+        samples.length,
+        8,
+        async (i) => (await server.callback(samples[i]!, { path: "/api/callbacks/cover" })).status,
+      );
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    });
+
+    it("odd requests are answered with 4xx JSON, not 5xx", async () => {
+      const odd = [
+        fetch(`${server.url}/api/callbacks?token=${TOKEN}`, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } }),
+        fetch(`${server.url}/api/callbacks?token=${TOKEN}`, { method: "POST" }),
+        fetch(`${server.url}/api/callbacks?token=${TOKEN}&token=x`, { method: "POST", body: "{}" }),
+        fetch(`${server.url}/api/callbacks?token=${"x".repeat(5000)}`, { method: "POST", body: "{}" }),
+        fetch(`${server.url}/api/tasks?limit=5000`),
+        fetch(`${server.url}/api/tasks?status=done`),
+        fetch(`${server.url}/api/tasks?cursor=-1`),
+        fetch(`${server.url}/api/tasks/${encodeURIComponent("../../x")}`),
+        fetch(`${server.url}/api/deliveries?verdict=maybe`),
+      ];
+      const statuses = await Promise.all(odd.map(async (p) => (await p).status));
+      expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
+    });
   });
 
-  it("odd requests are answered with 4xx JSON, not 5xx", async () => {
-    const odd = [
-      fetch(`${server.url}/api/callbacks?token=${TOKEN}`, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } }),
-      fetch(`${server.url}/api/callbacks?token=${TOKEN}`, { method: "POST" }),
-      fetch(`${server.url}/api/callbacks?token=${TOKEN}&token=x`, { method: "POST", body: "{}" }),
-      fetch(`${server.url}/api/callbacks?token=${"x".repeat(5000)}`, { method: "POST", body: "{}" }),
-      fetch(`${server.url}/api/tasks?limit=5000`),
-      fetch(`${server.url}/api/tasks?status=done`),
-      fetch(`${server.url}/api/tasks?cursor=-1`),
-      fetch(`${server.url}/api/tasks/${encodeURIComponent("../../x")}`),
-      fetch(`${server.url}/api/deliveries?verdict=maybe`),
-    ];
-    const statuses = await Promise.all(odd.map(async (p) => (await p).status));
-    expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
-  });
-});
-
-describe("crash safety", () => {
-  it("after kill -9 in the middle of a burst, every callback answered 200 is in the database", async () => {
-    const crashServer = await startServer();
-    const answered: string[] = [];
-    let stop = false;
-    const burst = pool(3000, 16, async () => {
-      if (stop) return;
-      const id = newTaskId("k");
+  describe("crash safety", () => {
+    it("after kill -9 in the middle of a burst, every callback answered 200 is in the database", async () => {
+      const crashServer = await startServer({ database });
       try {
-        const res = await crashServer.callback(coverSuccess(id));
-        if (res.status === 200) answered.push(id);
-      } catch {
-        // the server died under this request: it was never answered
+        const answered: string[] = [];
+        let stop = false;
+        const burst = pool(3000, 16, async () => {
+          if (stop) return;
+          const id = newTaskId("k");
+          try {
+            const res = await crashServer.callback(coverSuccess(id));
+            if (res.status === 200) answered.push(id);
+          } catch {
+            // the server died under this request: it was never answered
+          }
+        });
+        while (answered.length < 300) await new Promise((r) => setTimeout(r, 10));
+        await crashServer.stop("SIGKILL");
+        stop = true;
+        await burst;
+        expect(answered.length).toBeGreaterThanOrEqual(300);
+
+        await crashServer.restart();
+        const present = new Set((await crashServer.sql<{ task_id: string }>("select task_id from tasks")).map((r) => r.task_id));
+        const [deliveries] = await crashServer.sql<{ n: number }>("select count(*) as n from deliveries");
+        expect(answered.filter((id) => !present.has(id))).toEqual([]);
+        expect(deliveries!.n).toBeGreaterThanOrEqual(answered.length);
+        expect((await fetch(`${crashServer.url}/api/health`)).status).toBe(200);
+      } finally {
+        await crashServer.close();
       }
     });
-    while (answered.length < 300) await new Promise((r) => setTimeout(r, 10));
-    await crashServer.stop("SIGKILL");
-    stop = true;
-    await burst;
-    expect(answered.length).toBeGreaterThanOrEqual(300);
-
-    await crashServer.restart();
-    const db = new Database(crashServer.dbFile, { readonly: true });
-    const present = new Set((db.prepare("select task_id from tasks").all() as { task_id: string }[]).map((r) => r.task_id));
-    const deliveries = db.prepare("select count(*) as n from deliveries").get() as { n: number };
-    db.close();
-    expect(answered.filter((id) => !present.has(id))).toEqual([]);
-    expect(deliveries.n).toBeGreaterThanOrEqual(answered.length);
-    expect((await fetch(`${crashServer.url}/api/health`)).status).toBe(200);
-    await crashServer.stop();
   });
 });

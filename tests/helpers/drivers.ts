@@ -12,6 +12,7 @@
 // the default driver of every other startServer() call:
 //   TEST_DATABASE=libsql npx vitest run tests/callbacks.test.ts
 // Not imported by server.ts (Playwright and the scripts load that one without vitest).
+import type { InValue } from "@libsql/client/http";
 import { afterAll, beforeAll, describe } from "vitest";
 import { startServer, type DatabaseDriver, type StartOptions, type TestServer } from "./server";
 
@@ -48,4 +49,29 @@ export function setupServer(database: DatabaseDriver, options: Omit<StartOptions
     if (!server) throw new Error(`The ${database} server is not running (did its beforeAll fail?)`);
     return server;
   };
+}
+
+/**
+ * Runs one write on a server's database from the test process, whatever the
+ * driver, and answers how many rows it changed: for states no endpoint can make
+ * (e.g. a task first seen two days ago). `server.sql()` is for reads.
+ */
+export async function writeSql(server: TestServer, query: string, args: unknown[] = []): Promise<number> {
+  if (server.databaseUrl.startsWith("file:")) {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(server.dbFile, { fileMustExist: true });
+    try {
+      db.pragma("busy_timeout = 5000"); // the app's worker writes too
+      return db.prepare(query).run(...args).changes;
+    } finally {
+      db.close();
+    }
+  }
+  const { createClient } = await import("@libsql/client/http");
+  const client = createClient({ url: server.databaseUrl, authToken: server.env.DATABASE_AUTH_TOKEN || undefined });
+  try {
+    return (await client.execute({ sql: query, args: args as InValue[] })).rowsAffected;
+  } finally {
+    client.close();
+  }
 }

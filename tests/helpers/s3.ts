@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { killWithTests } from "./children";
 
 const S3RVER_BIN = path.join(import.meta.dirname, "..", "..", "node_modules", "s3rver", "bin", "s3rver.js");
 /** s3rver's built-in account. */
@@ -35,6 +36,7 @@ export async function startS3(options: { bucket?: string; prefix?: string } = {}
     [S3RVER_BIN, "--directory", dataDir, "--address", "127.0.0.1", "--port", "0", "--configure-bucket", bucket],
     { cwd: home, stdio: ["ignore", "pipe", "pipe"] },
   );
+  killWithTests(child);
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));

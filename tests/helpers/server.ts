@@ -8,6 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { InValue, ResultSet } from "@libsql/client/http";
+import { killWithTests } from "./children";
 import { startSqld, type Sqld } from "./sqld";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -160,6 +161,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       env: { ...process.env, NODE_ENV: "production", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    killWithTests(child);
     child.stdout!.on("data", (d) => (output += d));
     child.stderr!.on("data", (d) => (output += d));
     await waitForHealth(url, child, () => output);

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isMainThread } from "node:worker_threads";
+import { killWithTests } from "./children";
 import { freePort, ROOT } from "./server";
 
 export type Sqld = {
@@ -44,44 +44,6 @@ export type SqldOptions = {
   /** Milliseconds between SIGTERM and SIGKILL in `stop()` (default 5 000). */
   stopTimeoutMs?: number;
 };
-
-/** sqld processes started by this process and not yet exited. */
-const children = new Set<ChildProcess>();
-let exitHandlerInstalled = false;
-
-function killAll() {
-  for (const child of children) {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  children.clear();
-}
-
-function installExitHandler() {
-  if (exitHandlerInstalled) return;
-  exitHandlerInstalled = true;
-  // Synchronous, so it also runs on process.exit(): signals are sent at once.
-  process.on("exit", killAll);
-  // "exit" does not run when a signal ends the process, and that is how vitest
-  // ends its fork after each test file (SIGTERM). So on these signals kill the
-  // children too, then let the signal do what it would have done: when no one
-  // else listens, re-raise it without this listener (default action: exit).
-  // Worker threads get no signals; this needs the default `forks` pool.
-  if (!isMainThread) return;
-  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
-    const onSignal = () => {
-      killAll();
-      if (process.listenerCount(signal) === 1) {
-        process.off(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
-}
 
 /** Path of the sqld executable; throws a message saying how to install it when missing. */
 export function sqldBinary(): string {
@@ -138,7 +100,6 @@ class PortInUse extends Error {}
 const MAX_LOG = 1 << 20;
 
 async function launch(binary: string, dir: string, port: number, ownsDir: boolean, options: SqldOptions): Promise<Sqld> {
-  installExitHandler();
   // Configuration comes from the arguments only: sqld also reads SQLD_* / LIBSQL_* variables.
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (/^(SQLD|LIBSQL)_/.test(key)) delete env[key];
@@ -154,19 +115,15 @@ async function launch(binary: string, dir: string, port: number, ownsDir: boolea
 
   let spawnError: Error | undefined;
   const exited = new Promise<void>((resolve) => {
-    child.once("exit", () => {
-      children.delete(child);
-      resolve();
-    });
+    child.once("exit", () => resolve());
     child.once("error", (error) => {
       // Failed to spawn (no "exit" follows then).
       spawnError = error;
-      children.delete(child);
       resolve();
     });
   });
   const isRunning = () => spawnError === undefined && child.exitCode === null && child.signalCode === null;
-  if (child.pid !== undefined) children.add(child);
+  killWithTests(child);
 
   const url = `http://127.0.0.1:${port}`;
   const log = () => output;
