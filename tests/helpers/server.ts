@@ -12,7 +12,8 @@ import { killWithTests } from "./children";
 import { startSqld, type Sqld } from "./sqld";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
-export const FIXTURES = path.resolve(ROOT, "..", "shared", "fixtures");
+// Real example payloads, copied from the project spec so a clone runs anywhere.
+export const FIXTURES = path.join(ROOT, "tests", "fixtures");
 export const TOKEN = "test-token-0123456789abcdef";
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
