@@ -1,16 +1,27 @@
 // A production server per test worker, on a temp database, shared by its tests.
-// A file can ask for its own server with `test.use({ serverEnv: {...} })`:
-// Playwright starts a fresh worker (and server) for each distinct value.
+// A file can ask for its own server with `test.use({ serverEnv: {...} })`, or
+// for the several-instances/Vercel shape (a libSQL server and an S3 bucket,
+// both real and local) with `test.use({ backend: "libsql+s3" })`: Playwright
+// starts a fresh worker (and server) for each distinct value.
 import { test as base } from "@playwright/test";
+import { startS3 } from "../tests/helpers/s3";
 import { startServer, type TestServer } from "../tests/helpers/server";
 
-export const test = base.extend<object, { server: TestServer; serverEnv: Record<string, string> }>({
+type Backend = "sqlite+local" | "libsql+s3";
+
+export const test = base.extend<object, { server: TestServer; serverEnv: Record<string, string>; backend: Backend }>({
   serverEnv: [{}, { scope: "worker", option: true }],
+  backend: ["sqlite+local", { scope: "worker", option: true }],
   server: [
-    async ({ serverEnv }, provide) => {
-      const server = await startServer({ env: serverEnv });
+    async ({ serverEnv, backend }, provide) => {
+      const s3 = backend === "libsql+s3" ? await startS3() : null;
+      const server = await startServer({
+        database: backend === "libsql+s3" ? "libsql" : "better-sqlite3",
+        env: { ...s3?.env, ...serverEnv },
+      });
       await provide(server);
-      await server.stop();
+      await server.close();
+      await s3?.stop();
     },
     { scope: "worker" },
   ],

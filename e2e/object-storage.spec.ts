@@ -1,0 +1,54 @@
+// The several-instances / Vercel shape in a browser: tasks on a libSQL server
+// (sqld) and files in an S3 bucket (s3rver), both real and local. Covers load
+// and the WAV plays and seeks through the 302 to a signed bucket URL.
+import { makeWav } from "../scripts/lib/media";
+import { bytes } from "../tests/helpers/file-server";
+import { expect, test } from "./fixtures";
+import { localServer, uniqueId, waitForAssets } from "./helpers";
+
+test.use({ backend: "libsql+s3", serverEnv: { DOWNLOAD_ALLOW_PRIVATE: "1" } });
+
+test("a test callback's covers show from the bucket", async ({ page, server }) => {
+  await page.goto("/setup");
+  await expect(page.getByText("s3://test-bucket")).toBeVisible();
+  await page.getByRole("button", { name: "Send a test callback" }).click();
+  const taskId = (await page.getByTestId("test-task-link").textContent())!.match(/test-[0-9a-f]+/)![0];
+  await waitForAssets(server, taskId, ["stored"]);
+
+  const redirects: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() === 302 && r.url().includes("/api/assets/")) redirects.push(r.headers()["location"] ?? "");
+  });
+  await page.goto(`/tasks/${taskId}`);
+  const images = page.getByTestId("gallery").getByRole("img");
+  await expect(images).toHaveCount(2);
+  await expect.poll(() => images.evaluateAll((els) => els.map((el) => (el as HTMLImageElement).naturalWidth))).toEqual([480, 480]);
+  // The browser was sent to the bucket with a signed URL.
+  expect(redirects.length).toBeGreaterThanOrEqual(2);
+  for (const location of redirects) expect(location).toMatch(/X-Amz-Signature=/);
+});
+
+test("a WAV stored in the bucket plays and seeks", async ({ page, server }) => {
+  const files = await localServer({ "/song.wav": bytes(makeWav(3), "audio/wav") });
+  try {
+    const taskId = uniqueId("wav-s3");
+    expect(
+      (await server.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: `${files.url}/song.wav` } })).status,
+    ).toBe(200);
+    await waitForAssets(server, taskId, ["stored"]);
+    await page.goto(`/tasks/${taskId}`);
+    const audio = page.locator("audio");
+    await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeGreaterThan(2.9);
+    const seeked = await audio.evaluate(
+      (el: HTMLAudioElement) =>
+        new Promise<number>((resolve, reject) => {
+          el.addEventListener("seeked", () => resolve(el.currentTime), { once: true });
+          setTimeout(() => reject(new Error("no seeked event")), 10_000);
+          el.currentTime = 2;
+        }),
+    );
+    expect(seeked).toBeCloseTo(2, 0);
+  } finally {
+    await files.close();
+  }
+});
