@@ -26,7 +26,7 @@ type LibsqlClient = import("@libsql/client").Client;
 
 type Handle =
   | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
-  | { driver: "libsql"; db: Db; client: LibsqlClient };
+  | { driver: "libsql"; db: Db; client: LibsqlClient; writer: LibsqlClient; writes: Semaphore };
 
 const globalForDb = globalThis as unknown as { sunoDb?: Handle };
 
@@ -75,7 +75,11 @@ async function openLibsql(): Promise<Handle> {
   const { drizzle } = await import("drizzle-orm/libsql/http");
   const { migrate } = await import("drizzle-orm/libsql/migrator");
   const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
-  const client = createClient({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN });
+  const connect = () => createClient({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN, fetch: fetchWithTimeout });
+  // Reads and atomic writes on clients of their own: the server runs one write
+  // at a time, and reads must never queue behind writes waiting for it.
+  const client = connect();
+  const writer = connect();
   const db = drizzle(client, { schema });
   // Instances starting together race to migrate: the loser fails on a table
   // the winner just made, and finds nothing left to do when it looks again.
@@ -83,7 +87,7 @@ async function openLibsql(): Promise<Handle> {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await migrate(db, { migrationsFolder: MIGRATIONS() });
   });
-  return { driver: "libsql", db: db as unknown as Db, client };
+  return { driver: "libsql", db: db as unknown as Db, client, writer, writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT) };
 }
 
 const opening = globalThis as unknown as { sunoDbOpening?: Promise<Handle> };
@@ -114,7 +118,10 @@ export async function closeDatabase(): Promise<void> {
   const h = globalForDb.sunoDb;
   globalForDb.sunoDb = undefined;
   if (h?.driver === "better-sqlite3") h.sqlite.close();
-  if (h?.driver === "libsql") h.client.close();
+  if (h?.driver === "libsql") {
+    h.client.close();
+    h.writer.close();
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -168,16 +175,49 @@ function runSqliteStep(h: Extract<Handle, { driver: "better-sqlite3" }>, s: Step
   return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
 }
 
+/** Atomic batches one process has in flight at once; more only wait for the server's write lock. */
+const LIBSQL_WRITES_IN_FLIGHT = 4;
+/** A busy server (its write lock held by another instance) is asked again for this long. */
+const BUSY_RETRY_MS = 10_000;
+/** No request to the libSQL server may hang the process: one that has not answered by then fails. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+const fetchWithTimeout = (input: RequestInfo | URL, init?: RequestInit) =>
+  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+
 async function runLibsqlBatch(h: Extract<Handle, { driver: "libsql" }>, steps: Step[]): Promise<StepResult[]> {
-  try {
-    const results = await h.client.batch(
-      steps.map((s) => ({ sql: s.sql, args: s.args as import("@libsql/client").InArgs })),
-      "write",
-    );
-    return results.map((r) => ({ changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) }));
-  } catch (error) {
-    if (String((error as Error)?.message ?? error).includes(GUARD_FAILED)) throw new WriteConflict("the data changed while writing");
-    throw error;
+  const statements = steps.map((s) => ({ sql: s.sql, args: s.args as import("@libsql/client").InArgs }));
+  const giveUpAt = Date.now() + BUSY_RETRY_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const results = await h.writes.run(() => h.writer.batch(statements, "write"));
+      return results.map((r) => ({ changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) }));
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error);
+      if (message.includes(GUARD_FAILED)) throw new WriteConflict("the data changed while writing");
+      // The batch ran in a transaction that was rolled back: asking again is safe.
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * attempt)));
+    }
+  }
+}
+
+/** At most `size` tasks at once; the others wait in line. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
   }
 }
 
