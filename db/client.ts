@@ -75,7 +75,7 @@ async function openLibsql(): Promise<Handle> {
   const { drizzle } = await import("drizzle-orm/libsql/http");
   const { migrate } = await import("drizzle-orm/libsql/migrator");
   const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
-  const connect = () => createClient({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN, fetch: fetchWithTimeout });
+  const connect = () => createClient({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN, fetch: libsqlFetch });
   // Reads and atomic writes on clients of their own: the server runs one write
   // at a time, and reads must never queue behind writes waiting for it.
   const client = connect();
@@ -182,8 +182,20 @@ const BUSY_RETRY_MS = 10_000;
 /** No request to the libSQL server may hang the process: one that has not answered by then fails. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const fetchWithTimeout = (input: RequestInfo | URL, init?: RequestInit) =>
-  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+/**
+ * A lone UTF-16 surrogate (half an emoji, e.g. in a callback's text) is
+ * JSON-encoded as a \udXXX escape, which the server refuses (400): the whole
+ * write would fail. Stored as U+FFFD instead, as SQLite does in a file. Only
+ * lone surrogates are escaped by JSON.stringify; pairs stay characters.
+ */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g;
+
+async function libsqlFetch(input: Request): Promise<Response> {
+  const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  if (input.method !== "POST") return fetch(input, { signal });
+  const body = (await input.text()).replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd");
+  return fetch(input.url, { method: "POST", headers: input.headers, body, signal });
+}
 
 async function runLibsqlBatch(h: Extract<Handle, { driver: "libsql" }>, steps: Step[]): Promise<StepResult[]> {
   const statements = steps.map((s) => ({ sql: s.sql, args: s.args as import("@libsql/client").InArgs }));

@@ -15,7 +15,7 @@ const HOUR_MS = 3_600_000;
 /** Polling stops after this long without a final state. */
 const GIVE_UP_AFTER_MS = 48 * HOUR_MS;
 /** Long enough for one request with its time limit; a crashed worker's claim expires after it. */
-const LEASE_MS = 60_000;
+export const POLL_LEASE_MS = 60_000;
 
 /** Time to the next poll: the configured interval, stretched for tasks pending for hours. */
 function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECONDS * 1000): number {
@@ -44,7 +44,7 @@ export async function runDuePolls(): Promise<number> {
   const room = await providerLimiter().available(BACKGROUND_RESERVE);
   if (room === 0) return 0;
   const now = new Date();
-  const due = await claimDuePolls(now, room, new Date(now.getTime() + LEASE_MS));
+  const due = await claimDuePolls(now, room, new Date(now.getTime() + POLL_LEASE_MS));
   const polled = await Promise.all(
     due.map(async (task) => {
       if (now.getTime() - task.createdAt.getTime() >= GIVE_UP_AFTER_MS) {

@@ -1,6 +1,7 @@
 // New work for the provider (cover, WAV) and tracking of tasks made elsewhere.
 // The provider's "already exists" answers become tracking of that task.
 import "server-only";
+import { releasePoll } from "@/db/queries/polls";
 import { recordSubmission } from "@/db/queries/submissions";
 import { getTaskDetail } from "@/db/queries/tasks";
 import type { TaskDetail } from "@/db/queries/dto";
@@ -8,8 +9,9 @@ import type { CreateTaskBody } from "@/app/api/tasks/schema";
 import { callbackUrl } from "@/lib/callback-token";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { pollTask } from "@/lib/poller";
+import { POLL_LEASE_MS, pollTask } from "@/lib/poller";
 import { sunoClient } from "@/lib/provider";
+import { RateLimitedError } from "@/lib/suno/client";
 import type { TaskKind } from "@/db/schema";
 
 type Target = { taskId: string; kind: TaskKind; parentTaskId: string | null; audioId: string | null; detail: string; pollNow: boolean };
@@ -26,6 +28,8 @@ export async function createTask(body: CreateTaskBody): Promise<{ created: boole
     audioId: target.audioId,
     now,
     nextPollAt: new Date(now.getTime() + env().POLL_AFTER_SECONDS * 1000),
+    // The poll right below is this request's: the worker must not send a second one meanwhile.
+    pollLeaseUntil: target.pollNow ? new Date(now.getTime() + POLL_LEASE_MS) : null,
     detail: target.detail,
   });
   if (!recorded.created && recorded.kind !== target.kind) {
@@ -36,8 +40,11 @@ export async function createTask(body: CreateTaskBody): Promise<{ created: boole
     // limiter has room. A failure is on the timeline; the poller tries again.
     const detail = await getTaskDetail(target.taskId);
     if (detail?.task.status === "pending") {
-      await pollTask({ ...detail.task, createdAt: new Date(detail.task.createdAt) }, "background", client).catch(() => {});
-    }
+      await pollTask({ ...detail.task, createdAt: new Date(detail.task.createdAt) }, "background", client).catch(async (error) => {
+        // Nothing was sent: the worker may poll as soon as the task is due.
+        if (error instanceof RateLimitedError) await releasePoll(target.taskId);
+      });
+    } else if (target.pollNow) await releasePoll(target.taskId);
   }
   const detail = await getTaskDetail(target.taskId);
   if (!detail) throw new Error(`task ${target.taskId} vanished after it was recorded`);

@@ -66,6 +66,30 @@ describeEachDatabase("callbacks", (database) => {
     });
   });
 
+  describe("unusual text", () => {
+    // JSON.parse makes lone UTF-16 surrogates: from a "\ud83c" escape, and in its
+    // error message, which quotes the unexpected token as one UTF-16 unit (half of
+    // an emoji). Whatever the driver, they are stored like any other text.
+    it("a body that is not JSON and starts with an emoji is answered 400 and kept as a rejected delivery", async () => {
+      const body = "\u{1F3B5} not json";
+      const res = await server.callback(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toContain("body: not valid JSON");
+      const inbox = await server.getJson<{ items: { body: string; verdict: string }[] }>("/api/deliveries?verdict=rejected&limit=200");
+      expect(inbox.body.items.find((d) => d.body === body)).toMatchObject({ verdict: "rejected" });
+    });
+
+    it("a callback whose msg is half a surrogate pair is stored", async () => {
+      const taskId = newTaskId();
+      const res = await server.callback(`{"code":501,"msg":"half \\ud83c","data":{"taskId":"${taskId}"}}`);
+      expect(res.status).toBe(200);
+      const { status, body } = await taskDetail(server, taskId);
+      expect(status).toBe(200);
+      expect(body.task).toMatchObject({ status: "failed", code: 501 });
+      expect(body.task.message).toMatch(/^half /);
+    });
+  });
+
   describe("idempotency and ordering", () => {
     it("the same success delivered three times leaves one succeeded task and three deliveries", async () => {
       const taskId = newTaskId();

@@ -1,6 +1,5 @@
 // Configuration and first start: bad values stop the server with one clear line;
 // the callback token is generated once and kept.
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { coverSuccess } from "./helpers/callbacks";
 import { startServer } from "./helpers/server";
@@ -26,19 +25,19 @@ describe("configuration", () => {
 
   it("without CALLBACK_TOKEN a token is generated on first start, stored, and kept across restarts", async () => {
     const server = await startServer({ env: { CALLBACK_TOKEN: "" } });
-    const readToken = () => {
-      const db = new Database(server.dbFile, { readonly: true });
-      const row = db.prepare("select value from settings where key = 'callback_token'").get() as { value: string } | undefined;
-      db.close();
-      return row?.value;
+    // From the database, whatever the driver (a file, or the sqld that outlives the app's restart).
+    const readToken = async () => {
+      const rows = await server.sql<{ value: string }>("select value from settings where key = 'callback_token'");
+      expect(rows.length).toBeLessThanOrEqual(1);
+      return rows[0]?.value;
     };
-    const token = readToken();
+    const token = await readToken();
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect((await server.callback(coverSuccess("gen-token-1"), { token: "test-token-0123456789abcdef" })).status).toBe(401);
     expect((await server.callback(coverSuccess("gen-token-1"), { token: token! })).status).toBe(200);
 
     await server.restart();
-    expect(readToken()).toBe(token);
+    expect(await readToken()).toBe(token);
     expect((await server.callback(coverSuccess("gen-token-2"), { token: token! })).status).toBe(200);
     await server.stop();
   });

@@ -12,6 +12,8 @@ export type SubmissionInput = {
   now: Date;
   /** When to poll first if no callback comes. */
   nextPollAt: Date;
+  /** Held by the caller, who polls right away: no worker takes the task's poll before then. */
+  pollLeaseUntil: Date | null;
   /** One line for the timeline. */
   detail: string;
 };
@@ -39,6 +41,7 @@ export async function recordSubmission(input: SubmissionInput): Promise<Recorded
               audioId: sql`coalesce(${tasks.audioId}, ${input.audioId})`,
               // A pending task whose polling stopped is polled again.
               nextPollAt: sql`case when ${tasks.status} = 'pending' then coalesce(${tasks.nextPollAt}, ${input.nextPollAt.getTime()}) else ${tasks.nextPollAt} end`,
+              ...(input.pollLeaseUntil ? { pollLeaseUntil: input.pollLeaseUntil } : {}),
               updatedAt: now,
             })
             .where(eq(tasks.taskId, taskId))
@@ -52,6 +55,7 @@ export async function recordSubmission(input: SubmissionInput): Promise<Recorded
             updatedAt: now,
             lastSource: "submit",
             nextPollAt: input.nextPollAt,
+            pollLeaseUntil: input.pollLeaseUntil,
           });
       return {
         steps: [step(write), step(db.insert(events).values({ taskId, at: now, type: "submitted", detail: input.detail }))],

@@ -173,7 +173,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
     proc.kill(signal);
+    // Next waits for open requests before it exits: a server stuck on one must not hang the tests.
+    const force = setTimeout(() => proc.kill("SIGKILL"), 10_000);
     await exited;
+    clearTimeout(force);
   };
 
   const stopOwnSqld = async () => {
