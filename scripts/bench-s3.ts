@@ -46,6 +46,7 @@ try {
     if (run === 0) await server.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: wav.url } });
     else await fetch(new URL(`/api/tasks/${taskId}/download`, server.url), { method: "POST" });
     seconds.push(await stored(taskId, since));
+    console.log(`  run ${run + 1}: peak growth so far ${((peak - baseline) / MiB).toFixed(1)} MiB`);
   }
   const sorted = [...seconds].sort((a, b) => a - b);
   console.log(`\nDownload into S3 (200 MiB WAV, local s3rver, multipart; ${RUNS} runs)`);

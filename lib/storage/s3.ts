@@ -1,8 +1,9 @@
 // Objects in an S3-compatible bucket (AWS S3, Cloudflare R2, Backblaze B2,
 // MinIO, …) under an optional key prefix. An upload is one PUT for a small
-// file and a multipart upload of 8 MiB parts for a big one, two parts in
-// flight at most, the bytes copied into a fixed set of part buffers: memory
-// per upload stays at three parts, whatever the file's size. An object
+// file and a multipart upload of 5 MiB parts (S3's least) for a big one, one
+// part in flight while the next fills, the bytes copied into part buffers
+// reused across uploads: memory per upload stays at two parts, whatever the
+// file's size. An object
 // appears only when its PUT or CompleteMultipartUpload succeeds; a failed or
 // aborted upload aborts its multipart upload. Files are served by presigned
 // GET URLs. The SDK is loaded on first use: a deployment on local files never
@@ -34,9 +35,9 @@ export type S3StorageConfig = {
 
 const MiB = 1024 * 1024;
 /** Multipart part size (S3 wants at least 5 MiB but for the last part); a file below it is one PUT. */
-const PART_SIZE = 8 * MiB;
+const PART_SIZE = 5 * MiB;
 /** Parts sent at once; one more is filled meanwhile. */
-const QUEUE_SIZE = 2;
+const QUEUE_SIZE = 1;
 
 type Sdk = typeof import("@aws-sdk/client-s3") & Pick<typeof import("@aws-sdk/s3-request-presigner"), "getSignedUrl">;
 
@@ -183,8 +184,20 @@ function status(error: unknown): number | undefined {
 }
 
 /**
+ * Part buffers kept for the next uploads: without reuse across uploads every
+ * download leaves its buffers to the garbage collector, which lets them pile
+ * up (a 200 MiB file after another grew the process by over 100 MiB).
+ */
+const partPool: Buffer[] = [];
+const POOL_MAX = 2 * (QUEUE_SIZE + 1);
+const partBuffer = () => partPool.pop() ?? Buffer.allocUnsafeSlow(PART_SIZE);
+const giveBack = (buffer: Buffer) => {
+  if (partPool.length < POOL_MAX) partPool.push(buffer);
+};
+
+/**
  * A streamed upload to one object. Written bytes are copied into part buffers
- * (at most QUEUE_SIZE + 1 of PART_SIZE, reused); a full buffer goes out as a
+ * (at most QUEUE_SIZE + 1 of PART_SIZE, from a pool shared by uploads); a full buffer goes out as a
  * part while the next fills, and write() waits while QUEUE_SIZE parts are in
  * flight. Nothing is sent before the first part is full, so a small file is
  * one PutObject at finish(). Writes must not overlap (await each).
@@ -193,7 +206,6 @@ function multipartUpload(s3: S3Client, sdk: Sdk, target: { Bucket: string; Key: 
   const { Bucket, Key } = target;
   const controller = new AbortController();
   const abortSignal = controller.signal;
-  const free: Buffer[] = [];
   let current: Buffer | null = null;
   let filled = 0;
   let partCount = 0;
@@ -222,7 +234,7 @@ function multipartUpload(s3: S3Client, sdk: Sdk, target: { Bucket: string; Key: 
       });
       if (!answer.ETag) throw new Error(`UploadPart ${PartNumber} answered no ETag`);
       parts.push({ PartNumber, ETag: answer.ETag });
-      free.push(buffer);
+      giveBack(buffer);
     })()
       .catch((error: unknown) => {
         failure ??= error;
@@ -253,7 +265,7 @@ function multipartUpload(s3: S3Client, sdk: Sdk, target: { Bucket: string; Key: 
       if (failure) throw failure;
       let offset = 0;
       while (offset < chunk.length) {
-        current ??= free.pop() ?? Buffer.allocUnsafeSlow(PART_SIZE);
+        current ??= partBuffer();
         const n = Math.min(chunk.length - offset, PART_SIZE - filled);
         current.set(chunk.subarray(offset, offset + n), filled);
         filled += n;
@@ -274,6 +286,7 @@ function multipartUpload(s3: S3Client, sdk: Sdk, target: { Bucket: string; Key: 
         if (partCount === 0) {
           const body = current ? current.subarray(0, filled) : Buffer.alloc(0);
           await s3.send(new sdk.PutObjectCommand({ ...target, Body: body, ContentLength: filled }), { abortSignal });
+          if (current) giveBack(current);
         } else {
           if (filled > 0) {
             await room(QUEUE_SIZE);
