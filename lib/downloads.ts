@@ -289,8 +289,9 @@ async function fetchToFile(
       throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
     }
     const format = sniffed ?? expectKind(claim, head);
-    const finished = upload as Upload | null;
-    if (!finished) throw new Error("the upload never opened"); // cannot happen: sniffed bytes open it
+    // A file shorter than the sniffing window opens its upload only now.
+    if (!upload) await open(format);
+    const finished = upload as unknown as Upload;
     await finished.finish();
     return { ...format, bytes: progress.bytes, sha256: hash.digest("hex"), storagePath: finished.key };
   } catch (error) {

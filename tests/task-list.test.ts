@@ -81,3 +81,28 @@ it("POST /api/setup/test-callback makes a succeeded cover task with the sample i
     expect(image.headers.get("content-type")).toBe("image/png");
   }
 });
+
+it("search treats _ and % in the query as themselves, not as wildcards", async () => {
+  for (const taskId of ["under_score-1", "underXscore-1"]) {
+    expect((await server.callback({ code: 501, msg: "failed", data: { taskId } })).status).toBe(200);
+  }
+  const search = async (q: string) =>
+    (await server.getJson<{ items: Item[] }>(`/api/tasks?q=${encodeURIComponent(q)}`)).body.items.map((i) => i.taskId);
+  expect(await search("under_score")).toEqual(["under_score-1"]);
+  expect(await search("under%score")).toEqual([]);
+  expect(await search("%")).toEqual([]);
+  expect(await search("Xscore")).toEqual(["underXscore-1"]);
+});
+
+it("asset ids are digits only: 0x1, 1e0 and ' 1' name no asset", async () => {
+  const { body } = await server.getJson<{ items: Item[] }>("/api/tasks?q=21aee3c3c2a01fa5e030b3799fa4dd56");
+  expect(body.items).toHaveLength(1);
+  const detail = await server.getJson<{ assets: { id: number }[] }>("/api/tasks/21aee3c3c2a01fa5e030b3799fa4dd56");
+  const id = detail.body.assets[0]!.id;
+  expect((await fetch(new URL(`/api/assets/${id}/file`, server.url))).status).toBe(404); // known, not stored yet
+  for (const alias of [`0x${id.toString(16)}`, `${id}e0`, `%20${id}`, `0${id}`]) {
+    const res = await fetch(new URL(`/api/assets/${alias}/file`, server.url));
+    expect(res.status, alias).toBe(404);
+    expect(((await res.json()) as { error: { message: string } }).error.message, alias).toBe("No such asset.");
+  }
+});

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { assets, deliveries, events, tasks, type TaskKind, type TaskStatus } from "@/db/schema";
 import { toAsset, toDelivery, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
@@ -30,7 +30,9 @@ export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>>
   if (filter.cursor !== undefined) where.push(lt(tasks.id, filter.cursor));
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
-    where.push(or(like(tasks.taskId, pattern), like(tasks.parentTaskId, pattern))!);
+    // SQLite's LIKE has no escape character unless told: without it `_` and `%` in ids are wildcards.
+    const matches = (column: SQL) => sql`${column} like ${pattern} escape '\\'`;
+    where.push(or(matches(sql`${tasks.taskId}`), matches(sql`${tasks.parentTaskId}`))!);
   }
   const rows = await getDb()
     .select()
