@@ -6,7 +6,7 @@ export default defineConfig([
   ...nextVitals,
   ...nextTs,
   {
-    // Drizzle's db.transaction(async …) on better-sqlite3 throws yet keeps what it
+    // Drizzle's transaction() with an async callback on better-sqlite3 throws yet keeps what it
     // awaited committed, and libSQL over HTTP wants batches: atomic writes go
     // through atomic() / planWrite() in db/client.ts, the one place that may
     // open a (synchronous) transaction.

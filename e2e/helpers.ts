@@ -1,6 +1,6 @@
 // Seeding and small local servers for the browser tests. Data goes in the way
 // it does in production: callbacks POSTed over HTTP.
-import { expect } from "@playwright/test";
+import { expect, type Locator } from "@playwright/test";
 import { startFileServer, type FileServer, type Handler } from "../tests/helpers/file-server";
 import { fixture, type TestServer } from "../tests/helpers/server";
 
@@ -43,4 +43,17 @@ export async function waitForAssets(server: TestServer, taskId: string, statuses
       { timeout, message: `assets of ${taskId} to be ${statuses.join("/")}` },
     )
     .toBe(true);
+}
+
+/** Sets an <audio>'s position and answers where it landed once the browser fired `seeked`. */
+export function seekTo(audio: Locator, seconds: number): Promise<number> {
+  return audio.evaluate(
+    (el: HTMLAudioElement, to) =>
+      new Promise<number>((resolve, reject) => {
+        el.addEventListener("seeked", () => resolve(el.currentTime), { once: true });
+        setTimeout(() => reject(new Error("no seeked event")), 10_000);
+        el.currentTime = to;
+      }),
+    seconds,
+  );
 }

@@ -4,7 +4,7 @@
 import { makeWav } from "../scripts/lib/media";
 import { bytes } from "../tests/helpers/file-server";
 import { expect, test } from "./fixtures";
-import { localServer, uniqueId, waitForAssets } from "./helpers";
+import { localServer, seekTo, uniqueId, waitForAssets } from "./helpers";
 
 test.use({ backend: "libsql+s3", serverEnv: { DOWNLOAD_ALLOW_PRIVATE: "1" } });
 
@@ -39,15 +39,7 @@ test("a WAV stored in the bucket plays and seeks", async ({ page, server }) => {
     await page.goto(`/tasks/${taskId}`);
     const audio = page.locator("audio");
     await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeGreaterThan(2.9);
-    const seeked = await audio.evaluate(
-      (el: HTMLAudioElement) =>
-        new Promise<number>((resolve, reject) => {
-          el.addEventListener("seeked", () => resolve(el.currentTime), { once: true });
-          setTimeout(() => reject(new Error("no seeked event")), 10_000);
-          el.currentTime = 2;
-        }),
-    );
-    expect(seeked).toBeCloseTo(2, 0);
+    expect(await seekTo(audio, 2)).toBeCloseTo(2, 0);
   } finally {
     await files.close();
   }

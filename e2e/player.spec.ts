@@ -5,7 +5,7 @@ import { makeWav } from "../scripts/lib/media";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
 import { bytes } from "../tests/helpers/file-server";
-import { localServer, uniqueId, waitForAssets } from "./helpers";
+import { localServer, seekTo, uniqueId, waitForAssets } from "./helpers";
 
 let files: Awaited<ReturnType<typeof localServer>>;
 let dashboard: TestServer;
@@ -33,15 +33,7 @@ test("a stored WAV reports its duration and seeks", async ({ page }) => {
   await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeGreaterThan(2.9);
   await expect(page.getByTestId("audio-duration")).toHaveText("0:03");
 
-  const seeked = await audio.evaluate(
-    (el: HTMLAudioElement) =>
-      new Promise<number>((resolve, reject) => {
-        el.addEventListener("seeked", () => resolve(el.currentTime), { once: true });
-        setTimeout(() => reject(new Error("no seeked event")), 10_000);
-        el.currentTime = 2;
-      }),
-  );
-  expect(seeked).toBeCloseTo(2, 0);
+  expect(await seekTo(audio, 2)).toBeCloseTo(2, 0);
 
   // The file route answers ranges, which is what lets the browser seek.
   const src = (await audio.getAttribute("src"))!;
