@@ -106,3 +106,22 @@ it("asset ids are digits only: 0x1, 1e0 and ' 1' name no asset", async () => {
     expect(((await res.json()) as { error: { message: string } }).error.message, alias).toBe("No such asset.");
   }
 });
+
+it("a delivery's address is the socket's unless TRUST_PROXY=1, then the proxy's last X-Forwarded-For entry", async () => {
+  const addressOf = async (target: TestServer, taskId: string) => {
+    const res = await target.callback(
+      { code: 501, msg: "failed", data: { taskId } },
+      { headers: { "x-forwarded-for": "203.0.113.7, 198.51.100.9" } },
+    );
+    expect(res.status).toBe(200);
+    const { body } = await target.getJson<{ deliveries: { remoteAddress: string | null }[] }>(`/api/tasks/${taskId}`);
+    return body.deliveries[0]!.remoteAddress;
+  };
+  expect(await addressOf(server, "address-direct")).toBe("127.0.0.1");
+  const behindProxy = await startServer({ env: { WORKER: "0", TRUST_PROXY: "1" } });
+  try {
+    expect(await addressOf(behindProxy, "address-proxied")).toBe("198.51.100.9");
+  } finally {
+    await behindProxy.stop();
+  }
+});
