@@ -1,18 +1,12 @@
 // Receiving callbacks (http-api.md "Receiving callbacks") over real HTTP, once
 // per database driver (tests/helpers/drivers.ts), each with its own server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { coverFailure, coverSuccess, newTaskId, taskDetail, wavFailure, wavSuccess } from "./helpers/callbacks";
-import { describeEachDatabase } from "./helpers/drivers";
-import { fixture, startServer, TOKEN, type TestServer } from "./helpers/server";
+import { describeEachDatabase, setupServer } from "./helpers/drivers";
+import { fixture, TOKEN } from "./helpers/server";
 
 describeEachDatabase("callbacks", (database) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ database });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = setupServer(database);
 
   describe("the shared fixtures", () => {
     const cases: [file: string, kind: string, status: string, code: number, files: number][] = [
@@ -26,13 +20,13 @@ describeEachDatabase("callbacks", (database) => {
     it.each(cases)("%s creates a %s task that %s", async (file, kind, status, code, files) => {
       const body = fixture(`callbacks/${file}`);
       const payload = JSON.parse(body);
-      const res = await server.callback(body);
+      const res = await server().callback(body);
       expect(res.status).toBe(200);
       const answer = await res.json();
       const taskId = payload.data.taskId ?? payload.data.task_id;
       expect(answer).toEqual({ status: "received", taskId });
 
-      const { status: httpStatus, body: detail } = await taskDetail(server, taskId);
+      const { status: httpStatus, body: detail } = await taskDetail(server(), taskId);
       expect(httpStatus).toBe(200);
       expect(detail.task).toMatchObject({ taskId, kind, status, code, message: payload.msg, deliveryCount: 1, lastSource: "callback" });
       expect(detail.assets).toHaveLength(files);
@@ -51,13 +45,13 @@ describeEachDatabase("callbacks", (database) => {
       ["truncated-json.txt", "body: not valid JSON"],
     ])("%s is answered 400 naming the problem, and kept as a rejected delivery", async (file, message) => {
       const body = fixture(`callbacks/${file}`);
-      const res = await server.callback(body);
+      const res = await server().callback(body);
       expect(res.status).toBe(400);
       const answer = await res.json();
       expect(answer.error.code).toBe("invalid_callback");
       expect(answer.error.message).toContain(message);
 
-      const inbox = await server.getJson<{ items: { body: string; verdict: string; error: string; taskId: string | null }[] }>(
+      const inbox = await server().getJson<{ items: { body: string; verdict: string; error: string; taskId: string | null }[] }>(
         "/api/deliveries?verdict=rejected&limit=200",
       );
       const stored = inbox.body.items.find((d) => d.body === body);
@@ -72,18 +66,18 @@ describeEachDatabase("callbacks", (database) => {
     // an emoji). Whatever the driver, they are stored like any other text.
     it("a body that is not JSON and starts with an emoji is answered 400 and kept as a rejected delivery", async () => {
       const body = "\u{1F3B5} not json";
-      const res = await server.callback(body);
+      const res = await server().callback(body);
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toContain("body: not valid JSON");
-      const inbox = await server.getJson<{ items: { body: string; verdict: string }[] }>("/api/deliveries?verdict=rejected&limit=200");
+      const inbox = await server().getJson<{ items: { body: string; verdict: string }[] }>("/api/deliveries?verdict=rejected&limit=200");
       expect(inbox.body.items.find((d) => d.body === body)).toMatchObject({ verdict: "rejected" });
     });
 
     it("a callback whose msg is half a surrogate pair is stored", async () => {
       const taskId = newTaskId();
-      const res = await server.callback(`{"code":501,"msg":"half \\ud83c","data":{"taskId":"${taskId}"}}`);
+      const res = await server().callback(`{"code":501,"msg":"half \\ud83c","data":{"taskId":"${taskId}"}}`);
       expect(res.status).toBe(200);
-      const { status, body } = await taskDetail(server, taskId);
+      const { status, body } = await taskDetail(server(), taskId);
       expect(status).toBe(200);
       expect(body.task).toMatchObject({ status: "failed", code: 501 });
       expect(body.task.message).toMatch(/^half /);
@@ -93,8 +87,8 @@ describeEachDatabase("callbacks", (database) => {
   describe("idempotency and ordering", () => {
     it("the same success delivered three times leaves one succeeded task and three deliveries", async () => {
       const taskId = newTaskId();
-      for (let i = 0; i < 3; i++) expect((await server.callback(coverSuccess(taskId))).status).toBe(200);
-      const { body } = await taskDetail(server, taskId);
+      for (let i = 0; i < 3; i++) expect((await server().callback(coverSuccess(taskId))).status).toBe(200);
+      const { body } = await taskDetail(server(), taskId);
       expect(body.task.status).toBe("succeeded");
       expect(body.task.deliveryCount).toBe(3);
       expect(body.assets).toHaveLength(2);
@@ -103,9 +97,9 @@ describeEachDatabase("callbacks", (database) => {
 
     it("a failure after a success leaves the task succeeded", async () => {
       const taskId = newTaskId();
-      await server.callback(wavSuccess(taskId));
-      expect((await server.callback(wavFailure(taskId))).status).toBe(200);
-      const { body } = await taskDetail(server, taskId);
+      await server().callback(wavSuccess(taskId));
+      expect((await server().callback(wavFailure(taskId))).status).toBe(200);
+      const { body } = await taskDetail(server(), taskId);
       expect(body.task).toMatchObject({ status: "succeeded", code: 200, deliveryCount: 2 });
       expect(body.assets).toHaveLength(1);
       expect(body.deliveries.map((d) => d.verdict).sort()).toEqual(["accepted", "duplicate"]);
@@ -113,19 +107,19 @@ describeEachDatabase("callbacks", (database) => {
 
     it("a success after a failure makes the task succeeded", async () => {
       const taskId = newTaskId();
-      await server.callback(coverFailure(taskId, 531, "refunded"));
-      expect((await taskDetail(server, taskId)).body.task.status).toBe("failed");
-      await server.callback(coverSuccess(taskId));
-      const { body } = await taskDetail(server, taskId);
+      await server().callback(coverFailure(taskId, 531, "refunded"));
+      expect((await taskDetail(server(), taskId)).body.task.status).toBe("failed");
+      await server().callback(coverSuccess(taskId));
+      const { body } = await taskDetail(server(), taskId);
       expect(body.task).toMatchObject({ status: "succeeded", code: 200, message: "success", deliveryCount: 2 });
       expect(body.assets).toHaveLength(2);
     });
 
     it("a duplicate failure is recorded as a duplicate", async () => {
       const taskId = newTaskId();
-      await server.callback(coverFailure(taskId));
-      await server.callback(coverFailure(taskId));
-      const { body } = await taskDetail(server, taskId);
+      await server().callback(coverFailure(taskId));
+      await server().callback(coverFailure(taskId));
+      const { body } = await taskDetail(server(), taskId);
       expect(body.task).toMatchObject({ status: "failed", code: 501, deliveryCount: 2 });
       expect(body.deliveries.map((d) => d.verdict).sort()).toEqual(["accepted", "duplicate"]);
     });
@@ -133,50 +127,50 @@ describeEachDatabase("callbacks", (database) => {
     it("accepts the code as a numeric string and both WAV URL spellings", async () => {
       const a = newTaskId();
       const b = newTaskId();
-      await server.callback({ code: "200", msg: "success", data: { audio_wav_url: "https://x.example/a.wav", task_id: a } });
-      await server.callback({ code: 200, msg: "success", data: { audioWavUrl: "https://x.example/b.wav", task_id: b } });
-      expect((await taskDetail(server, a)).body.assets[0]?.remoteUrl).toBe("https://x.example/a.wav");
-      expect((await taskDetail(server, b)).body.assets[0]?.remoteUrl).toBe("https://x.example/b.wav");
+      await server().callback({ code: "200", msg: "success", data: { audio_wav_url: "https://x.example/a.wav", task_id: a } });
+      await server().callback({ code: 200, msg: "success", data: { audioWavUrl: "https://x.example/b.wav", task_id: b } });
+      expect((await taskDetail(server(), a)).body.assets[0]?.remoteUrl).toBe("https://x.example/a.wav");
+      expect((await taskDetail(server(), b)).body.assets[0]?.remoteUrl).toBe("https://x.example/b.wav");
     });
   });
 
   describe("paths and kinds", () => {
     it("the kind-specific paths accept their kind and reject the other", async () => {
       const cover = newTaskId();
-      expect((await server.callback(coverSuccess(cover), { path: "/api/callbacks/cover" })).status).toBe(200);
-      expect((await taskDetail(server, cover)).body.task.kind).toBe("cover");
+      expect((await server().callback(coverSuccess(cover), { path: "/api/callbacks/cover" })).status).toBe(200);
+      expect((await taskDetail(server(), cover)).body.task.kind).toBe("cover");
 
       const wav = newTaskId();
-      expect((await server.callback(wavSuccess(wav), { path: "/api/callbacks/wav" })).status).toBe(200);
+      expect((await server().callback(wavSuccess(wav), { path: "/api/callbacks/wav" })).status).toBe(200);
 
-      const wrong = await server.callback(wavSuccess(newTaskId()), { path: "/api/callbacks/cover" });
+      const wrong = await server().callback(wavSuccess(newTaskId()), { path: "/api/callbacks/cover" });
       expect(wrong.status).toBe(400);
       expect((await wrong.json()).error.message).toMatch(/^data\.taskId/);
     });
 
     it("a cover failure carrying only data.taskId is a cover", async () => {
       const taskId = newTaskId();
-      await server.callback({ code: 500, msg: "server error", data: { taskId } });
-      expect((await taskDetail(server, taskId)).body.task).toMatchObject({ kind: "cover", status: "failed", code: 500 });
+      await server().callback({ code: 500, msg: "server() error", data: { taskId } });
+      expect((await taskDetail(server(), taskId)).body.task).toMatchObject({ kind: "cover", status: "failed", code: 500 });
     });
 
     it("a callback of the other kind for a known task is rejected and changes nothing", async () => {
       const taskId = newTaskId();
-      await server.callback(coverFailure(taskId), { path: "/api/callbacks/cover" });
-      const res = await server.callback(wavSuccess(taskId));
+      await server().callback(coverFailure(taskId), { path: "/api/callbacks/cover" });
+      const res = await server().callback(wavSuccess(taskId));
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toBe(`data: task ${taskId} is a cover task, and this is a WAV callback`);
-      const { body } = await taskDetail(server, taskId);
+      const { body } = await taskDetail(server(), taskId);
       expect(body.task).toMatchObject({ kind: "cover", status: "failed", deliveryCount: 1 });
       expect(body.assets).toHaveLength(0);
     });
 
     it("other callback paths are 404", async () => {
-      expect((await server.callback(coverSuccess(newTaskId()), { path: "/api/callbacks/music" })).status).toBe(404);
+      expect((await server().callback(coverSuccess(newTaskId()), { path: "/api/callbacks/music" })).status).toBe(404);
     });
 
     it("a success without files is rejected naming the field", async () => {
-      const res = await server.callback({ code: 200, msg: "success", data: { taskId: newTaskId(), images: [] } });
+      const res = await server().callback({ code: 200, msg: "success", data: { taskId: newTaskId(), images: [] } });
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toMatch(/^data\.images/);
     });
@@ -185,26 +179,26 @@ describeEachDatabase("callbacks", (database) => {
   describe("authentication and limits", () => {
     it("refuses a missing or wrong token with 401 and stores nothing", async () => {
       const taskId = newTaskId();
-      const missing = await server.callback(coverSuccess(taskId), { token: null });
+      const missing = await server().callback(coverSuccess(taskId), { token: null });
       expect(missing.status).toBe(401);
       expect((await missing.json()).error.code).toBe("unauthorized");
-      expect((await server.callback(coverSuccess(taskId), { token: "wrong-token-wrong-token" })).status).toBe(401);
-      expect((await server.callback(coverSuccess(taskId), { token: TOKEN.slice(0, -1) })).status).toBe(401);
-      expect((await taskDetail(server, taskId)).status).toBe(404);
+      expect((await server().callback(coverSuccess(taskId), { token: "wrong-token-wrong-token" })).status).toBe(401);
+      expect((await server().callback(coverSuccess(taskId), { token: TOKEN.slice(0, -1) })).status).toBe(401);
+      expect((await taskDetail(server(), taskId)).status).toBe(404);
     });
 
     it("accepts the token in the X-Callback-Token header, and redacts it from the stored headers", async () => {
       const taskId = newTaskId();
-      const res = await server.callback(coverSuccess(taskId), { token: null, headers: { "x-callback-token": TOKEN } });
+      const res = await server().callback(coverSuccess(taskId), { token: null, headers: { "x-callback-token": TOKEN } });
       expect(res.status).toBe(200);
-      const { body } = await taskDetail(server, taskId);
+      const { body } = await taskDetail(server(), taskId);
       expect(body.deliveries[0]?.headers["x-callback-token"]).toBe("[redacted]");
       expect(JSON.stringify(body.deliveries)).not.toContain(TOKEN);
     });
 
     it("answers 413 to a body over 1 MiB, declared or streamed", async () => {
       const big = JSON.stringify({ code: 200, msg: "x".repeat(1_048_600), data: { taskId: newTaskId() } });
-      expect((await server.callback(big)).status).toBe(413);
+      expect((await server().callback(big)).status).toBe(413);
 
       const chunks = [big.slice(0, 600_000), big.slice(600_000)];
       const stream = new ReadableStream<Uint8Array>({
@@ -214,7 +208,7 @@ describeEachDatabase("callbacks", (database) => {
           else controller.enqueue(new TextEncoder().encode(next));
         },
       });
-      const res = await fetch(`${server.url}/api/callbacks?token=${TOKEN}`, {
+      const res = await fetch(`${server().url}/api/callbacks?token=${TOKEN}`, {
         method: "POST",
         body: stream,
         headers: { "content-type": "application/json" },
@@ -229,38 +223,38 @@ describeEachDatabase("callbacks", (database) => {
       const base = JSON.stringify({ code: 501, msg: "", data: { taskId } });
       const body = JSON.stringify({ code: 501, msg: "y".repeat(1_048_576 - base.length), data: { taskId } });
       expect(Buffer.byteLength(body)).toBe(1_048_576);
-      expect((await server.callback(body)).status).toBe(200);
+      expect((await server().callback(body)).status).toBe(200);
     });
   });
 
   describe("replay", () => {
     it("replaying an accepted delivery changes nothing and counts nothing", async () => {
       const taskId = newTaskId();
-      await server.callback(coverSuccess(taskId));
-      const before = (await taskDetail(server, taskId)).body;
-      const res = await fetch(`${server.url}/api/deliveries/${before.deliveries[0]!.id}/replay`, { method: "POST" });
+      await server().callback(coverSuccess(taskId));
+      const before = (await taskDetail(server(), taskId)).body;
+      const res = await fetch(`${server().url}/api/deliveries/${before.deliveries[0]!.id}/replay`, { method: "POST" });
       expect(res.status).toBe(200);
       const answer = await res.json();
       expect(answer.outcome.verdict).toBe("duplicate");
       expect(answer.task.status).toBe("succeeded");
-      const after = (await taskDetail(server, taskId)).body;
+      const after = (await taskDetail(server(), taskId)).body;
       expect(after.task.deliveryCount).toBe(1);
       expect(after.assets).toHaveLength(2);
       expect(after.events.some((e) => e.type === "replay")).toBe(true);
     });
 
     it("replaying a delivery that is still invalid answers 400 with the reason", async () => {
-      await server.callback('{"nope":');
-      const inbox = await server.getJson<{ items: { id: number; body: string }[] }>("/api/deliveries?verdict=rejected");
+      await server().callback('{"nope":');
+      const inbox = await server().getJson<{ items: { id: number; body: string }[] }>("/api/deliveries?verdict=rejected");
       const id = inbox.body.items.find((d) => d.body === '{"nope":')!.id;
-      const res = await fetch(`${server.url}/api/deliveries/${id}/replay`, { method: "POST" });
+      const res = await fetch(`${server().url}/api/deliveries/${id}/replay`, { method: "POST" });
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toContain("not valid JSON");
     });
 
     it("replaying an unknown delivery is 404", async () => {
-      expect((await fetch(`${server.url}/api/deliveries/999999/replay`, { method: "POST" })).status).toBe(404);
-      expect((await fetch(`${server.url}/api/deliveries/abc/replay`, { method: "POST" })).status).toBe(404);
+      expect((await fetch(`${server().url}/api/deliveries/999999/replay`, { method: "POST" })).status).toBe(404);
+      expect((await fetch(`${server().url}/api/deliveries/abc/replay`, { method: "POST" })).status).toBe(404);
     });
   });
 });

@@ -1,9 +1,9 @@
 // Load, malformed input and crashes: nothing answered 200 is ever lost, no input
 // gets a 5xx; once per database driver (tests/helpers/drivers.ts), each with its own server.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { coverSuccess, newTaskId, pool, wavSuccess } from "./helpers/callbacks";
-import { describeEachDatabase } from "./helpers/drivers";
+import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 
 // Payloads that look roughly like callbacks, with every field allowed to be wrong.
@@ -81,27 +81,21 @@ async function send(server: TestServer, body: unknown, path = "/api/callbacks"):
 const logTail = (server: TestServer) => `server log:\n${server.log().slice(-4000)}`;
 
 describeEachDatabase("robustness", (database) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ database });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = setupServer(database);
 
   describe("concurrency", () => {
     it("200 concurrent callbacks for distinct tasks are all answered 200 and all stored", async () => {
       const ids = Array.from({ length: 200 }, (_, i) => newTaskId(i % 2 ? "c" : "w"));
-      const statuses = await Promise.all(ids.map((id, i) => send(server, i % 2 ? coverSuccess(id) : wavSuccess(id))));
+      const statuses = await Promise.all(ids.map((id, i) => send(server(), i % 2 ? coverSuccess(id) : wavSuccess(id))));
       expect(
         statuses.filter((s) => s !== 200),
-        logTail(server),
+        logTail(server()),
       ).toEqual([]);
 
       const among = `task_id in (${ids.map(() => "?").join(",")})`;
-      const stored = await server.sql<{ task_id: string }>(`select task_id from tasks where ${among}`, ids);
+      const stored = await server().sql<{ task_id: string }>(`select task_id from tasks where ${among}`, ids);
       expect(stored.map((r) => r.task_id).sort()).toEqual([...ids].sort());
-      expect(await server.sql(`select count(*) as n from deliveries where ${among}`, ids)).toEqual([{ n: 200 }]);
+      expect(await server().sql(`select count(*) as n from deliveries where ${among}`, ids)).toEqual([{ n: 200 }]);
     });
   });
 
@@ -109,13 +103,13 @@ describeEachDatabase("robustness", (database) => {
     it("hundreds of generated payloads never get a 5xx, and the server stays healthy", async () => {
       const samples = fc.sample(body, { numRuns: 400, seed: 20261123 });
       const paths = ["/api/callbacks", "/api/callbacks/cover", "/api/callbacks/wav"];
-      const statuses = await pool(samples.length, 8, (i) => send(server, samples[i]!, paths[i % 3]));
+      const statuses = await pool(samples.length, 8, (i) => send(server(), samples[i]!, paths[i % 3]));
       expect(
         statuses.filter((s) => s >= 500 || s === 0),
-        logTail(server),
+        logTail(server()),
       ).toEqual([]);
       expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
-      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+      expect((await fetch(`${server().url}/api/health`)).status).toBe(200);
     });
 
     it("valid callbacks with odd contents (any code, any text, odd URLs) are all accepted", async () => {
@@ -128,24 +122,24 @@ describeEachDatabase("robustness", (database) => {
         }),
       });
       const samples = fc.sample(odd, { numRuns: 150, seed: 7 });
-      const statuses = await pool(samples.length, 8, (i) => send(server, samples[i]!, "/api/callbacks/cover"));
+      const statuses = await pool(samples.length, 8, (i) => send(server(), samples[i]!, "/api/callbacks/cover"));
       expect(
         statuses.filter((s) => s !== 200),
-        logTail(server),
+        logTail(server()),
       ).toEqual([]);
     });
 
     it("odd requests are answered with 4xx JSON, not 5xx", async () => {
       const odd = [
-        fetch(`${server.url}/api/callbacks?token=${TOKEN}`, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } }),
-        fetch(`${server.url}/api/callbacks?token=${TOKEN}`, { method: "POST" }),
-        fetch(`${server.url}/api/callbacks?token=${TOKEN}&token=x`, { method: "POST", body: "{}" }),
-        fetch(`${server.url}/api/callbacks?token=${"x".repeat(5000)}`, { method: "POST", body: "{}" }),
-        fetch(`${server.url}/api/tasks?limit=5000`),
-        fetch(`${server.url}/api/tasks?status=done`),
-        fetch(`${server.url}/api/tasks?cursor=-1`),
-        fetch(`${server.url}/api/tasks/${encodeURIComponent("../../x")}`),
-        fetch(`${server.url}/api/deliveries?verdict=maybe`),
+        fetch(`${server().url}/api/callbacks?token=${TOKEN}`, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } }),
+        fetch(`${server().url}/api/callbacks?token=${TOKEN}`, { method: "POST" }),
+        fetch(`${server().url}/api/callbacks?token=${TOKEN}&token=x`, { method: "POST", body: "{}" }),
+        fetch(`${server().url}/api/callbacks?token=${"x".repeat(5000)}`, { method: "POST", body: "{}" }),
+        fetch(`${server().url}/api/tasks?limit=5000`),
+        fetch(`${server().url}/api/tasks?status=done`),
+        fetch(`${server().url}/api/tasks?cursor=-1`),
+        fetch(`${server().url}/api/tasks/${encodeURIComponent("../../x")}`),
+        fetch(`${server().url}/api/deliveries?verdict=maybe`),
       ];
       const statuses = await Promise.all(odd.map(async (p) => (await p).status));
       expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
@@ -168,7 +162,7 @@ describeEachDatabase("robustness", (database) => {
             // the server died under this request: it was never answered
           }
         });
-        const deadline = Date.now() + 30_000; // a stuck server fails the check below instead of hanging here
+        const deadline = Date.now() + 30_000; // a stuck server() fails the check below instead of hanging here
         while (answered.length < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         await crashServer.stop("SIGKILL");
         stop = true;
