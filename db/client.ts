@@ -163,7 +163,7 @@ function guardStep(condition: SQL): Step {
 const GUARD_FAILED = "write_guard.never_null";
 
 /** A read-then-write lost a race: what it read changed before it wrote. Retried by planWrite. */
-export class WriteConflict extends Error {}
+class WriteConflict extends Error {}
 
 function runSqliteStep(h: Extract<Handle, { driver: "better-sqlite3" }>, s: Step): StepResult {
   let statement = h.statements.get(s.sql);
@@ -247,7 +247,7 @@ export async function write(query: { toSQL(): { sql: string; params: unknown[] }
 }
 
 /** What a planned write does: its steps, the state it relied on (a condition), and its answer. */
-export type WritePlan<T> = {
+type WritePlan<T> = {
   steps: Step[];
   /** Holds while the state the plan was made from is unchanged; checked atomically with the steps. */
   unchanged?: SQL;

@@ -67,7 +67,7 @@ const SECRETS = new Set([
 export class EnvError extends Error {}
 
 /** Parses an environment; empty values count as unset. Throws one line naming the variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
+function parseEnv(source: Record<string, string | undefined>): Env {
   const input = Object.fromEntries(Object.keys(EnvSchema.shape).map((key) => [key, source[key]?.trim() || undefined]));
   const result = EnvSchema.safeParse(input);
   if (!result.success) {

@@ -76,7 +76,7 @@ export function afterResultApplied(applied: { newAssets: number }): void {
   if (applied.newAssets > 0) wakeDownloads();
 }
 
-export type TickReport = {
+type TickReport = {
   downloads: { started: number; stored: number; failed: number; retrying: number; due: number };
   polls: { polled: number; due: number };
   tookMs: number;

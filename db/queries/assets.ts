@@ -30,6 +30,10 @@ function eventIf(condition: SQL, taskId: string, at: Date, type: string, detail:
   );
 }
 
+/** Pending assets whose time has come, and downloading ones whose lease ran out (their worker died). */
+export const dueForDownload = (now: Date) =>
+  or(and(eq(assets.status, "pending"), lte(assets.nextAttemptAt, now)), and(eq(assets.status, "downloading"), lt(assets.leaseUntil, now)));
+
 /**
  * Takes up to `limit` due assets for this worker: pending ones whose time has
  * come, and downloading ones whose lease ran out (their worker died). One
@@ -38,10 +42,7 @@ function eventIf(condition: SQL, taskId: string, at: Date, type: string, detail:
 export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date): Promise<Claim[]> {
   if (limit <= 0) return [];
   const db = getDb();
-  const due = or(
-    and(eq(assets.status, "pending"), lte(assets.nextAttemptAt, now)),
-    and(eq(assets.status, "downloading"), lt(assets.leaseUntil, now)),
-  );
+  const due = dueForDownload(now);
   const claimToken = randomUUID();
   const claimed = await db
     .update(assets)

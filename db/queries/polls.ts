@@ -13,16 +13,20 @@ export async function getPollTarget(taskId: string): Promise<PollTarget | null> 
   return (await getDb().select(target).from(tasks).where(eq(tasks.taskId, taskId)).get()) ?? null;
 }
 
-/** Takes up to `limit` due pending tasks, oldest due first, and leases them until `leaseUntil` (one UPDATE … RETURNING). */
-export async function claimDuePolls(now: Date, limit: number, leaseUntil: Date): Promise<PollTarget[]> {
-  if (limit < 1) return [];
-  const db = getDb();
-  const due = and(
+/** Pending tasks whose poll time has come and that no worker holds. */
+export const dueForPoll = (now: Date) =>
+  and(
     eq(tasks.status, "pending"),
     isNotNull(tasks.nextPollAt),
     lte(tasks.nextPollAt, now),
     or(isNull(tasks.pollLeaseUntil), lte(tasks.pollLeaseUntil, now)),
   );
+
+/** Takes up to `limit` due pending tasks, oldest due first, and leases them until `leaseUntil` (one UPDATE … RETURNING). */
+export async function claimDuePolls(now: Date, limit: number, leaseUntil: Date): Promise<PollTarget[]> {
+  if (limit < 1) return [];
+  const db = getDb();
+  const due = dueForPoll(now);
   const claimed = await db
     .update(tasks)
     .set({ pollLeaseUntil: leaseUntil })

@@ -70,7 +70,7 @@ export function storageDir(config: Env = env()): string {
 }
 
 /** The storage an environment configures: the bucket of STORAGE_URL when set, else the folder STORAGE_DIR. */
-export function storageFromEnv(config: Env): Storage {
+function storageFromEnv(config: Env): Storage {
   if (!config.STORAGE_URL) return createLocalStorage({ dir: storageDir(config) });
   return createS3Storage({
     ...parseStorageUrl(config.STORAGE_URL),
