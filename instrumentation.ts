@@ -2,6 +2,6 @@
 // the database, make sure a callback token exists, start the background worker.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServer } = await import("./lib/startup");
+  const { startServer } = await import("./lib/server/startup");
   await startServer();
 }

@@ -3,8 +3,8 @@
 // origins, and when DASHBOARD_PASSWORD is set asks for a session everywhere
 // except the callback receivers, health and the login itself.
 import { NextResponse, type NextRequest } from "next/server";
-import { env } from "@/lib/env";
-import { isValidSession, SESSION_COOKIE } from "@/lib/session";
+import { env } from "@/lib/server/env";
+import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The cron tick has its own secret (CRON_SECRET), and schedulers hold no session.

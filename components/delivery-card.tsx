@@ -6,8 +6,8 @@ import type { ReactNode } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { KindBadge, StatusBadge } from "@/components/ui";
-import type { Delivery } from "@/lib/api-client";
-import { prettyJson, shortId } from "@/lib/format";
+import type { Delivery } from "@/lib/ui/api-client";
+import { prettyJson, shortId } from "@/lib/ui/format";
 
 export function DeliveryCard({
   delivery,

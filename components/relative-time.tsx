@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import { formatAbsolute, formatRelative } from "@/lib/format";
+import { formatAbsolute, formatRelative } from "@/lib/ui/format";
 
 /** "5 minutes ago", kept fresh; the absolute UTC time is in the title and datetime. */
 export function RelativeTime({ iso, className = "" }: { iso: string | null; className?: string }) {

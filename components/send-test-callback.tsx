@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { BUTTON, Spinner } from "@/components/ui";
-import { sendTestCallback } from "@/lib/api-client";
+import { sendTestCallback } from "@/lib/ui/api-client";
 import { useToast } from "./toast";
 
 /** Sends a sample cover callback to this dashboard and links to the task it made. */

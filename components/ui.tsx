@@ -1,6 +1,6 @@
 // Presentational building blocks (no state): one look for every page.
 import type { ReactNode } from "react";
-import { isHttpUrl } from "@/lib/format";
+import { isHttpUrl } from "@/lib/ui/format";
 
 type Tone = "green" | "red" | "amber" | "blue" | "gray" | "violet";
 

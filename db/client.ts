@@ -15,8 +15,9 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import { env } from "@/lib/env";
+import { env } from "@/lib/server/env";
 import * as schema from "./schema";
+import { processSingleton } from "@/lib/server/registry";
 
 /** The Drizzle database on either driver; `await` every query. */
 export type Db = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
@@ -28,7 +29,7 @@ type Handle =
   | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
   | { driver: "libsql"; db: Db; client: LibsqlClient; writer: LibsqlClient; writes: Semaphore };
 
-const globalForDb = globalThis as unknown as { sunoDb?: Handle };
+const state = processSingleton("database", () => ({ handle: undefined as Handle | undefined, opening: undefined as Promise<Handle> | undefined }));
 
 const MIGRATIONS = () => path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
 
@@ -90,22 +91,20 @@ async function openLibsql(): Promise<Handle> {
   return { driver: "libsql", db: db as unknown as Db, client, writer, writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT) };
 }
 
-const opening = globalThis as unknown as { sunoDbOpening?: Promise<Handle> };
-
 /** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
 export async function openDatabase(): Promise<void> {
-  if (globalForDb.sunoDb) return;
-  opening.sunoDbOpening ??= databaseDriver() === "libsql" ? openLibsql() : openSqlite();
+  if (state.handle) return;
+  state.opening ??= databaseDriver() === "libsql" ? openLibsql() : openSqlite();
   try {
-    globalForDb.sunoDb = await opening.sunoDbOpening;
+    state.handle = await state.opening;
   } finally {
-    opening.sunoDbOpening = undefined;
+    state.opening = undefined;
   }
 }
 
 function handle(): Handle {
-  if (!globalForDb.sunoDb) throw new Error("The database is not open yet: await openDatabase() at start-up.");
-  return globalForDb.sunoDb;
+  if (!state.handle) throw new Error("The database is not open yet: await openDatabase() at start-up.");
+  return state.handle;
 }
 
 /** The Drizzle database (after openDatabase). */
@@ -115,8 +114,8 @@ export function getDb(): Db {
 
 /** Closes the handle (scripts and tests). */
 export async function closeDatabase(): Promise<void> {
-  const h = globalForDb.sunoDb;
-  globalForDb.sunoDb = undefined;
+  const h = state.handle;
+  state.handle = undefined;
   if (h?.driver === "better-sqlite3") h.sqlite.close();
   if (h?.driver === "libsql") {
     h.client.close();

@@ -2,7 +2,7 @@
 // plus properties over random addresses.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isPublicAddress } from "@/lib/address-policy";
+import { isPublicAddress } from "@/lib/files/address-policy";
 
 describe("isPublicAddress", () => {
   it.each([

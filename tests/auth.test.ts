@@ -1,6 +1,6 @@
 // Sessions over real HTTP against `next start` with DASHBOARD_PASSWORD set.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "@/lib/session";
+import { createSession } from "@/lib/auth/session";
 import { startServer, type TestServer } from "./helpers/server";
 
 const PASSWORD = "first password";

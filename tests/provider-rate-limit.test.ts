@@ -8,7 +8,7 @@ import { startServer, type TestServer } from "./helpers/server";
 
 const LIMIT = 20;
 const WINDOW_MS = 10_000;
-/** Slots background polling leaves free for manual actions (BACKGROUND_RESERVE in lib/suno/client.ts). */
+/** Slots background polling leaves free for manual actions (BACKGROUND_RESERVE in lib/provider/client.ts). */
 const RESERVE = 5;
 const RUN_MS = 25_000;
 const TASKS = 60;

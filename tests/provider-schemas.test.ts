@@ -10,7 +10,7 @@ import {
   taskIdDataSchema,
   wavRecordSchema,
   wavRecordToResult,
-} from "@/lib/suno/provider-schemas";
+} from "@/lib/provider/schemas";
 import { fixture } from "./helpers/server";
 
 const data = (name: string) => envelopeSchema.parse(JSON.parse(fixture(`provider/${name}`))).data;

@@ -4,7 +4,7 @@
 // limiters on one database (two instances) share it.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { DatabaseRateLimiter, Permit } from "@/lib/suno/rate-limiter";
+import type { DatabaseRateLimiter, Permit } from "@/lib/provider/rate-limiter";
 import { DATABASES } from "./helpers/drivers";
 import { useUnitDb } from "./helpers/unit-db";
 
@@ -18,7 +18,7 @@ describe.each(DATABASES)("DatabaseRateLimiter [%s]", (driver) => {
   let Limiter: typeof DatabaseRateLimiter;
   /** A limiter on a clean window (rows of earlier tests removed). */
   const fresh = async (limit: number, windowMs: number, now?: () => number) => {
-    Limiter ??= (await import("@/lib/suno/rate-limiter")).DatabaseRateLimiter;
+    Limiter ??= (await import("@/lib/provider/rate-limiter")).DatabaseRateLimiter;
     const { client, schema } = db();
     await client.atomic([client.step(client.getDb().delete(schema.providerRequests)), client.step(client.getDb().delete(schema.settings))]);
     return new Limiter(limit, windowMs, now);

@@ -1,7 +1,7 @@
 // The SSRF-safe GET on its own, against a loopback server: schemes, refused
 // addresses never contacted, names pinned to the checked address, redirects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FetchRefused, safeGet } from "@/lib/safe-fetch";
+import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
 import { startFileServer, type FileServer } from "./helpers/file-server";
 
 let files: FileServer;

@@ -1,7 +1,7 @@
 import { listTasksQuery } from "@/app/api/tasks/schema";
 import { getTaskStats } from "@/db/queries/stats";
 import { listTasks } from "@/db/queries/tasks";
-import { callbackUrl } from "@/lib/callback-token";
+import { callbackUrl } from "@/lib/auth/callback-token";
 import { TasksView, type TaskFilters } from "./tasks-view";
 
 export const dynamic = "force-dynamic";

@@ -19,8 +19,8 @@ import {
   Spinner,
   StatusBadge,
 } from "@/components/ui";
-import { fetchJson, type TaskListItem, type TaskPage, type TaskStats } from "@/lib/api-client";
-import { expiryWarning, formatBytes, shortId } from "@/lib/format";
+import { fetchJson, type TaskListItem, type TaskPage, type TaskStats } from "@/lib/ui/api-client";
+import { expiryWarning, formatBytes, shortId } from "@/lib/ui/format";
 import type { TaskKind, TaskStatus } from "@/db/schema";
 
 export type TaskFilters = { kind?: TaskKind; status?: TaskStatus; q?: string };

@@ -5,7 +5,7 @@ import { CopyableUrl } from "@/components/copy-button";
 import { DeliveryCard } from "@/components/delivery-card";
 import { useToast } from "@/components/toast";
 import { BUTTON, Card, EmptyState, LoadMore, PageHeader, Spinner } from "@/components/ui";
-import { fetchJson, replayDelivery, type Delivery, type DeliveryPage } from "@/lib/api-client";
+import { fetchJson, replayDelivery, type Delivery, type DeliveryPage } from "@/lib/ui/api-client";
 import type { DeliveryVerdict } from "@/db/schema";
 
 const PAGE_SIZE = 30;

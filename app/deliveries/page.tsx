@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { listDeliveriesQuery } from "@/app/api/deliveries/schema";
 import { listDeliveries } from "@/db/queries/deliveries";
-import { callbackUrl } from "@/lib/callback-token";
+import { callbackUrl } from "@/lib/auth/callback-token";
 import { InboxView } from "./inbox-view";
 
 export const dynamic = "force-dynamic";

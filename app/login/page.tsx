@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { BUTTON, INPUT } from "@/components/ui";
-import { env } from "@/lib/env";
-import { isValidSession, safeNextPath, SESSION_COOKIE } from "@/lib/session";
+import { env } from "@/lib/server/env";
+import { isValidSession, safeNextPath, SESSION_COOKIE } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Log in" };

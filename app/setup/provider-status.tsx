@@ -1,7 +1,7 @@
 "use client";
 import useSWR from "swr";
 import { Badge, Card, CardHeader, Spinner } from "@/components/ui";
-import { getProviderStatus, PROVIDER_STATUS_URL } from "@/lib/api-client";
+import { getProviderStatus, PROVIDER_STATUS_URL } from "@/lib/ui/api-client";
 
 /** Whether the provider key is set and works, and the credits left. */
 export function ProviderStatusCard({ keySet, baseUrl }: { keySet: boolean; baseUrl: string }) {

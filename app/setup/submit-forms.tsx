@@ -3,8 +3,8 @@ import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { useToast } from "@/components/toast";
 import { BUTTON, Card, CardHeader, INPUT, Spinner } from "@/components/ui";
-import { createTaskBody, type CreateTaskBody } from "@/app/api/tasks/schema";
-import { submitTask } from "@/lib/api-client";
+import { createTaskBody, type CreateTaskBody } from "@/lib/provider/requests";
+import { submitTask } from "@/lib/ui/api-client";
 
 type Action = CreateTaskBody["action"];
 

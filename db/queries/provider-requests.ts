@@ -1,6 +1,6 @@
 // The provider's rate-limit window, shared by every instance: one row per
 // request (sent at startedAt, answered at endedAt), and the back-off the
-// provider asked for, in settings. Used by lib/suno/rate-limiter.ts.
+// provider asked for, in settings. Used by lib/provider/rate-limiter.ts.
 import "server-only";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { atomic, getDb, sqlStep, step } from "@/db/client";

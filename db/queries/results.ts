@@ -1,5 +1,5 @@
 // The write path of results: every callback, replay and poll lands here, as
-// one atomic write each (read, decide with lib/apply.ts, write: planWrite in
+// one atomic write each (read, decide with lib/tasks/apply.ts, write: planWrite in
 // db/client.ts). Callbacks are the hot path, so its statements are prepared
 // once per process.
 import "server-only";
@@ -16,9 +16,10 @@ import {
   type TaskRow,
   type TaskSource,
 } from "@/db/schema";
-import { decide } from "@/lib/apply";
-import type { ParsedCallback } from "@/lib/suno/callbacks";
-import type { ProviderResult } from "@/lib/suno/result";
+import { decide } from "@/lib/tasks/apply";
+import type { ParsedCallback } from "@/lib/callbacks/schemas";
+import type { ProviderResult } from "@/lib/tasks/result";
+import { processSingleton } from "@/lib/server/registry";
 
 const p = sql.placeholder;
 /**
@@ -116,12 +117,12 @@ function prepareStatements(db: Db) {
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
-const cache = globalThis as unknown as { sunoStatements?: { db: Db; statements: Statements } };
+const cache = processSingleton("result-statements", () => ({ prepared: undefined as { db: Db; statements: Statements } | undefined }));
 
 function statements(): Statements {
   const db = getDb();
-  if (cache.sunoStatements?.db !== db) cache.sunoStatements = { db, statements: prepareStatements(db) };
-  return cache.sunoStatements.statements;
+  if (cache.prepared?.db !== db) cache.prepared = { db, statements: prepareStatements(db) };
+  return cache.prepared.statements;
 }
 
 type TaskState = { kind: TaskKind; status: TaskRow["status"]; code: number | null; message: string | null } | undefined;

@@ -7,9 +7,10 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { AssetType } from "@/db/schema";
-import { env, type Env } from "@/lib/env";
+import { env, type Env } from "@/lib/server/env";
 import { createLocalStorage } from "./local";
 import { createS3Storage, parseStorageUrl } from "./s3";
+import { processSingleton } from "@/lib/server/registry";
 
 export { createLocalStorage, type LocalStorageConfig } from "./local";
 export { createS3Storage, type S3StorageConfig } from "./s3";
@@ -83,12 +84,9 @@ function storageFromEnv(config: Env): Storage {
   });
 }
 
-// One per process, shared by every bundle (routes, instrumentation) that imports this module.
-const shared = globalThis as unknown as { sunoStorage?: Storage };
-
 /** The process's storage, from the environment. */
 export function storage(): Storage {
-  return (shared.sunoStorage ??= storageFromEnv(env()));
+  return processSingleton("storage", () => storageFromEnv(env()));
 }
 
 /** A task id made safe as one path segment: [A-Za-z0-9_-] only; altered ids get a hash so they stay distinct. */

@@ -4,30 +4,19 @@
 // by `options.database`, default `$TEST_DATABASE`, else better-sqlite3.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { InValue, ResultSet } from "@libsql/client/http";
 import { killWithTests } from "./children";
+import { freePort, ROOT } from "./ports";
 import { startSqld, type Sqld } from "./sqld";
 
-export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export { freePort, ROOT };
+
 // Real example payloads, copied from the project spec so a clone runs anywhere.
 export const FIXTURES = path.join(ROOT, "tests", "fixtures");
 export const TOKEN = "test-token-0123456789abcdef";
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export type DatabaseDriver = "better-sqlite3" | "libsql";
 

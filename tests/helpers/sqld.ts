@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { killWithTests } from "./children";
-import { freePort, ROOT } from "./server";
+import { freePort, ROOT } from "./ports";
 
 export type Sqld = {
   /** Base URL of the HTTP (Hrana over HTTP) API, e.g. `http://127.0.0.1:41234`. */

@@ -1,7 +1,7 @@
 // The state machine's rules, one transition at a time.
 import { describe, expect, it } from "vitest";
-import { decide, REMOTE_RETENTION_MS } from "@/lib/apply";
-import type { ProviderResult } from "@/lib/suno/result";
+import { decide, REMOTE_RETENTION_MS } from "@/lib/tasks/apply";
+import type { ProviderResult } from "@/lib/tasks/result";
 
 const now = new Date("2026-01-01T00:00:00Z");
 const success: ProviderResult = {

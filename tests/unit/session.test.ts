@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { safeNextPath } from "@/lib/session";
+import { safeNextPath } from "@/lib/auth/session";
 
 it("keeps local paths and refuses everything that could leave the site", () => {
   expect(safeNextPath("/tasks/abc?x=1#top")).toBe("/tasks/abc?x=1#top");

@@ -1,5 +1,5 @@
-import { route } from "@/lib/errors";
-import { receiveCallback } from "@/lib/ingest";
+import { route } from "@/lib/server/errors";
+import { receiveCallback } from "@/lib/callbacks/ingest";
 
 /** Any callback; the kind is told from the payload. */
 export const POST = route((request) => receiveCallback(request, null));

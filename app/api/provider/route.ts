@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { route } from "@/lib/errors";
-import { getProviderStatus } from "@/lib/provider";
+import { route } from "@/lib/server/errors";
+import { getProviderStatus } from "@/lib/provider/status";
 
 /** Whether a key is set, the provider's address and the remaining credits (reused for 15 s). */
 export const GET = route(async () => NextResponse.json(await getProviderStatus()));

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { listTasks } from "@/db/queries/tasks";
-import { badRequest, route } from "@/lib/errors";
-import { createTask } from "@/lib/submissions";
+import { badRequest, route } from "@/lib/server/errors";
+import { createTask } from "@/lib/provider/submissions";
 import { createTaskBody, listTasksQuery, searchParamsObject } from "./schema";
 
 export const GET = route(async (request) => {

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { TASK_KINDS, TASK_STATUSES } from "@/db/schema";
-import { taskIdSchema } from "@/lib/suno/callbacks";
 
 export const cursorSchema = z
   .string()
@@ -27,11 +26,4 @@ export function searchParamsObject(url: string): Record<string, string> {
   return Object.fromEntries([...new URL(url).searchParams].filter(([, v]) => v !== ""));
 }
 
-/** POST /api/tasks: follow an existing provider task, or submit new cover / WAV work.
- * Shared by the route and the Setup forms, so both refuse the same input the same way. */
-export const createTaskBody = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("track"), kind: z.enum(TASK_KINDS), taskId: taskIdSchema }),
-  z.object({ action: z.literal("cover"), musicTaskId: taskIdSchema }),
-  z.object({ action: z.literal("wav"), musicTaskId: taskIdSchema, audioId: taskIdSchema }),
-]);
-export type CreateTaskBody = z.infer<typeof createTaskBody>;
+export { createTaskBody } from "@/lib/provider/requests";

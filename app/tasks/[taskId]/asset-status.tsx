@@ -2,8 +2,8 @@
 // A file's state, size and actions, shared by the gallery and the audio player.
 import { useState } from "react";
 import { BUTTON, ProgressBar, SafeLink, Spinner, StatusBadge } from "@/components/ui";
-import type { TaskDetail } from "@/lib/api-client";
-import { formatBytes } from "@/lib/format";
+import type { TaskDetail } from "@/lib/ui/api-client";
+import { formatBytes } from "@/lib/ui/format";
 
 export type Asset = TaskDetail["assets"][number];
 export type Redownload = (assetId: number, label: string) => Promise<void>;

@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useState } from "react";
-import { formatBytes, formatDuration } from "@/lib/format";
+import { formatBytes, formatDuration } from "@/lib/ui/format";
 import { AssetActions, AssetStatus, type Asset, type Redownload } from "./asset-status";
 
 /** WAV files played from the dashboard's own file route (Range requests, so seeking works). */

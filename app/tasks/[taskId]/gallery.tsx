@@ -1,7 +1,7 @@
 "use client";
 /* eslint-disable @next/next/no-img-element -- covers come from our file route or the provider's CDN, not next/image */
 import { useEffect, useRef, useState } from "react";
-import { isHttpUrl } from "@/lib/format";
+import { isHttpUrl } from "@/lib/ui/format";
 import { AssetActions, AssetStatus, type Asset, type Redownload } from "./asset-status";
 
 /** What to show for a cover: our stored copy, else the provider's URL while it still exists. */

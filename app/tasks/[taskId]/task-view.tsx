@@ -7,8 +7,8 @@ import { DeliveryCard } from "@/components/delivery-card";
 import { RelativeTime } from "@/components/relative-time";
 import { useToast } from "@/components/toast";
 import { BUTTON, Badge, Card, CardHeader, EmptyState, KindBadge, Spinner, StatusBadge } from "@/components/ui";
-import { downloadAsset, downloadTask, fetchJson, pollTask, taskDetailUrl, type TaskDetail } from "@/lib/api-client";
-import { expiryWarning, formatAbsolute } from "@/lib/format";
+import { downloadAsset, downloadTask, fetchJson, pollTask, taskDetailUrl, type TaskDetail } from "@/lib/ui/api-client";
+import { expiryWarning, formatAbsolute } from "@/lib/ui/format";
 import { AudioPlayers } from "./audio-player";
 import { Gallery } from "./gallery";
 

@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
-import { clientAddress } from "@/lib/client-address";
-import { env } from "@/lib/env";
-import { loginRetryAfter, noteLoginFailure, noteLoginSuccess } from "@/lib/login-limiter";
-import { safeEqual } from "@/lib/safe-equal";
-import { createSession, safeNextPath, sessionCookie } from "@/lib/session";
+import { clientAddress } from "@/lib/server/client-address";
+import { env } from "@/lib/server/env";
+import { loginRetryAfter, noteLoginFailure, noteLoginSuccess } from "@/lib/auth/login-limiter";
+import { safeEqual } from "@/lib/auth/safe-equal";
+import { createSession, safeNextPath, sessionCookie } from "@/lib/auth/session";
 
 /** The login form posts here (a plain HTML form, so it works before JS loads); answers a 303. */
 export async function POST(request: Request) {

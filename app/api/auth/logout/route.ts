@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { sessionCookie } from "@/lib/session";
+import { sessionCookie } from "@/lib/auth/session";
 
 /** Ends the session: the cookie is cleared and the browser sent to the login page. */
 export async function POST(request: Request) {

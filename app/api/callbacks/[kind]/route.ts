@@ -1,6 +1,6 @@
 import { TASK_KINDS } from "@/db/schema";
-import { notFound, route } from "@/lib/errors";
-import { receiveCallback } from "@/lib/ingest";
+import { notFound, route } from "@/lib/server/errors";
+import { receiveCallback } from "@/lib/callbacks/ingest";
 
 type Context = { params: Promise<{ kind: string }> };
 

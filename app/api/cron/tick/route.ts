@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { env } from "@/lib/env";
-import { AppError, notFound, route } from "@/lib/errors";
-import { safeEqual } from "@/lib/safe-equal";
-import { runTick } from "@/lib/worker";
+import { env } from "@/lib/server/env";
+import { AppError, notFound, route } from "@/lib/server/errors";
+import { safeEqual } from "@/lib/auth/safe-equal";
+import { runTick } from "@/lib/work/worker";
 
 // Vercel ends the function after this many seconds; the tick stops taking new work well before.
 export const maxDuration = 60;

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { AppError, route } from "@/lib/errors";
-import { sendTestCallback } from "@/lib/test-callback";
+import { AppError, route } from "@/lib/server/errors";
+import { sendTestCallback } from "@/lib/callbacks/test-callback";
 
 /** Posts a sample cover callback to this dashboard; answers the task it made. */
 export const POST = route(async () => {

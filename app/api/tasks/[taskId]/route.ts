@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { notFound, route } from "@/lib/errors";
+import { notFound, route } from "@/lib/server/errors";
 
 type Context = { params: Promise<{ taskId: string }> };
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { redownloadAsset } from "@/lib/downloads";
-import { notFound, route } from "@/lib/errors";
+import { redownloadAsset } from "@/lib/files/downloads";
+import { notFound, route } from "@/lib/server/errors";
 import { assetIdSchema } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

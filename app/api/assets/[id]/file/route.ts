@@ -1,5 +1,5 @@
-import { serveAssetFile } from "@/lib/asset-file";
-import { notFound, route } from "@/lib/errors";
+import { serveAssetFile } from "@/lib/files/asset-file";
+import { notFound, route } from "@/lib/server/errors";
 import { assetIdSchema } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { getDelivery } from "@/db/queries/deliveries";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { badRequest, notFound, route } from "@/lib/errors";
-import { replayDelivery } from "@/lib/ingest";
+import { badRequest, notFound, route } from "@/lib/server/errors";
+import { replayDelivery } from "@/lib/callbacks/ingest";
 import { deliveryIdSchema } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { redownloadTask } from "@/lib/downloads";
-import { notFound, route } from "@/lib/errors";
-import { taskIdSchema } from "@/lib/suno/callbacks";
+import { redownloadTask } from "@/lib/files/downloads";
+import { notFound, route } from "@/lib/server/errors";
+import { taskIdSchema } from "@/lib/callbacks/schemas";
 
 type Context = { params: Promise<{ taskId: string }> };
 

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { notFound, route } from "@/lib/errors";
-import { pollNow } from "@/lib/poller";
+import { notFound, route } from "@/lib/server/errors";
+import { pollNow } from "@/lib/provider/poller";
 
 type Context = { params: Promise<{ taskId: string }> };
 

@@ -3,7 +3,7 @@
 import type { TaskStats } from "@/db/queries/stats";
 import type { TaskListItem } from "@/db/queries/tasks";
 import type { Delivery, Page, Task, TaskDetail } from "@/db/queries/dto";
-import type { CreateTaskBody } from "@/app/api/tasks/schema";
+import type { CreateTaskBody } from "@/lib/provider/requests";
 
 export class ApiError extends Error {
   constructor(

@@ -12,13 +12,15 @@ import { pipeline } from "node:stream/promises";
 import { claimDueAssets, markFailed, markStored, reportProgress, requestDownload, type Claim } from "@/db/queries/assets";
 import type { TaskDetail } from "@/db/queries/dto";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { env } from "@/lib/env";
-import { AppError, notFound } from "@/lib/errors";
-import { FetchRefused, safeGet } from "@/lib/safe-fetch";
-import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/sniff";
-import { isOwnSample } from "@/lib/samples";
-import { wakeDownloads } from "@/lib/worker";
+import { env } from "@/lib/server/env";
+import { AppError, notFound } from "@/lib/server/errors";
+import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
+import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
+import { isOwnSample } from "@/lib/callbacks/samples";
+import { hasLane, wake } from "@/lib/work/lanes";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
+import { processSingleton } from "@/lib/server/registry";
+import { after } from "next/server";
 
 /** Downloads at once per process. */
 const CONCURRENCY = 4;
@@ -53,9 +55,8 @@ type Outcome = "stored" | "retrying" | "failed" | "lost";
 /** A bounded round of downloads (cron tick, after()): what it started and how those ended. */
 type Round = { running: Set<Promise<void>>; tally: Record<Outcome, number>; started: number };
 
-// Shared by every copy of this module in the process (Next bundles routes and
-// instrumentation separately), so the concurrency limit holds process-wide.
-const state = globalThis as unknown as { sunoDownloads?: { active: number } };
+// One count per process, so the concurrency limit holds across bundles.
+const downloadSlots = processSingleton("downloads", () => ({ active: 0 }));
 
 /**
  * Takes due downloads (up to the free slots) and starts them; answers how many
@@ -63,7 +64,7 @@ const state = globalThis as unknown as { sunoDownloads?: { active: number } };
  * next due download right away; a round claims again itself.
  */
 export async function runDueDownloads(round?: Round): Promise<number> {
-  const downloads = (state.sunoDownloads ??= { active: 0 });
+  const downloads = downloadSlots;
   const slots = CONCURRENCY - downloads.active;
   if (slots <= 0) return 0;
   // Reserve the slots before the first await so concurrent calls cannot overbook.
@@ -335,4 +336,22 @@ function asFailure(error: unknown): DownloadFailure {
   const message = error instanceof Error ? error.message : String(error);
   // Network trouble (resets, refused connections, DNS hiccups) and local I/O errors may pass.
   return new DownloadFailure(code && !message.includes(code) ? `${code}: ${message}` : message, false);
+}
+
+/** How long downloads started after a callback's answer may run (within the route's maxDuration). */
+const AFTER_BUDGET_MS = 50_000;
+
+/** Starts queued downloads now: on the in-process worker, or after the current answer where there is none. */
+export function wakeDownloads(): void {
+  if (hasLane("downloads")) return wake("downloads");
+  try {
+    after(() => drainDownloads(Date.now() + AFTER_BUDGET_MS).then(() => undefined));
+  } catch {
+    // Outside a request (a script): the next cron tick takes the downloads.
+  }
+}
+
+/** Called after a result was committed; must never delay or fail the caller. */
+export function afterResultApplied(applied: { newAssets: number }): void {
+  if (applied.newAssets > 0) wakeDownloads();
 }

@@ -2,7 +2,7 @@
 // { "error": { "code": "...", "message": "..." } }.
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { describeZodError } from "@/lib/validation";
+import { describeZodError } from "@/lib/server/validation";
 
 export class AppError extends Error {
   constructor(

@@ -6,11 +6,11 @@ import { getDelivery } from "@/db/queries/deliveries";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
 import { recordUnauthorized } from "@/db/queries/settings";
 import type { TaskKind } from "@/db/schema";
-import { isValidCallbackToken } from "@/lib/callback-token";
-import { clientAddress } from "@/lib/client-address";
-import { errorJson, notFound } from "@/lib/errors";
-import { parseCallback, type ParsedCallback } from "@/lib/suno/callbacks";
-import { afterResultApplied } from "@/lib/worker";
+import { isValidCallbackToken } from "@/lib/auth/callback-token";
+import { clientAddress } from "@/lib/server/client-address";
+import { errorJson, notFound } from "@/lib/server/errors";
+import { parseCallback, type ParsedCallback } from "@/lib/callbacks/schemas";
+import { afterResultApplied } from "@/lib/files/downloads";
 
 const MAX_CALLBACK_BYTES = 1_048_576;
 const REDACTED_HEADERS = new Set(["x-callback-token", "authorization", "cookie"]);

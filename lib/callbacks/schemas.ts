@@ -2,8 +2,8 @@
 // variant accepted, normalized into one ProviderResult.
 import { z } from "zod";
 import type { TaskKind } from "@/db/schema";
-import { describeZodError } from "@/lib/validation";
-import type { ProviderResult } from "./result";
+import { describeZodError } from "@/lib/server/validation";
+import type { ProviderResult } from "@/lib/tasks/result";
 
 export const taskIdSchema = z
   .string()

@@ -15,6 +15,7 @@ import {
   takeProviderRequest,
   type WindowConfig,
 } from "@/db/queries/provider-requests";
+import { processSingleton } from "@/lib/server/registry";
 
 export type Permit = { release(): Promise<void> };
 
@@ -111,10 +112,7 @@ export class DatabaseRateLimiter {
 const PROVIDER_LIMIT = 20;
 const PROVIDER_WINDOW_MS = 10_000;
 
-const holder = globalThis as unknown as { sunoProviderLimiter?: DatabaseRateLimiter };
-
 /** The limiter every provider call goes through (one object per process; the state is in the database). */
 export function providerLimiter(): DatabaseRateLimiter {
-  holder.sunoProviderLimiter ??= new DatabaseRateLimiter(PROVIDER_LIMIT, PROVIDER_WINDOW_MS);
-  return holder.sunoProviderLimiter;
+  return processSingleton("provider-limiter", () => new DatabaseRateLimiter(PROVIDER_LIMIT, PROVIDER_WINDOW_MS));
 }

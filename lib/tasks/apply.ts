@@ -2,7 +2,7 @@
 // task, whether it came from a callback, a replay or a poll.
 //   pending → succeeded | failed;  failed → succeeded;  succeeded is final.
 import type { TaskRow, TaskSource, TaskStatus } from "@/db/schema";
-import type { ProviderResult } from "@/lib/suno/result";
+import type { ProviderResult } from "@/lib/tasks/result";
 
 const DAY_MS = 86_400_000;
 /** The provider deletes covers after about 14 days and WAV files after about 15. */

@@ -2,7 +2,7 @@
 // and an HMAC-SHA256 of it. The key is derived from the password, so changing
 // the password ends every session. Used by proxy.ts and the login route.
 import { createHash, createHmac } from "node:crypto";
-import { safeEqual } from "@/lib/safe-equal";
+import { safeEqual } from "@/lib/auth/safe-equal";
 
 export const SESSION_COOKIE = "suno_session";
 const SESSION_MAX_AGE_SECONDS = 30 * 86_400;

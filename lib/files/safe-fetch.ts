@@ -7,7 +7,7 @@ import dns from "node:dns/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import net, { type LookupFunction } from "node:net";
-import { isPublicAddress } from "@/lib/address-policy";
+import { isPublicAddress } from "@/lib/files/address-policy";
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

@@ -3,8 +3,8 @@
 // time limit, and branches on the body's `code`, not only the HTTP status.
 import type { z } from "zod";
 import type { TaskKind } from "@/db/schema";
-import { AppError } from "@/lib/errors";
-import { describeZodError } from "@/lib/validation";
+import { AppError } from "@/lib/server/errors";
+import { describeZodError } from "@/lib/server/validation";
 import {
   coverRecordSchema,
   coverRecordToResult,
@@ -15,9 +15,9 @@ import {
   wavRecordSchema,
   wavRecordToResult,
   type Envelope,
-} from "./provider-schemas";
+} from "@/lib/provider/schemas";
 import type { DatabaseRateLimiter } from "./rate-limiter";
-import type { ProviderResult } from "./result";
+import type { ProviderResult } from "@/lib/tasks/result";
 
 /** How a caller waits for the limiter: manual actions wait briefly, background work keeps slots free for them. */
 export type Priority = "manual" | "background";

@@ -3,8 +3,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { setSettingOnce } from "@/db/queries/settings";
-import { env } from "@/lib/env";
-import { safeEqual } from "@/lib/safe-equal";
+import { env } from "@/lib/server/env";
+import { safeEqual } from "@/lib/auth/safe-equal";
 
 const SETTING = "callback_token";
 let token: Promise<string> | undefined;

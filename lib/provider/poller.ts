@@ -4,12 +4,12 @@
 import "server-only";
 import { claimDuePolls, getPollTarget, recordPollFailure, releasePoll, stopPolling, type PollTarget } from "@/db/queries/polls";
 import { applyPolledResult } from "@/db/queries/results";
-import { env } from "@/lib/env";
-import { AppError, notFound } from "@/lib/errors";
-import { isProviderConfigured, sunoClient } from "@/lib/provider";
-import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/suno/client";
-import { providerLimiter } from "@/lib/suno/rate-limiter";
-import { afterResultApplied } from "@/lib/worker";
+import { env } from "@/lib/server/env";
+import { AppError, notFound } from "@/lib/server/errors";
+import { isProviderConfigured, sunoClient } from "@/lib/provider/status";
+import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/provider/client";
+import { providerLimiter } from "@/lib/provider/rate-limiter";
+import { afterResultApplied } from "@/lib/files/downloads";
 
 const HOUR_MS = 3_600_000;
 /** Polling stops after this long without a final state. */

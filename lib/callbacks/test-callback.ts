@@ -3,10 +3,10 @@
 // raw delivery stored, task and assets created, downloads woken).
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { callbackUrl } from "@/lib/callback-token";
-import { env } from "@/lib/env";
-import { receiveCallback } from "@/lib/ingest";
-import { SAMPLE_COVERS } from "@/lib/samples";
+import { callbackUrl } from "@/lib/auth/callback-token";
+import { env } from "@/lib/server/env";
+import { receiveCallback } from "@/lib/callbacks/ingest";
+import { SAMPLE_COVERS } from "@/lib/callbacks/samples";
 
 export async function sendTestCallback(): Promise<{ taskId: string; status: number; answer: unknown }> {
   const taskId = `test-${randomBytes(8).toString("hex")}`;

@@ -1,10 +1,10 @@
 import "server-only";
 import { openDatabase } from "@/db/client";
-import { callbackToken } from "@/lib/callback-token";
-import { installSocketAddressShim } from "@/lib/client-address";
-import { installContentLengthShim } from "@/lib/content-length";
-import { env, EnvError } from "@/lib/env";
-import { startWorker } from "@/lib/worker";
+import { callbackToken } from "@/lib/auth/callback-token";
+import { installSocketAddressShim } from "@/lib/server/client-address";
+import { installContentLengthShim } from "@/lib/server/content-length";
+import { env, EnvError } from "@/lib/server/env";
+import { startWorker } from "@/lib/work/worker";
 
 export async function startServer() {
   try {

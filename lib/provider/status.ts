@@ -1,10 +1,11 @@
 // The configured provider: its client (or a clear error when SUNO_API_KEY is
 // unset) and the status the pages show (configured, base URL, credits).
 import "server-only";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { createSunoClient, type SunoClient } from "@/lib/suno/client";
-import { providerLimiter } from "@/lib/suno/rate-limiter";
+import { env } from "@/lib/server/env";
+import { AppError } from "@/lib/server/errors";
+import { createSunoClient, type SunoClient } from "@/lib/provider/client";
+import { providerLimiter } from "@/lib/provider/rate-limiter";
+import { processSingleton } from "@/lib/server/registry";
 
 const NOT_CONFIGURED_MESSAGE = "Set SUNO_API_KEY to submit and poll tasks; receiving callbacks works without it.";
 
@@ -30,7 +31,7 @@ export type ProviderStatus = {
 
 const CACHE_MS = 15_000;
 const ERROR_CACHE_MS = 3_000;
-const cache = globalThis as unknown as { sunoProviderStatus?: { at: number; status: Promise<ProviderStatus>; ms: number } };
+const cache = processSingleton("provider-status", () => ({ entry: undefined as { at: number; status: Promise<ProviderStatus>; ms: number } | undefined }));
 
 /** For the setup page and GET /api/provider. Never throws: a failure is reported in `error`. */
 export function getProviderStatus(): Promise<ProviderStatus> {
@@ -44,7 +45,7 @@ export function getProviderStatus(): Promise<ProviderStatus> {
       checkedAt: null,
     });
   }
-  const cached = cache.sunoProviderStatus;
+  const cached = cache.entry;
   if (cached && Date.now() - cached.at < cached.ms) return cached.status;
   const status = sunoClient()
     .credits("manual")
@@ -65,7 +66,7 @@ export function getProviderStatus(): Promise<ProviderStatus> {
       },
     );
   const entry = { at: Date.now(), status, ms: CACHE_MS };
-  cache.sunoProviderStatus = entry;
+  cache.entry = entry;
   // A failure (e.g. the limiter was busy) is asked again sooner.
   void status.then((s) => {
     if (s.error) entry.ms = ERROR_CACHE_MS;

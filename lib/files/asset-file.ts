@@ -7,8 +7,8 @@ import "server-only";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { getAssetRow } from "@/db/queries/assets";
-import { FILE_LENGTH_HEADER } from "@/lib/content-length";
-import { AppError, notFound } from "@/lib/errors";
+import { FILE_LENGTH_HEADER } from "@/lib/server/content-length";
+import { AppError, notFound } from "@/lib/server/errors";
 import { KIND_FOLDER, safeSegment, storage } from "@/lib/storage";
 
 type ByteRange = { start: number; end: number };
@@ -78,7 +78,7 @@ export async function serveAssetFile(request: Request, assetId: number, method: 
   }
   const { start, end } = range ?? { start: 0, end: size - 1 };
   headers.set("content-length", String(end - start + 1));
-  // Next drops Content-Length; lib/content-length.ts restores it from this.
+  // Next drops Content-Length; lib/server/content-length.ts restores it from this.
   headers.set(FILE_LENGTH_HEADER, String(end - start + 1));
   if (range) headers.set("content-range", `bytes ${start}-${end}/${size}`);
   const status = range ? 206 : 200;

@@ -4,8 +4,8 @@
 // Record-info answers become the same ProviderResult a callback does.
 import { z } from "zod";
 import type { TaskKind } from "@/db/schema";
-import { providerCodeSchema, taskIdSchema } from "./callbacks";
-import type { ProviderResult } from "./result";
+import { providerCodeSchema, taskIdSchema } from "@/lib/callbacks/schemas";
+import type { ProviderResult } from "@/lib/tasks/result";
 
 /** Every answer: `{ code, msg, data }`; `data` is read per endpoint. */
 export const envelopeSchema = z.object({

@@ -1,0 +1,47 @@
+// The in-process worker's lanes (downloads, polls), kept apart from what runs
+// in them so that the modules doing the work can wake a lane without
+// importing the worker: lib/work/worker.ts registers each lane's runner, and
+// everything else only calls wake().
+import "server-only";
+import { processSingleton } from "@/lib/server/registry";
+
+export type Lane = "downloads" | "polls";
+type LaneState = { run?: () => Promise<unknown>; running: boolean; again: boolean };
+
+const lanes = processSingleton("work-lanes", (): Record<Lane, LaneState> => ({
+  downloads: { running: false, again: false },
+  polls: { running: false, again: false },
+}));
+
+/** Gives a lane its runner; until then (WORKER=0, scripts) waking it does nothing. */
+export function registerLane(lane: Lane, run: () => Promise<unknown>): void {
+  lanes[lane].run = run;
+}
+
+export function hasLane(lane: Lane): boolean {
+  return lanes[lane].run !== undefined;
+}
+
+/**
+ * Runs a lane now, or right after its run in progress: a lane never overlaps
+ * itself, and a slow provider call never holds up downloads (or the reverse).
+ */
+export function wake(lane: Lane): void {
+  const current = lanes[lane];
+  if (!current.run) return;
+  if (current.running) {
+    current.again = true;
+    return;
+  }
+  current.running = true;
+  current
+    .run()
+    .catch((error) => console.error(`[worker] ${lane} failed:`, error))
+    .finally(() => {
+      current.running = false;
+      if (current.again) {
+        current.again = false;
+        wake(lane);
+      }
+    });
+}
