@@ -108,6 +108,8 @@ export const deliveries = sqliteTable(
     headers: text("headers").notNull(),
     remoteAddress: text("remote_address"),
     path: text("path").notNull(),
+    // The kind fixed by the receiving path (/api/callbacks/cover or /wav); null for /api/callbacks.
+    pathKind: text("path_kind", { enum: TASK_KINDS }),
   },
   (t) => [index("deliveries_task_id_idx").on(t.taskId), index("deliveries_verdict_id_idx").on(t.verdict, t.id)],
 );
@@ -146,6 +148,37 @@ export const providerRequests = sqliteTable(
 );
 
 /**
+ * Login sessions (with DASHBOARD_PASSWORD set). The cookie carries a random id
+ * signed with the install's own secret; only the id's SHA-256 is kept here, so
+ * deleting the row (logout, "log out everywhere") ends the session at once.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    createdAt: timestamp("created_at").notNull(),
+    lastSeenAt: timestamp("last_seen_at").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+    // HMAC of the password the session was opened with: a new password ends it.
+    passwordTag: text("password_tag").notNull(),
+    userAgent: text("user_agent"),
+    remoteAddress: text("remote_address"),
+  },
+  (t) => [index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * Failed logins per key (a client address, a device cookie, or all untrusted
+ * clients together), so guessing stays slow on every instance alike.
+ */
+export const loginFailures = sqliteTable("login_failures", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStart: timestamp("window_start").notNull(),
+  lockedUntil: timestamp("locked_until"),
+});
+
+/**
  * Never holds a row: db/client.ts inserts NULL here to abort a libSQL batch
  * whose read-then-write lost a race (the NOT NULL failure rolls the batch back).
  */
@@ -157,3 +190,4 @@ export type TaskRow = typeof tasks.$inferSelect;
 export type AssetRow = typeof assets.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
