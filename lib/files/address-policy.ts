@@ -3,6 +3,7 @@
 // its private network (loopback, private, link-local incl. cloud metadata,
 // CGNAT, multicast, reserved, IPv6 local ranges, IPv4 embedded in IPv6) is not.
 // Pure: no I/O, so it is tested on its own.
+import "server-only";
 import net from "node:net";
 
 /** [network, prefix length] of IPv4 special-purpose blocks (RFC 6890 and friends). */

@@ -3,6 +3,7 @@
 // the connection goes to exactly the checked address (no DNS-rebinding gap:
 // the name is never resolved a second time). Redirects are followed by hand,
 // each hop checked again. Refused addresses are never contacted.
+import "server-only";
 import dns from "node:dns/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";

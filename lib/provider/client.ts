@@ -1,6 +1,7 @@
 // A typed client for the provider's five endpoints (../shared/spec/suno-api.md §2).
 // Every call goes through the shared limiter, carries the Bearer key, has a
 // time limit, and branches on the body's `code`, not only the HTTP status.
+import "server-only";
 import type { z } from "zod";
 import type { TaskKind } from "@/db/schema";
 import { AppError } from "@/lib/server/errors";
