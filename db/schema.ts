@@ -9,6 +9,11 @@ export const TASK_SOURCES = ["callback", "poll", "submit"] as const;
 export const ASSET_TYPES = ["image", "audio"] as const;
 export const ASSET_STATUSES = ["pending", "downloading", "stored", "failed"] as const;
 export const DELIVERY_VERDICTS = ["accepted", "duplicate", "rejected"] as const;
+export const SIGNATURE_VERDICTS = ["verified", "unsigned", "invalid"] as const;
+export const SIGNATURE_SCHEMES = ["kie", "standard-webhooks"] as const;
+export const DESTINATION_FORMATS = ["webhook", "discord", "slack"] as const;
+export const NOTIFY_EVENTS = ["task.succeeded", "task.failed", "task.files_stored", "task.files_at_risk"] as const;
+export const NOTIFICATION_STATUSES = ["pending", "sending", "delivered", "failed"] as const;
 
 export type TaskKind = (typeof TASK_KINDS)[number];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -16,6 +21,11 @@ export type TaskSource = (typeof TASK_SOURCES)[number];
 export type AssetType = (typeof ASSET_TYPES)[number];
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 export type DeliveryVerdict = (typeof DELIVERY_VERDICTS)[number];
+export type SignatureVerdict = (typeof SIGNATURE_VERDICTS)[number];
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+export type DestinationFormat = (typeof DESTINATION_FORMATS)[number];
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -110,6 +120,9 @@ export const deliveries = sqliteTable(
     path: text("path").notNull(),
     // The kind fixed by the receiving path (/api/callbacks/cover or /wav); null for /api/callbacks.
     pathKind: text("path_kind", { enum: TASK_KINDS }),
+    // The provider's signature on this delivery (CALLBACK_SIGNING_KEY), and by which scheme.
+    signature: text("signature", { enum: SIGNATURE_VERDICTS }),
+    signatureScheme: text("signature_scheme", { enum: SIGNATURE_SCHEMES }),
   },
   (t) => [index("deliveries_task_id_idx").on(t.taskId), index("deliveries_verdict_id_idx").on(t.verdict, t.id)],
 );
@@ -178,6 +191,73 @@ export const loginFailures = sqliteTable("login_failures", {
   lockedUntil: timestamp("locked_until"),
 });
 
+/** Where notifications go (managed on the setup page and by /api/destinations). */
+export const destinations = sqliteTable("destinations", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name"),
+  url: text("url").notNull(),
+  format: text("format", { enum: DESTINATION_FORMATS }).notNull(),
+  // JSON array of NotifyEvent.
+  events: text("events").notNull(),
+  // Standard Webhooks secret (whsec_…) of a `webhook` destination.
+  secret: text("secret"),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  createdAt: timestamp("created_at").notNull(),
+  updatedAt: timestamp("updated_at").notNull(),
+});
+
+/**
+ * The outbox: one row per event and destination, sent by the worker like a
+ * download (due time, lease, claim token), retried with backoff. `messageId`
+ * is the webhook-id, the same on every retry; `dedupeKey` keeps one event
+ * from being queued twice for a destination.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    destinationId: integer("destination_id")
+      .notNull()
+      .references(() => destinations.id, { onDelete: "cascade" }),
+    messageId: text("message_id").notNull(),
+    event: text("event").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    taskId: text("task_id"),
+    // The JSON body as first built, so every retry sends the same event.
+    payload: text("payload").notNull(),
+    status: text("status", { enum: NOTIFICATION_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at"),
+    leaseUntil: timestamp("lease_until"),
+    claimToken: text("claim_token"),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at").notNull(),
+    deliveredAt: timestamp("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_destination_dedupe_unique").on(t.destinationId, t.dedupeKey),
+    uniqueIndex("notifications_message_id_unique").on(t.messageId),
+    index("notifications_status_next_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Every try of a notification: what the destination answered, or why it failed. */
+export const notificationAttempts = sqliteTable(
+  "notification_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    notificationId: integer("notification_id")
+      .notNull()
+      .references(() => notifications.id, { onDelete: "cascade" }),
+    destinationId: integer("destination_id").notNull(),
+    at: timestamp("at").notNull(),
+    statusCode: integer("status_code"),
+    durationMs: integer("duration_ms").notNull(),
+    error: text("error"),
+  },
+  (t) => [index("notification_attempts_destination_id_idx").on(t.destinationId, t.id)],
+);
+
 /**
  * Never holds a row: db/client.ts inserts NULL here to abort a libSQL batch
  * whose read-then-write lost a race (the NOT NULL failure rolls the batch back).
@@ -191,3 +271,6 @@ export type AssetRow = typeof assets.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type DestinationRow = typeof destinations.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
+export type NotificationAttemptRow = typeof notificationAttempts.$inferSelect;
