@@ -34,7 +34,7 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
   const recorded = await recordCallback(
     {
       receivedAt: new Date(),
-      kind: pathKind,
+      pathKind,
       body,
       headers: storedHeaders(request.headers),
       remoteAddress,
