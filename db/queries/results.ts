@@ -30,8 +30,9 @@ function prepareStatements(db: Db) {
         message: tasks.message,
         createdAt: tasks.createdAt,
         nextPollAt: tasks.nextPollAt,
-        // One read for the task and its assets' positions: a JSON array.
-        assetPositions: sql<string>`(select json_group_array(${assets.position}) from ${assets} where ${assets.taskId} = ${tasks.taskId})`,
+        // One read for the task and its assets' positions (a JSON array). Spelled
+        // out: Drizzle leaves columns unqualified here, and task_id would name assets' own.
+        assetPositions: sql<string>`(select json_group_array(a.position) from assets a where a.task_id = tasks.task_id)`,
       })
       .from(tasks)
       .where(eq(tasks.taskId, p("taskId")))
