@@ -4,6 +4,7 @@
 // except the callback receivers, health and the login itself.
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/server/env";
+import type { ErrorCode } from "@/lib/server/errors";
 import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -16,7 +17,7 @@ export function proxy(request: NextRequest) {
     return NextResponse.json(
       {
         error: {
-          code: "unknown_host",
+          code: "unknown_host" satisfies ErrorCode,
           message: "Refused: this dashboard answers at the host of PUBLIC_BASE_URL, localhost or an IP address.",
         },
       },
@@ -25,7 +26,7 @@ export function proxy(request: NextRequest) {
   }
   if (STATE_CHANGING.has(request.method) && isCrossOrigin(request)) {
     return NextResponse.json(
-      { error: { code: "cross_origin", message: "Refused: this request came from another site." } },
+      { error: { code: "cross_origin" satisfies ErrorCode, message: "Refused: this request came from another site." } },
       { status: 403 },
     );
   }
@@ -35,7 +36,7 @@ export function proxy(request: NextRequest) {
 
   if (pathname.startsWith("/api/")) {
     return NextResponse.json(
-      { error: { code: "unauthorized", message: "Log in first: this dashboard is protected by DASHBOARD_PASSWORD." } },
+      { error: { code: "unauthorized" satisfies ErrorCode, message: "Log in first: this dashboard is protected by DASHBOARD_PASSWORD." } },
       { status: 401 },
     );
   }

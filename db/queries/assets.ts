@@ -6,16 +6,12 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { atomic, getDb, sqlStep, step, write, type Step } from "@/db/client";
 import { assets, events, type AssetRow } from "@/db/schema";
+import { downloadFailedText, downloadRequestedText, downloadStartedText, downloadStoredText, type EventType } from "@/lib/tasks/timeline";
 
 /** What a worker holds after a claim: the row as claimed (attempts already counted) and its claim token. */
 export type Claim = Pick<AssetRow, "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath"> & {
   claimToken: string;
 };
-
-/** "image 2" / "the WAV file": how the timeline names one file. */
-function assetLabel(asset: Pick<AssetRow, "type" | "position">): string {
-  return asset.type === "image" ? `image ${asset.position + 1}` : "the WAV file";
-}
 
 const held = (claim: Pick<Claim, "id" | "claimToken">) =>
   and(eq(assets.id, claim.id), eq(assets.status, "downloading"), eq(assets.claimToken, claim.claimToken));
@@ -24,7 +20,7 @@ const held = (claim: Pick<Claim, "id" | "claimToken">) =>
 const changed = sql`changes() > 0`;
 
 /** A timeline event written only if `condition` holds where it runs in its unit. */
-function eventIf(condition: SQL, taskId: string, at: Date, type: string, detail: string): Step {
+function eventIf(condition: SQL, taskId: string, at: Date, type: EventType, detail: string): Step {
   return sqlStep(
     sql`insert into ${events} (task_id, at, type, detail) select ${taskId}, ${at.getTime()}, ${type}, ${detail} where ${condition}`,
   );
@@ -72,8 +68,8 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
       claimed.map((a) => ({
         taskId: a.taskId,
         at: now,
-        type: "download_started",
-        detail: `downloading ${assetLabel(a)}${a.attempts > 1 ? ` (attempt ${a.attempts})` : ""}`,
+        type: "download_started" satisfies EventType,
+        detail: downloadStartedText(a, a.attempts),
       })),
     ),
   );
@@ -100,7 +96,6 @@ export type StoredFile = { bytes: number; sha256: string; contentType: string; s
 
 /** Marks a claimed asset stored; answers the path of the copy it replaces (to delete), or null when the claim was lost. */
 export async function markStored(claim: Claim, file: StoredFile, now: Date): Promise<{ replacedPath: string | null } | null> {
-  const size = file.bytes >= 1_048_576 ? `${(file.bytes / 1_048_576).toFixed(1)} MiB` : `${file.bytes} bytes`;
   const [updated] = await atomic([
     step(
       getDb()
@@ -118,13 +113,7 @@ export async function markStored(claim: Claim, file: StoredFile, now: Date): Pro
         })
         .where(held(claim)),
     ),
-    eventIf(
-      changed,
-      claim.taskId,
-      now,
-      "download_stored",
-      `stored ${assetLabel(claim)} (${size}, ${file.contentType}, sha256 ${file.sha256.slice(0, 12)}…)`,
-    ),
+    eventIf(changed, claim.taskId, now, "download_stored", downloadStoredText(claim, file)),
   ]);
   if (updated!.changes === 0) return null;
   const replaced = claim.storagePath && claim.storagePath !== file.storagePath ? claim.storagePath : null;
@@ -142,11 +131,7 @@ export type Failure = {
 /** Records a failed attempt: back to pending for a retry, or final. False when the claim was lost. */
 export async function markFailed(claim: Claim, failure: Failure, now: Date): Promise<boolean> {
   const status = failure.retryAt ? "pending" : failure.keptBytes !== null ? "stored" : "failed";
-  const next = failure.retryAt
-    ? `; retrying in ${formatDelay(failure.retryAt.getTime() - now.getTime())}`
-    : status === "stored"
-      ? "; keeping the stored copy"
-      : "";
+  const then = failure.retryAt ? { retryInMs: failure.retryAt.getTime() - now.getTime() } : status === "stored" ? "kept" : null;
   const [updated] = await atomic([
     step(
       getDb()
@@ -163,14 +148,9 @@ export async function markFailed(claim: Claim, failure: Failure, now: Date): Pro
         })
         .where(held(claim)),
     ),
-    eventIf(changed, claim.taskId, now, "download_failed", `${assetLabel(claim)}: ${failure.error}${next}`),
+    eventIf(changed, claim.taskId, now, "download_failed", downloadFailedText(claim, failure.error, then)),
   ]);
   return updated!.changes > 0;
-}
-
-function formatDelay(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
 }
 
 /**
@@ -210,7 +190,7 @@ export async function requestDownload(
         })
         .where(and(inArray(assets.id, ids), notBusy)),
     ),
-    eventIf(changed, taskId, now, "download_requested", `re-download of ${ids.length} file${ids.length === 1 ? "" : "s"} requested`),
+    eventIf(changed, taskId, now, "download_requested", downloadRequestedText(ids.length)),
   ]);
   return { taskId, queued: queued!.changes, total: rows.length };
 }

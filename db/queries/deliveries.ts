@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { deliveries, type DeliveryVerdict } from "@/db/schema";
+import { deliveries, type DeliveryRow, type DeliveryVerdict } from "@/db/schema";
 import { toDelivery, type Delivery, type Page } from "./dto";
 
 export type DeliveryFilter = { verdict?: DeliveryVerdict; cursor?: number; limit: number };
@@ -24,4 +24,12 @@ export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Deliv
 export async function getDelivery(id: number): Promise<Delivery | null> {
   const row = await getDb().select().from(deliveries).where(eq(deliveries.id, id)).get();
   return row ? toDelivery(row) : null;
+}
+
+/** What a replay reads of a stored delivery: its body as received and the kind its path fixed. */
+export async function getReplaySource(id: number): Promise<Pick<DeliveryRow, "body" | "pathKind"> | null> {
+  return (
+    (await getDb().select({ body: deliveries.body, pathKind: deliveries.pathKind }).from(deliveries).where(eq(deliveries.id, id)).get()) ??
+    null
+  );
 }

@@ -1,9 +1,11 @@
 // The polling queue: pending tasks due at nextPollAt, held by one worker until
-// pollLeaseUntil. A successful poll is applied by applyPolledResult (results.ts).
+// pollLeaseUntil. What a poll does to its task is decided by lib/tasks/rules.ts
+// and written by results.ts.
 import "server-only";
-import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
-import { atomic, getDb, step, write } from "@/db/client";
-import { events, tasks, type TaskRow } from "@/db/schema";
+import { and, asc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { getDb, write } from "@/db/client";
+import { tasks, type TaskRow } from "@/db/schema";
+import { applyToTask } from "@/db/queries/results";
 
 export type PollTarget = Pick<TaskRow, "taskId" | "kind" | "status" | "createdAt">;
 
@@ -40,31 +42,12 @@ export async function releasePoll(taskId: string): Promise<void> {
   await write(getDb().update(tasks).set({ pollLeaseUntil: null }).where(eq(tasks.taskId, taskId)));
 }
 
-/** A poll that reached no usable answer: counted, on the timeline as `poll_failed`, retried at nextPollAt. */
-export async function recordPollFailure(taskId: string, now: Date, detail: string, nextPollAt: Date | null): Promise<void> {
-  const db = getDb();
-  await atomic([
-    step(
-      db
-        .update(tasks)
-        .set({
-          pollCount: sql`${tasks.pollCount} + 1`,
-          lastPolledAt: now,
-          pollLeaseUntil: null,
-          nextPollAt: sql`case when ${tasks.status} = 'pending' then ${nextPollAt?.getTime() ?? null} else ${tasks.nextPollAt} end`,
-          updatedAt: now,
-        })
-        .where(eq(tasks.taskId, taskId)),
-    ),
-    step(db.insert(events).values({ taskId, at: now, type: "poll_failed", detail })),
-  ]);
+/** A poll that reached no usable answer: counted, on the timeline as `poll_failed`, retried later (lib/tasks/rules.ts). */
+export async function recordPollFailure(taskId: string, now: Date, reason: string, pollIntervalMs: number): Promise<void> {
+  await applyToTask(taskId, { via: "poll_failed", reason, pollIntervalMs }, now, { polled: true, lease: null });
 }
 
 /** Ends automatic polling of a task that never finished; "Poll now" still works. */
-export async function stopPolling(taskId: string, now: Date, detail: string): Promise<void> {
-  const db = getDb();
-  await atomic([
-    step(db.update(tasks).set({ nextPollAt: null, pollLeaseUntil: null, updatedAt: now }).where(eq(tasks.taskId, taskId))),
-    step(db.insert(events).values({ taskId, at: now, type: "poll_gave_up", detail })),
-  ]);
+export async function stopPolling(taskId: string, now: Date): Promise<void> {
+  await applyToTask(taskId, { via: "poll_expired" }, now, { lease: null });
 }

@@ -1,22 +1,12 @@
-// The write path of results: every callback, replay and poll lands here, as
-// one atomic write each (read, decide with lib/tasks/apply.ts, write: planWrite in
-// db/client.ts). Callbacks are the hot path, so its statements are prepared
-// once per process.
+// The write path of task state: every callback, replay, poll and submission
+// lands here, as one atomic write each (read the task, decide with
+// lib/tasks/rules.ts, write what it answers: planWrite in db/client.ts).
+// Callbacks are the hot path, so the statements are prepared once per process.
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { andThen, bound, getDb, planWrite, step, type Db, type Step, type StepResult } from "@/db/client";
-import {
-  assets,
-  deliveries,
-  events,
-  tasks,
-  type AssetType,
-  type DeliveryVerdict,
-  type TaskKind,
-  type TaskRow,
-  type TaskSource,
-} from "@/db/schema";
-import { decide } from "@/lib/tasks/apply";
+import { assets, deliveries, events, tasks, type DeliveryVerdict, type TaskKind } from "@/db/schema";
+import { decide, type Decision, type Incoming, type TaskState } from "@/lib/tasks/rules";
 import type { ParsedCallback } from "@/lib/callbacks/schemas";
 import type { ProviderResult } from "@/lib/tasks/result";
 import { processSingleton } from "@/lib/server/registry";
@@ -32,24 +22,25 @@ const ms = (d: Date | null | undefined) => d?.getTime() ?? null;
 
 function prepareStatements(db: Db) {
   return {
-    insertTask: db
-      .insert(tasks)
-      .values({
-        taskId: p("taskId"),
-        kind: p("kind"),
-        createdAt: p("now"),
-        updatedAt: p("now"),
-        parentTaskId: p("parentTaskId"),
-        audioId: p("audioId"),
-        remoteCreatedAt: raw("remoteCreatedAt"),
-        lastSource: p("source"),
+    selectTask: db
+      .select({
+        kind: tasks.kind,
+        status: tasks.status,
+        code: tasks.code,
+        message: tasks.message,
+        createdAt: tasks.createdAt,
+        nextPollAt: tasks.nextPollAt,
+        // One read for the task and its assets' positions (a JSON array). Spelled
+        // out: Drizzle leaves columns unqualified here, and task_id would name assets' own.
+        assetPositions: sql<string>`(select json_group_array(a.position) from assets a where a.task_id = tasks.task_id)`,
       })
-      .onConflictDoNothing()
-      .prepare(),
-    selectTaskState: db
-      .select({ kind: tasks.kind, status: tasks.status, code: tasks.code, message: tasks.message })
       .from(tasks)
       .where(eq(tasks.taskId, p("taskId")))
+      .prepare(),
+    insertTask: db
+      .insert(tasks)
+      .values({ taskId: p("taskId"), kind: p("kind"), createdAt: p("now"), updatedAt: p("now"), lastSource: p("source") })
+      .onConflictDoNothing()
       .prepare(),
     setTaskState: db
       .update(tasks)
@@ -60,11 +51,10 @@ function prepareStatements(db: Db) {
         completedAt: raw("completedAt"),
         filesExpireAt: raw("filesExpireAt"),
         lastSource: raw("source"),
-        // A final state needs no more polling.
-        nextPollAt: null,
       })
       .where(eq(tasks.taskId, p("taskId")))
       .prepare(),
+    // Runs on every write: what the task learned, the counters, the poll schedule and lease.
     touchTask: db
       .update(tasks)
       .set({
@@ -73,6 +63,10 @@ function prepareStatements(db: Db) {
         remoteCreatedAt: sql`coalesce(${tasks.remoteCreatedAt}, ${p("remoteCreatedAt")})`,
         deliveryCount: sql`${tasks.deliveryCount} + ${p("deliveries")}`,
         lastCallbackAt: sql`coalesce(${p("lastCallbackAt")}, ${tasks.lastCallbackAt})`,
+        pollCount: sql`${tasks.pollCount} + ${p("polls")}`,
+        lastPolledAt: sql`coalesce(${p("lastPolledAt")}, ${tasks.lastPolledAt})`,
+        nextPollAt: sql`case when ${p("keepNextPoll")} then ${tasks.nextPollAt} else ${p("nextPollAt")} end`,
+        pollLeaseUntil: sql`case when ${p("setLease")} then ${p("lease")} else ${tasks.pollLeaseUntil} end`,
         updatedAt: raw("nowMs"),
       })
       .where(eq(tasks.taskId, p("taskId")))
@@ -111,6 +105,7 @@ function prepareStatements(db: Db) {
         headers: p("headers"),
         remoteAddress: p("remoteAddress"),
         path: p("path"),
+        pathKind: p("pathKind"),
       })
       .prepare(),
   };
@@ -125,92 +120,116 @@ function statements(): Statements {
   return cache.prepared.statements;
 }
 
-type TaskState = { kind: TaskKind; status: TaskRow["status"]; code: number | null; message: string | null } | undefined;
-
-export type Applied = { verdict: "accepted" | "duplicate"; taskId: string; newAssets: number };
-
-/** A result naming a task of the other kind (a WAV callback for a cover task): nothing is written. */
-type KindConflict = { verdict: "rejected"; error: string };
-
-type ApplyPlan = {
-  outcome: { verdict: "accepted" | "duplicate"; taskId: string } | KindConflict;
-  steps: Step[];
-  /** How many assets the steps created, from their results. */
-  newAssets: (results: StepResult[]) => number;
-};
+/** What the rules need of a task, or undefined when unknown; synchronous on better-sqlite3 (inside planWrite's transaction). */
+function readTask(s: Statements, taskId: string): TaskState | undefined | Promise<TaskState | undefined> {
+  return andThen(s.selectTask.get({ taskId }), (row) =>
+    row ? { ...row, assetPositions: JSON.parse(row.assetPositions) as number[] } : undefined,
+  );
+}
 
 /** Holds while the task is as it was read (or still unknown): the condition a libSQL batch is fenced by. */
-function taskUnchanged(taskId: string, current: TaskState): SQL {
+function taskUnchanged(taskId: string, current: TaskState | undefined): SQL {
   return current
-    ? sql`exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId} and ${tasks.status} = ${current.status} and ${tasks.code} is ${current.code} and ${tasks.message} is ${current.message})`
+    ? sql`exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId} and ${tasks.status} = ${current.status} and ${tasks.code} is ${current.code} and ${tasks.message} is ${current.message} and ${tasks.nextPollAt} is ${ms(current.nextPollAt)})`
     : sql`not exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId})`;
 }
 
-/**
- * The writes that apply a result to its task as it stands (creating the task
- * when unknown): task state, assets and an event. None when the task is of
- * the other kind.
- */
-function planApply(
-  current: TaskState,
-  result: ProviderResult,
-  source: TaskSource,
-  eventType: string,
-  now: Date,
-  delivery: { at: Date } | null,
-): ApplyPlan {
-  const s = statements();
-  const taskId = result.taskId;
-  if (current && current.kind !== result.kind) {
-    const name = (kind: string) => (kind === "cover" ? "cover" : "WAV");
-    return {
-      outcome: {
-        verdict: "rejected",
-        error: `data: task ${taskId} is a ${name(current.kind)} task, and this is a ${name(result.kind)} callback`,
-      },
-      steps: [],
-      newAssets: () => 0,
-    };
-  }
-  const known = {
-    taskId,
-    parentTaskId: result.parentTaskId ?? null,
-    audioId: result.audioId ?? null,
-    remoteCreatedAt: ms(result.remoteCreatedAt),
-  };
+/** Bookkeeping written beside a decision: what the task learned, the counters, the poll lease. */
+type Extras = {
+  known?: { parentTaskId?: string | null; audioId?: string | null; remoteCreatedAt?: Date | null };
+  /** A delivery that joins the task (counted once). */
+  delivery?: { at: Date } | null;
+  /** A poll was sent (counted). */
+  polled?: boolean;
+  /** The poll lease afterwards (null ends it); left as it is when absent. */
+  lease?: Date | null;
+};
+
+type Accepted = Exclude<Decision, { verdict: "rejected" }>;
+type TaskWrite = { steps: Step[]; newAssets: (results: StepResult[]) => number };
+
+/** The steps that write a decision about `taskId`. */
+function decisionSteps(s: Statements, taskId: string, decision: Accepted, now: Date, extras: Extras): TaskWrite {
   const steps: Step[] = [];
-  if (!current) steps.push(bound(s.insertTask, { ...known, kind: result.kind, now, source }));
-  const decision = decide(current, result, source, now);
-  if (decision.update) {
-    const u = decision.update;
+  if (decision.create) steps.push(bound(s.insertTask, { taskId, kind: decision.create.kind, now, source: decision.create.lastSource }));
+  const state = decision.state;
+  if (state) {
     steps.push(
       bound(s.setTaskState, {
         taskId,
-        status: u.status,
-        code: u.code,
-        message: u.message,
-        completedAt: ms(u.completedAt),
-        filesExpireAt: ms(u.filesExpireAt),
-        source: u.lastSource,
+        status: state.status,
+        code: state.code,
+        message: state.message,
+        completedAt: ms(state.completedAt),
+        filesExpireAt: ms(state.filesExpireAt),
+        source: state.lastSource,
       }),
     );
   }
-  steps.push(bound(s.touchTask, { ...known, nowMs: now.getTime(), deliveries: delivery ? 1 : 0, lastCallbackAt: ms(delivery?.at) }));
-  const type: AssetType = result.kind === "cover" ? "image" : "audio";
+  steps.push(
+    bound(s.touchTask, {
+      taskId,
+      parentTaskId: extras.known?.parentTaskId ?? null,
+      audioId: extras.known?.audioId ?? null,
+      remoteCreatedAt: ms(extras.known?.remoteCreatedAt),
+      deliveries: extras.delivery ? 1 : 0,
+      lastCallbackAt: ms(extras.delivery?.at),
+      polls: extras.polled ? 1 : 0,
+      lastPolledAt: extras.polled ? now.getTime() : null,
+      // SQLite takes no booleans: 1 and 0.
+      keepNextPoll: decision.nextPollAt === "keep" ? 1 : 0,
+      nextPollAt: decision.nextPollAt === "keep" ? null : ms(decision.nextPollAt),
+      setLease: extras.lease === undefined ? 0 : 1,
+      lease: ms(extras.lease),
+      nowMs: now.getTime(),
+    }),
+  );
   const firstAsset = steps.length;
-  decision.urls.forEach((remoteUrl, position) => steps.push(bound(s.insertAsset, { taskId, type, position, remoteUrl, now })));
-  const assetCount = decision.urls.length;
-  steps.push(bound(s.insertEvent, { taskId, now, type: eventType, detail: decision.detail }));
-  return {
-    outcome: { verdict: decision.verdict, taskId },
-    steps,
-    newAssets: (results) => results.slice(firstAsset, firstAsset + assetCount).reduce((n, r) => n + r.changes, 0),
-  };
+  for (const a of decision.assets) steps.push(bound(s.insertAsset, { taskId, ...a, now }));
+  for (const e of decision.events) steps.push(bound(s.insertEvent, { taskId, now, ...e }));
+  const count = decision.assets.length;
+  return { steps, newAssets: (results) => results.slice(firstAsset, firstAsset + count).reduce((n, r) => n + r.changes, 0) };
 }
+
+const known = (result: ProviderResult) => ({
+  parentTaskId: result.parentTaskId,
+  audioId: result.audioId,
+  remoteCreatedAt: result.remoteCreatedAt,
+});
+
+/**
+ * Reads the task, decides `incoming` with the rules and writes the decision,
+ * atomically. Answers the decision and how many assets it created; a rejected
+ * decision writes nothing.
+ */
+export async function applyToTask(
+  taskId: string,
+  incoming: Incoming,
+  now: Date,
+  extras: Extras,
+): Promise<{ decision: Decision; newAssets: number }> {
+  const s = statements();
+  return planWrite<TaskState | undefined, { decision: Decision; newAssets: number }>(
+    () => readTask(s, taskId),
+    (current) => {
+      const decision = decide(current, incoming, now);
+      if (decision.verdict === "rejected") return { steps: [], answer: () => ({ decision, newAssets: 0 }) };
+      const write = decisionSteps(s, taskId, decision, now, extras);
+      return {
+        steps: write.steps,
+        unchanged: taskUnchanged(taskId, current),
+        answer: (results) => ({ decision, newAssets: write.newAssets(results) }),
+      };
+    },
+  );
+}
+
+export type Applied = { verdict: "accepted" | "duplicate"; taskId: string; newAssets: number };
 
 export type DeliveryInput = {
   receivedAt: Date;
-  kind: TaskKind | null;
+  /** The kind fixed by the receiving path (/api/callbacks/cover or /wav); null for /api/callbacks. */
+  pathKind: TaskKind | null;
   body: string;
   headers: Record<string, string>;
   remoteAddress: string | null;
@@ -225,36 +244,42 @@ export type RecordedDelivery = {
   newAssets: number;
 };
 
+const NO_TASK_WRITE: TaskWrite = { steps: [], newAssets: () => 0 };
+
 /** Stores a delivery and applies what it says, atomically: either both are durable or neither. */
 export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCallback): Promise<RecordedDelivery> {
   const s = statements();
   const taskId = parsed.ok ? parsed.result.taskId : null;
+  const at = delivery.receivedAt;
   return planWrite(
-    () => (taskId === null ? undefined : s.selectTaskState.get({ taskId })),
-    (current: TaskState) => {
-      const plan: ApplyPlan = parsed.ok
-        ? planApply(current, parsed.result, "callback", "callback", delivery.receivedAt, { at: delivery.receivedAt })
-        : { outcome: { verdict: "rejected", error: parsed.error }, steps: [], newAssets: () => 0 };
-      const outcome = plan.outcome;
-      const applied = outcome.verdict === "rejected" ? null : outcome;
-      const error = outcome.verdict === "rejected" ? outcome.error : null;
+    () => (taskId === null ? undefined : readTask(s, taskId)),
+    (current) => {
+      const decision: Decision = parsed.ok
+        ? decide(current, { via: "callback", result: parsed.result }, at)
+        : { verdict: "rejected", error: parsed.error };
+      const write =
+        decision.verdict === "rejected" || !parsed.ok
+          ? NO_TASK_WRITE
+          : decisionSteps(s, parsed.result.taskId, decision, at, { known: known(parsed.result), delivery: { at } });
+      const error = decision.verdict === "rejected" ? decision.error : null;
+      const joined = decision.verdict === "rejected" ? null : taskId;
       const insertDelivery = bound(s.insertDelivery, {
         ...delivery,
-        kind: parsed.ok ? parsed.result.kind : (parsed.kind ?? delivery.kind),
+        kind: parsed.ok ? parsed.result.kind : parsed.kind,
         headers: JSON.stringify(delivery.headers),
-        taskId: applied?.taskId ?? null,
-        verdict: outcome.verdict,
+        taskId: joined,
+        verdict: decision.verdict,
         error,
       });
       return {
-        steps: [...plan.steps, insertDelivery],
+        steps: [...write.steps, insertDelivery],
         unchanged: taskId === null ? undefined : taskUnchanged(taskId, current),
         answer: (results): RecordedDelivery => ({
           deliveryId: results.at(-1)!.lastInsertRowid,
-          verdict: outcome.verdict,
+          verdict: decision.verdict,
           error,
-          taskId: applied?.taskId ?? null,
-          newAssets: plan.newAssets(results),
+          taskId: joined,
+          newAssets: write.newAssets(results),
         }),
       };
     },
@@ -265,11 +290,11 @@ export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCall
 export async function applyReplay(deliveryId: number, parsed: ParsedCallback, now: Date): Promise<RecordedDelivery | null> {
   const s = statements();
   const taskId = parsed.ok ? parsed.result.taskId : null;
-  type State = { delivery: { verdict: DeliveryVerdict; receivedAt: Date } | undefined; task: TaskState };
+  type State = { delivery: { verdict: DeliveryVerdict; receivedAt: Date } | undefined; task: TaskState | undefined };
   return planWrite(
     () =>
       andThen(s.selectDelivery.get({ id: deliveryId }), (delivery) =>
-        andThen(taskId === null ? undefined : s.selectTaskState.get({ taskId }), (task): State => ({ delivery, task })),
+        andThen(taskId === null ? undefined : readTask(s, taskId), (task): State => ({ delivery, task })),
       ),
     ({ delivery, task }: State) => {
       const nothing = { steps: [], answer: () => null };
@@ -287,59 +312,46 @@ export async function applyReplay(deliveryId: number, parsed: ParsedCallback, no
         answer: (): RecordedDelivery => ({ deliveryId, verdict: "rejected", error, taskId: null, newAssets: 0 }),
       });
       if (!parsed.ok) return reject(parsed.error);
-      const plan = planApply(task, parsed.result, "callback", "replay", now, joins ? { at: delivery.receivedAt } : null);
-      const outcome = plan.outcome;
-      if (outcome.verdict === "rejected") return reject(outcome.error);
+      const { result } = parsed;
+      const decision = decide(task, { via: "replay", result }, now);
+      if (decision.verdict === "rejected") return reject(decision.error);
+      const write = decisionSteps(s, result.taskId, decision, now, {
+        known: known(result),
+        delivery: joins ? { at: delivery.receivedAt } : null,
+      });
       const join = joins
         ? [
             step(
               getDb()
                 .update(deliveries)
-                .set({ verdict: outcome.verdict, taskId: outcome.taskId, error: null, kind: parsed.result.kind })
+                .set({ verdict: decision.verdict, taskId: result.taskId, error: null, kind: result.kind })
                 .where(and(eq(deliveries.id, deliveryId), isNull(deliveries.taskId))),
             ),
           ]
         : [];
       return {
-        steps: [...plan.steps, ...join],
+        steps: [...write.steps, ...join],
         unchanged,
         answer: (results: StepResult[]): RecordedDelivery => ({
           deliveryId,
-          verdict: outcome.verdict,
+          verdict: decision.verdict,
           error: null,
-          taskId: outcome.taskId,
-          newAssets: plan.newAssets(results),
+          taskId: result.taskId,
+          newAssets: write.newAssets(results),
         }),
       };
     },
   );
 }
 
-/** Applies a polled result through the same rules, counting the poll. */
-export async function applyPolledResult(result: ProviderResult, now: Date, nextPollAt: Date | null): Promise<Applied> {
-  const s = statements();
-  return planWrite(
-    () => s.selectTaskState.get({ taskId: result.taskId }),
-    (current: TaskState) => {
-      const plan = planApply(current, result, "poll", "poll", now, null);
-      const outcome = plan.outcome;
-      // The poller asks about a task by its own kind, so the kinds always agree.
-      if (outcome.verdict === "rejected") throw new Error(outcome.error);
-      const countPoll = getDb()
-        .update(tasks)
-        .set({
-          pollCount: sql`${tasks.pollCount} + 1`,
-          lastPolledAt: now,
-          pollLeaseUntil: null,
-          // Keep polling only while the task is still pending.
-          nextPollAt: sql`case when ${tasks.status} = 'pending' then ${ms(nextPollAt)} else null end`,
-        })
-        .where(eq(tasks.taskId, result.taskId));
-      return {
-        steps: [...plan.steps, step(countPoll)],
-        unchanged: taskUnchanged(result.taskId, current),
-        answer: (results): Applied => ({ ...outcome, newAssets: plan.newAssets(results) }),
-      };
-    },
-  );
+/** Applies a polled result through the same rules, counting the poll and ending its lease. */
+export async function applyPolledResult(result: ProviderResult, now: Date, pollIntervalMs: number): Promise<Applied> {
+  const { decision, newAssets } = await applyToTask(result.taskId, { via: "poll", result, pollIntervalMs }, now, {
+    known: known(result),
+    polled: true,
+    lease: null,
+  });
+  // The poller asks about a task by its own kind, so the kinds always agree.
+  if (decision.verdict === "rejected") throw new Error(decision.error);
+  return { verdict: decision.verdict, taskId: result.taskId, newAssets };
 }

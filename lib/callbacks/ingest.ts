@@ -2,7 +2,7 @@
 // delivery together with what it means in one commit, then answer.
 import "server-only";
 import { NextResponse } from "next/server";
-import { getDelivery } from "@/db/queries/deliveries";
+import { getReplaySource } from "@/db/queries/deliveries";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
 import { recordUnauthorized } from "@/db/queries/settings";
 import type { TaskKind } from "@/db/schema";
@@ -34,7 +34,7 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
   const recorded = await recordCallback(
     {
       receivedAt: new Date(),
-      kind: pathKind,
+      pathKind,
       body,
       headers: storedHeaders(request.headers),
       remoteAddress,
@@ -49,9 +49,9 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
 
 /** Processes a stored delivery again, e.g. one rejected before a fix. */
 export async function replayDelivery(id: number): Promise<RecordedDelivery> {
-  const delivery = await getDelivery(id);
+  const delivery = await getReplaySource(id);
   if (!delivery) throw notFound(`No delivery with id ${id}.`);
-  const recorded = await applyReplay(id, parseBody(delivery.body, kindOfPath(delivery.path)), new Date());
+  const recorded = await applyReplay(id, parseBody(delivery.body, delivery.pathKind), new Date());
   if (!recorded) throw notFound(`No delivery with id ${id}.`);
   afterResultApplied(recorded);
   return recorded;
@@ -66,11 +66,6 @@ function parseBody(body: string, pathKind: TaskKind | null): ParsedCallback {
     return { ok: false, kind: pathKind, error: `body: not valid JSON (${reason})` };
   }
   return parseCallback(payload, pathKind);
-}
-
-function kindOfPath(path: string): TaskKind | null {
-  const match = /^\/api\/callbacks\/(cover|wav)(?:[/?]|$)/.exec(path);
-  return match ? (match[1] as TaskKind) : null;
 }
 
 /** The body as text, or null when it is larger than `limit` bytes (read no further than that). */

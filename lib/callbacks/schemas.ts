@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { TaskKind } from "@/db/schema";
 import { describeZodError } from "@/lib/server/validation";
 import type { ProviderResult } from "@/lib/tasks/result";
+import { callbackKind } from "@/lib/tasks/rules";
 
 export const taskIdSchema = z
   .string()
@@ -52,20 +53,11 @@ const wavCallbackSchema = z.object({
 
 const SUCCESS = 200;
 
-/** Tells a callback's kind from its payload, as http-api.md says; null when neither fits. */
-function detectKind(payload: unknown): TaskKind | null {
-  const data = isRecord(payload) && isRecord(payload.data) ? payload.data : null;
-  if (!data) return null;
-  if ("task_id" in data || "audioWavUrl" in data || "audio_wav_url" in data) return "wav";
-  if ("taskId" in data || "images" in data) return "cover";
-  return null;
-}
-
 export type ParsedCallback = { ok: true; result: ProviderResult } | { ok: false; kind: TaskKind | null; error: string };
 
-/** Validates a callback body already parsed from JSON. `kind` is fixed by the path, or told from the payload. */
+/** Validates a callback body already parsed from JSON, as the kind the rules tell (lib/tasks/rules.ts). */
 export function parseCallback(payload: unknown, pathKind: TaskKind | null): ParsedCallback {
-  const kind = pathKind ?? detectKind(payload);
+  const kind = callbackKind(pathKind, payload);
   if (!kind) {
     return {
       ok: false,

@@ -8,7 +8,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { getAssetRow } from "@/db/queries/assets";
 import { FILE_LENGTH_HEADER } from "@/lib/server/content-length";
-import { AppError, notFound } from "@/lib/server/errors";
+import { AppError, errorJson, notFound } from "@/lib/server/errors";
 import { KIND_FOLDER, safeSegment, storage } from "@/lib/storage";
 
 type ByteRange = { start: number; end: number };
@@ -74,7 +74,7 @@ export async function serveAssetFile(request: Request, assetId: number, method: 
   if (range === "unsatisfiable") {
     await opened.close();
     headers.set("content-range", `bytes */${size}`);
-    return Response.json({ error: { code: "range_not_satisfiable", message: `The file has ${size} bytes.` } }, { status: 416, headers });
+    return errorJson(416, "range_not_satisfiable", `The file has ${size} bytes.`, headers);
   }
   const { start, end } = range ?? { start: 0, end: size - 1 };
   headers.set("content-length", String(end - start + 1));

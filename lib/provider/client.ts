@@ -4,7 +4,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { TaskKind } from "@/db/schema";
-import { AppError } from "@/lib/server/errors";
+import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { describeZodError } from "@/lib/server/validation";
 import {
   coverRecordSchema,
@@ -35,7 +35,7 @@ type Endpoint = "cover-generate" | "cover-record" | "wav-generate" | "wav-record
 export class ProviderError extends AppError {
   constructor(
     status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     /** The provider's code, when it sent one. */
     readonly providerCode: number | null,
@@ -205,7 +205,7 @@ function isRateLimit(endpoint: Endpoint, code: number): boolean {
 /** Turns a provider code into a clear, typed error; the provider's own words are kept. */
 function providerError(endpoint: Endpoint, { code, msg }: Envelope): ProviderError {
   const said = msg?.trim() ? ` The provider said: "${msg.trim()}".` : "";
-  const make = (status: number, appCode: string, text: string) =>
+  const make = (status: number, appCode: ErrorCode, text: string) =>
     new ProviderError(status, appCode, `${text} (code ${code}).${said}`, code);
   if (isRateLimit(endpoint, code))
     return make(429, "rate_limited", "The provider is rate limiting this key; requests are paused for a moment, try again shortly");

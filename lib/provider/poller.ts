@@ -1,6 +1,7 @@
 // Polling the provider's record-info for tasks whose callback has not come:
 // automatically (part of the worker's tick) and on demand ("Poll now").
-// A polled result goes through applyPolledResult, the same rules as a callback.
+// What a poll does to its task (and when the next one comes) is decided by
+// lib/tasks/rules.ts, as for a callback.
 import "server-only";
 import { claimDuePolls, getPollTarget, recordPollFailure, releasePoll, stopPolling, type PollTarget } from "@/db/queries/polls";
 import { applyPolledResult } from "@/db/queries/results";
@@ -10,33 +11,12 @@ import { isProviderConfigured, sunoClient } from "@/lib/provider/status";
 import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/provider/client";
 import { providerLimiter } from "@/lib/provider/rate-limiter";
 import { afterResultApplied } from "@/lib/files/downloads";
+import { pollingExpired } from "@/lib/tasks/rules";
 
-const HOUR_MS = 3_600_000;
-/** Polling stops after this long without a final state. */
-const GIVE_UP_AFTER_MS = 48 * HOUR_MS;
 /** Long enough for one request with its time limit; a crashed worker's claim expires after it. */
 export const POLL_LEASE_MS = 60_000;
 
-/** Time to the next poll: the configured interval, stretched for tasks pending for hours. */
-function pollDelayMs(ageMs: number, intervalMs = env().POLL_INTERVAL_SECONDS * 1000): number {
-  if (ageMs >= 6 * HOUR_MS) return intervalMs * 20;
-  if (ageMs >= HOUR_MS) return intervalMs * 4;
-  return intervalMs;
-}
-
-/** Polls that failed (unknown task, provider trouble) are repeated less often. */
-const FAILED_POLL_FACTOR = 4;
-
-/**
- * The next automatic poll after one at `now`, never later than the give-up time
- * (which then ends polling); null once that time has passed, e.g. after a
- * "Poll now" on a task whose polling already stopped.
- */
-function nextPollAt(task: PollTarget, now: Date, factor = 1): Date | null {
-  const giveUpAt = task.createdAt.getTime() + GIVE_UP_AFTER_MS;
-  if (now.getTime() >= giveUpAt) return null;
-  return new Date(Math.min(now.getTime() + factor * pollDelayMs(now.getTime() - task.createdAt.getTime()), giveUpAt));
-}
+const pollIntervalMs = () => env().POLL_INTERVAL_SECONDS * 1000;
 
 /** Polls the tasks that are due, as many as the rate limiter has room for; answers how many it polled. */
 export async function runDuePolls(): Promise<number> {
@@ -47,8 +27,8 @@ export async function runDuePolls(): Promise<number> {
   const due = await claimDuePolls(now, room, new Date(now.getTime() + POLL_LEASE_MS));
   const polled = await Promise.all(
     due.map(async (task) => {
-      if (now.getTime() - task.createdAt.getTime() >= GIVE_UP_AFTER_MS) {
-        await stopPolling(task.taskId, now, "No final result after 48 hours: automatic polling stopped. Use Poll now to ask again.");
+      if (pollingExpired(task.createdAt, now)) {
+        await stopPolling(task.taskId, now);
         return false;
       }
       try {
@@ -87,13 +67,13 @@ export async function pollTask(task: PollTarget, priority: Priority, client = su
   } catch (error) {
     if (!(error instanceof RateLimitedError)) {
       const now = new Date();
-      const detail = error instanceof AppError ? error.message : "the request failed unexpectedly; details are in the server log";
-      await recordPollFailure(task.taskId, now, `Poll failed: ${detail}`, nextPollAt(task, now, FAILED_POLL_FACTOR));
+      const reason = error instanceof AppError ? error.message : "the request failed unexpectedly; details are in the server log";
+      await recordPollFailure(task.taskId, now, reason, pollIntervalMs());
     }
     throw error;
   }
   const now = new Date();
   // The record answers for the task we asked about, whatever it echoes.
-  const applied = await applyPolledResult({ ...result, kind: task.kind, taskId: task.taskId }, now, nextPollAt(task, now));
+  const applied = await applyPolledResult({ ...result, kind: task.kind, taskId: task.taskId }, now, pollIntervalMs());
   afterResultApplied(applied);
 }

@@ -2,7 +2,7 @@
 // unset) and the status the pages show (configured, base URL, credits).
 import "server-only";
 import { env } from "@/lib/server/env";
-import { AppError } from "@/lib/server/errors";
+import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { createSunoClient, type SunoClient } from "@/lib/provider/client";
 import { providerLimiter } from "@/lib/provider/rate-limiter";
 import { processSingleton } from "@/lib/server/registry";
@@ -24,7 +24,7 @@ export type ProviderStatus = {
   configured: boolean;
   baseUrl: string;
   credits: number | null;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   /** When the credits were asked for (answers are reused for a few seconds to spare the rate limit). */
   checkedAt: string | null;
 };

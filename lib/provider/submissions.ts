@@ -13,8 +13,16 @@ import { POLL_LEASE_MS, pollTask } from "@/lib/provider/poller";
 import { sunoClient } from "@/lib/provider/status";
 import { RateLimitedError } from "@/lib/provider/client";
 import type { TaskKind } from "@/db/schema";
+import type { Submission } from "@/lib/tasks/timeline";
 
-type Target = { taskId: string; kind: TaskKind; parentTaskId: string | null; audioId: string | null; detail: string; pollNow: boolean };
+type Target = {
+  taskId: string;
+  kind: TaskKind;
+  parentTaskId: string | null;
+  audioId: string | null;
+  submission: Submission;
+  pollNow: boolean;
+};
 
 /** Submits or tracks a task; answers its detail and whether the dashboard created it. */
 export async function createTask(body: CreateTaskBody): Promise<{ created: boolean; detail: TaskDetail }> {
@@ -26,15 +34,13 @@ export async function createTask(body: CreateTaskBody): Promise<{ created: boole
     kind: target.kind,
     parentTaskId: target.parentTaskId,
     audioId: target.audioId,
+    submission: target.submission,
     now,
-    nextPollAt: new Date(now.getTime() + env().POLL_AFTER_SECONDS * 1000),
+    pollAfterMs: env().POLL_AFTER_SECONDS * 1000,
     // The poll right below is this request's: the worker must not send a second one meanwhile.
     pollLeaseUntil: target.pollNow ? new Date(now.getTime() + POLL_LEASE_MS) : null,
-    detail: target.detail,
   });
-  if (!recorded.created && recorded.kind !== target.kind) {
-    throw new AppError(409, "kind_mismatch", `Task ${target.taskId} is already known as a ${recorded.kind} task, not ${target.kind}.`);
-  }
+  if (!recorded.ok) throw new AppError(409, "kind_mismatch", recorded.error);
   if (target.pollNow) {
     // Its callback may have gone elsewhere long ago: ask once right away if the
     // limiter has room. A failure is on the timeline; the poller tries again.
@@ -59,7 +65,7 @@ async function submit(body: CreateTaskBody, client: ReturnType<typeof sunoClient
         kind: body.kind,
         parentTaskId: null,
         audioId: null,
-        detail: `Tracking ${body.kind === "cover" ? "cover" : "WAV"} task ${body.taskId}: its result is polled from the provider`,
+        submission: { action: "track", kind: body.kind, taskId: body.taskId },
         pollNow: true,
       };
     case "cover": {
@@ -69,9 +75,7 @@ async function submit(body: CreateTaskBody, client: ReturnType<typeof sunoClient
         kind: "cover",
         parentTaskId: body.musicTaskId,
         audioId: null,
-        detail: answer.existed
-          ? `The provider already had a cover for music task ${body.musicTaskId} ("${answer.message}"): tracking that task`
-          : `Cover requested for music task ${body.musicTaskId}`,
+        submission: { action: "cover", musicTaskId: body.musicTaskId, existed: answer.existed ? { message: answer.message } : null },
         pollNow: answer.existed,
       };
     }
@@ -86,9 +90,12 @@ async function submit(body: CreateTaskBody, client: ReturnType<typeof sunoClient
         kind: "wav",
         parentTaskId: body.musicTaskId,
         audioId: body.audioId,
-        detail: answer.existed
-          ? `The provider already had a WAV of track ${body.audioId} ("${answer.message}"): tracking that task`
-          : `WAV conversion requested for track ${body.audioId} of music task ${body.musicTaskId}`,
+        submission: {
+          action: "wav",
+          musicTaskId: body.musicTaskId,
+          audioId: body.audioId,
+          existed: answer.existed ? { message: answer.message } : null,
+        },
         pollNow: answer.existed,
       };
     }

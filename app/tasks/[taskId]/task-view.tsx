@@ -9,10 +9,19 @@ import { useToast } from "@/components/toast";
 import { BUTTON, Badge, Card, CardHeader, EmptyState, KindBadge, Spinner, StatusBadge } from "@/components/ui";
 import { downloadAsset, downloadTask, fetchJson, pollTask, taskDetailUrl, type TaskDetail } from "@/lib/ui/api-client";
 import { expiryWarning, formatAbsolute } from "@/lib/ui/format";
+import { eventStyle, type EventTone } from "@/lib/tasks/timeline";
 import { AudioPlayers } from "./audio-player";
 import { Gallery } from "./gallery";
 
 const LIVE_MS = 2_000;
+
+const TONE_COLOR: Record<EventTone, string> = {
+  failure: "bg-red-500",
+  stored: "bg-emerald-500",
+  download: "bg-sky-500",
+  poll: "bg-amber-500",
+  other: "bg-violet-500",
+};
 
 const isLive = (d: TaskDetail) => d.task.status === "pending" || d.assets.some((a) => a.status === "pending" || a.status === "downloading");
 
@@ -193,11 +202,11 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
                   )}
                   <span
                     aria-hidden
-                    className={`relative mt-1.5 size-[11px] shrink-0 rounded-full border-2 border-white dark:border-zinc-900 ${eventColor(event.type)}`}
+                    className={`relative mt-1.5 size-[11px] shrink-0 rounded-full border-2 border-white dark:border-zinc-900 ${TONE_COLOR[eventStyle(event.type).tone]}`}
                   />
                   <div className="min-w-0">
                     <p className="text-sm">
-                      <span className="font-medium">{event.type.replaceAll("_", " ")}</span>{" "}
+                      <span className="font-medium">{eventStyle(event.type).label}</span>{" "}
                       <span className="text-xs text-zinc-500 dark:text-zinc-400">
                         <RelativeTime iso={event.at} />
                       </span>
@@ -259,12 +268,4 @@ function NoFiles({ status }: { status: string }) {
         ? "The task failed, so there are no files."
         : "No files were recorded for this task.";
   return <EmptyState title="No files">{text}</EmptyState>;
-}
-
-function eventColor(type: string): string {
-  if (type.includes("fail")) return "bg-red-500";
-  if (type.includes("stored")) return "bg-emerald-500";
-  if (type.includes("download")) return "bg-sky-500";
-  if (type === "poll") return "bg-amber-500";
-  return "bg-violet-500";
 }
