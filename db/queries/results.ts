@@ -12,6 +12,8 @@ import {
   tasks,
   type AssetType,
   type DeliveryVerdict,
+  type SignatureScheme,
+  type SignatureVerdict,
   type TaskKind,
   type TaskRow,
   type TaskSource,
@@ -111,6 +113,8 @@ function prepareStatements(db: Db) {
         headers: p("headers"),
         remoteAddress: p("remoteAddress"),
         path: p("path"),
+        signature: p("signature"),
+        signatureScheme: p("signatureScheme"),
       })
       .prepare(),
   };
@@ -215,6 +219,8 @@ export type DeliveryInput = {
   headers: Record<string, string>;
   remoteAddress: string | null;
   path: string;
+  signature: SignatureVerdict;
+  signatureScheme: SignatureScheme | null;
 };
 
 export type RecordedDelivery = {
