@@ -97,7 +97,7 @@ function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (env.CALLBACK_REQUIRE_SIGNATURE && !env.CALLBACK_SIGNING_KEY) {
     throw new EnvError(
-      "Invalid configuration: CALLBACK_REQUIRE_SIGNATURE=1 needs CALLBACK_SIGNING_KEY: without a key no callback could be verified, so every one would be refused",
+      "Invalid configuration: CALLBACK_REQUIRE_SIGNATURE cannot be 1 without CALLBACK_SIGNING_KEY: no callback could be verified, so every one would be refused",
     );
   }
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
