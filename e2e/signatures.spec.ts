@@ -11,7 +11,11 @@ test.use({ serverEnv: { CALLBACK_SIGNING_KEY: WHSEC } });
 function signed(body: string, secret = WHSEC): Record<string, string> {
   const id = `msg_${randomBytes(8).toString("hex")}`;
   const at = new Date();
-  return { "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": new Webhook(secret).sign(id, at, body) };
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": new Webhook(secret).sign(id, at, body),
+  };
 }
 
 test("deliveries say in words whether their signature was verified, missing or invalid", async ({ page, server }) => {

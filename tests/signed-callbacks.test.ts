@@ -72,7 +72,9 @@ describeEachDatabase("signed callbacks", (database) => {
 
     it("another key is refused 401 invalid_signature, stored as rejected and invalid, and creates no task", async () => {
       const { taskId, body } = payload("cover-success.json");
-      const res = await server().callback(body, { headers: standardHeaders(body, { secret: `whsec_${randomBytes(32).toString("base64")}` }) });
+      const res = await server().callback(body, {
+        headers: standardHeaders(body, { secret: `whsec_${randomBytes(32).toString("base64")}` }),
+      });
       await expectRefused(res, "invalid_signature");
       await expectNoTask(server(), taskId);
       expect(await lastDelivery(server())).toMatchObject({
@@ -174,7 +176,10 @@ describeEachDatabase("signed callbacks", (database) => {
 
     it("another key, another task id or a stale timestamp is refused and creates no task", async () => {
       const wrongKey = payload("wav-success.json");
-      await expectRefused(await server().callback(wrongKey.body, { headers: kieHeaders(wrongKey.taskId, { key: "not-the-key" }) }), "invalid_signature");
+      await expectRefused(
+        await server().callback(wrongKey.body, { headers: kieHeaders(wrongKey.taskId, { key: "not-the-key" }) }),
+        "invalid_signature",
+      );
       await expectNoTask(server(), wrongKey.taskId);
 
       const otherTask = payload("cover-success.json");
@@ -182,7 +187,10 @@ describeEachDatabase("signed callbacks", (database) => {
       await expectNoTask(server(), otherTask.taskId);
 
       const stale = payload("cover-success.json");
-      await expectRefused(await server().callback(stale.body, { headers: kieHeaders(stale.taskId, { at: olderThan(301) }) }), "invalid_signature");
+      await expectRefused(
+        await server().callback(stale.body, { headers: kieHeaders(stale.taskId, { at: olderThan(301) }) }),
+        "invalid_signature",
+      );
       await expectNoTask(server(), stale.taskId);
       expect(await lastDelivery(server())).toMatchObject({ verdict: "rejected", signature: "invalid", signatureScheme: "kie" });
 

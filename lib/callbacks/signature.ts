@@ -45,7 +45,10 @@ export function signatureRefusal(signature: SignatureVerdict, problem: string | 
     return { code: "invalid_signature", message: `Invalid callback signature: ${problem ?? "refused on arrival"}.` };
   }
   if (signature === "unsigned" && requireSignature) {
-    return { code: "signature_required", message: "Unsigned callback: this dashboard accepts only signed callbacks (CALLBACK_REQUIRE_SIGNATURE=1)." };
+    return {
+      code: "signature_required",
+      message: "Unsigned callback: this dashboard accepts only signed callbacks (CALLBACK_REQUIRE_SIGNATURE=1).",
+    };
   }
   return null;
 }
