@@ -1,11 +1,11 @@
 "use client";
-// One received callback: when, verdict, the parse error, and the raw body and
-// headers exactly as stored (rendered as text only).
+// One received callback: when, verdict, signature, the parse error, and the raw
+// body and headers exactly as stored (rendered as text only).
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
-import { KindBadge, StatusBadge } from "@/components/ui";
+import { Badge, KindBadge, StatusBadge } from "@/components/ui";
 import type { Delivery } from "@/lib/ui/api-client";
 import { prettyJson, shortId } from "@/lib/ui/format";
 
@@ -27,6 +27,7 @@ export function DeliveryCard({
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <StatusBadge status={delivery.verdict} />
         <KindBadge kind={delivery.kind} />
+        <SignatureBadge signature={delivery.signature} scheme={delivery.signatureScheme} />
         <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">#{delivery.id}</span>
         {showTask && delivery.taskId && (
           <Link
@@ -69,6 +70,26 @@ export function DeliveryCard({
         </div>
       </details>
     </article>
+  );
+}
+
+const SCHEME_NAMES = { kie: "kie.ai", "standard-webhooks": "Standard Webhooks" } as const;
+const SIGNATURE_LOOKS = {
+  verified: { tone: "green", mark: "✓", label: "signature verified", title: "Signature verified" },
+  invalid: { tone: "red", mark: "✗", label: "signature invalid", title: "Signature invalid: refused, never applied" },
+  unsigned: { tone: "gray", mark: "–", label: "unsigned", title: "No signature checked: taken on the token alone" },
+} as const;
+
+/** The signature verdict in words (colour and mark only repeat it); the scheme in the tooltip. */
+function SignatureBadge({ signature, scheme }: { signature: Delivery["signature"]; scheme: Delivery["signatureScheme"] }) {
+  const look = SIGNATURE_LOOKS[signature];
+  return (
+    <span title={scheme ? `${look.title} (${SCHEME_NAMES[scheme]})` : look.title} data-testid="signature">
+      <Badge tone={look.tone}>
+        <span aria-hidden>{look.mark}</span>
+        {look.label}
+      </Badge>
+    </span>
   );
 }
 

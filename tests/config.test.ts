@@ -11,6 +11,8 @@ describe("configuration", () => {
     ["PUBLIC_BASE_URL", "ftp://example.com"],
     ["DATABASE_URL", "postgres://localhost/x"],
     ["CALLBACK_TOKEN", "short"],
+    ["CALLBACK_SIGNING_KEY", "whsec_not base64!"],
+    ["CALLBACK_REQUIRE_SIGNATURE", "1"],
   ])("a bad %s stops the server naming the variable", async (name, value) => {
     const error = await startServer({ env: { [name]: value } }).then(
       async (s) => {
@@ -20,7 +22,7 @@ describe("configuration", () => {
       (e: Error) => e,
     );
     expect(error?.message).toMatch(new RegExp(`Invalid configuration: ${name} `));
-    if (name === "CALLBACK_TOKEN") expect(error?.message).not.toContain(value);
+    if (name === "CALLBACK_TOKEN" || name === "CALLBACK_SIGNING_KEY") expect(error?.message).not.toContain(value);
   });
 
   it("without CALLBACK_TOKEN a token is generated on first start, stored, and kept across restarts", async () => {

@@ -102,7 +102,12 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
         ) : (
           <div className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
             {items.map((delivery) => (
-              <DeliveryCard key={delivery.id} delivery={delivery} actions={<ReplayButton onReplay={() => replay(delivery)} />} />
+              <DeliveryCard
+                key={delivery.id}
+                delivery={delivery}
+                // A callback refused for its signature is never applied, so it has nothing to replay.
+                actions={delivery.signature === "invalid" ? undefined : <ReplayButton onReplay={() => replay(delivery)} />}
+              />
             ))}
           </div>
         )}

@@ -27,9 +27,12 @@ export async function getDelivery(id: number): Promise<Delivery | null> {
 }
 
 /** What a replay reads of a stored delivery: its body as received and the kind its path fixed. */
-export async function getReplaySource(id: number): Promise<Pick<DeliveryRow, "body" | "pathKind"> | null> {
+export async function getReplaySource(id: number): Promise<Pick<DeliveryRow, "body" | "pathKind" | "signature"> | null> {
   return (
-    (await getDb().select({ body: deliveries.body, pathKind: deliveries.pathKind }).from(deliveries).where(eq(deliveries.id, id)).get()) ??
-    null
+    (await getDb()
+      .select({ body: deliveries.body, pathKind: deliveries.pathKind, signature: deliveries.signature })
+      .from(deliveries)
+      .where(eq(deliveries.id, id))
+      .get()) ?? null
   );
 }

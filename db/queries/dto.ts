@@ -55,6 +55,9 @@ export function toDelivery(row: DeliveryRow) {
     headers: JSON.parse(row.headers) as Record<string, string>,
     remoteAddress: row.remoteAddress,
     path: row.path,
+    // Rows stored before signatures were checked were taken on the token alone: unsigned.
+    signature: row.signature ?? "unsigned",
+    signatureScheme: row.signatureScheme,
   };
 }
 

@@ -5,7 +5,16 @@
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { andThen, bound, getDb, planWrite, step, type Db, type Step, type StepResult } from "@/db/client";
-import { assets, deliveries, events, tasks, type DeliveryVerdict, type TaskKind } from "@/db/schema";
+import {
+  assets,
+  deliveries,
+  events,
+  tasks,
+  type DeliveryVerdict,
+  type SignatureScheme,
+  type SignatureVerdict,
+  type TaskKind,
+} from "@/db/schema";
 import { decide, type Decision, type Incoming, type TaskState } from "@/lib/tasks/rules";
 import type { ParsedCallback } from "@/lib/callbacks/schemas";
 import type { ProviderResult } from "@/lib/tasks/result";
@@ -106,6 +115,8 @@ function prepareStatements(db: Db) {
         remoteAddress: p("remoteAddress"),
         path: p("path"),
         pathKind: p("pathKind"),
+        signature: p("signature"),
+        signatureScheme: p("signatureScheme"),
       })
       .prepare(),
   };
@@ -234,6 +245,8 @@ export type DeliveryInput = {
   headers: Record<string, string>;
   remoteAddress: string | null;
   path: string;
+  signature: SignatureVerdict;
+  signatureScheme: SignatureScheme | null;
 };
 
 export type RecordedDelivery = {

@@ -1,5 +1,5 @@
-// The way in for callbacks: authenticate, read a bounded body, store the raw
-// delivery together with what it means in one commit, then answer.
+// The way in for callbacks: check the token, read a bounded body, check its
+// signature, store the raw delivery together with what it means in one commit, then answer.
 import "server-only";
 import { NextResponse } from "next/server";
 import { getReplaySource } from "@/db/queries/deliveries";
@@ -8,8 +8,10 @@ import { recordUnauthorized } from "@/db/queries/settings";
 import type { TaskKind } from "@/db/schema";
 import { isValidCallbackToken } from "@/lib/auth/callback-token";
 import { clientAddress } from "@/lib/server/client-address";
-import { errorJson, notFound } from "@/lib/server/errors";
+import { env } from "@/lib/server/env";
+import { AppError, errorJson, notFound } from "@/lib/server/errors";
 import { parseCallback, type ParsedCallback } from "@/lib/callbacks/schemas";
+import { checkSignature, signatureRefusal } from "@/lib/callbacks/signature";
 import { afterResultApplied } from "@/lib/files/downloads";
 
 const MAX_CALLBACK_BYTES = 1_048_576;
@@ -29,19 +31,27 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
     return errorJson(413, "payload_too_large", `Callback bodies are limited to ${MAX_CALLBACK_BYTES} bytes.`);
   }
 
+  const receivedAt = new Date();
+  const config = env();
+  const check = checkSignature({ key: config.CALLBACK_SIGNING_KEY, headers: request.headers, body, now: receivedAt });
+  const refusal = signatureRefusal(check.signature, check.problem, config.CALLBACK_REQUIRE_SIGNATURE);
   const parsed = parseBody(body, pathKind);
   url.searchParams.delete("token");
   const recorded = await recordCallback(
     {
-      receivedAt: new Date(),
+      receivedAt,
       pathKind,
       body,
       headers: storedHeaders(request.headers),
       remoteAddress,
       path: url.pathname + url.search,
+      signature: check.signature,
+      signatureScheme: check.scheme,
     },
-    parsed,
+    // A refused callback is kept (rejected, for the inbox) but never applied to a task.
+    refusal ? { ok: false, kind: parsed.ok ? parsed.result.kind : parsed.kind, error: refusal.message } : parsed,
   );
+  if (refusal) return errorJson(401, refusal.code, refusal.message);
   if (recorded.verdict === "rejected") return errorJson(400, "invalid_callback", recorded.error ?? "not a valid callback");
   afterResultApplied(recorded);
   return NextResponse.json({ status: "received", taskId: recorded.taskId });
@@ -51,6 +61,9 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
 export async function replayDelivery(id: number): Promise<RecordedDelivery> {
   const delivery = await getReplaySource(id);
   if (!delivery) throw notFound(`No delivery with id ${id}.`);
+  // The signature cannot be checked again (its timestamp has expired), so the verdict stored on arrival stands.
+  const refusal = signatureRefusal(delivery.signature ?? "unsigned", null, env().CALLBACK_REQUIRE_SIGNATURE);
+  if (refusal) throw new AppError(409, refusal.code, `Delivery ${id} is not replayed: ${refusal.message}`);
   const recorded = await applyReplay(id, parseBody(delivery.body, delivery.pathKind), new Date());
   if (!recorded) throw notFound(`No delivery with id ${id}.`);
   afterResultApplied(recorded);

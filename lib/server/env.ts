@@ -7,6 +7,10 @@ const flag = z.enum(["0", "1"], { message: "must be 0 or 1" }).transform((v) => 
 const seconds = z.coerce.number({ message: "must be a number of seconds" }).int().min(0);
 // The token travels in a query string: keep it to URL-safe characters.
 const token = z.string().regex(/^[A-Za-z0-9._~-]{16,200}$/, "must be 16-200 characters of A-Z a-z 0-9 . _ ~ -");
+// A Standard Webhooks secret is base64 after its prefix; any other key is kie.ai's HMAC key, used as written.
+const signingKey = z
+  .string()
+  .refine((v) => !v.startsWith("whsec_") || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v), "must be base64 after whsec_");
 const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 
 const EnvSchema = z.object({
@@ -31,6 +35,8 @@ const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: flag.default(false),
   FILE_URL_TTL_SECONDS: seconds.min(1).max(604_800).default(900),
   CALLBACK_TOKEN: token.optional(),
+  CALLBACK_SIGNING_KEY: signingKey.optional(),
+  CALLBACK_REQUIRE_SIGNATURE: flag.default(false),
   PUBLIC_BASE_URL: httpUrl.optional(),
   SUNO_API_KEY: z.string().min(1).optional(),
   SUNO_API_BASE_URL: httpUrl.default("https://api.sunoapi.org"),
@@ -57,6 +63,7 @@ export type Env = Omit<Parsed, "WORKER" | "TRUST_PROXY" | "VERCEL"> & {
 
 const SECRETS = new Set([
   "CALLBACK_TOKEN",
+  "CALLBACK_SIGNING_KEY",
   "SUNO_API_KEY",
   "DASHBOARD_PASSWORD",
   "DATABASE_AUTH_TOKEN",
@@ -86,6 +93,11 @@ function parseEnv(source: Record<string, string | undefined>): Env {
   if (vercel && !env.STORAGE_URL) {
     throw new EnvError(
       "Invalid configuration: STORAGE_URL must be set on Vercel (s3://<bucket>, with S3_ENDPOINT and the S3_* keys): Vercel has no lasting disk for STORAGE_DIR",
+    );
+  }
+  if (env.CALLBACK_REQUIRE_SIGNATURE && !env.CALLBACK_SIGNING_KEY) {
+    throw new EnvError(
+      "Invalid configuration: CALLBACK_REQUIRE_SIGNATURE cannot be 1 without CALLBACK_SIGNING_KEY: no callback could be verified, so every one would be refused",
     );
   }
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");

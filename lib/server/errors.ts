@@ -20,6 +20,8 @@ export type ErrorCode =
   | "payload_too_large"
   | "kind_mismatch"
   | "test_callback_failed"
+  | "invalid_signature"
+  | "signature_required"
   // files
   | "no_files"
   | "not_stored"
