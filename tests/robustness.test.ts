@@ -2,8 +2,9 @@
 // gets a 5xx; once per database driver (tests/helpers/drivers.ts), each with its own server.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { coverSuccess, newTaskId, pool, wavSuccess } from "./helpers/callbacks";
+import { coverSuccess, pool, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
+import { uniqueTaskId } from "./helpers/ids";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 
 // Payloads that look roughly like callbacks, with every field allowed to be wrong.
@@ -85,7 +86,7 @@ describeEachDatabase("robustness", (database) => {
 
   describe("concurrency", () => {
     it("200 concurrent callbacks for distinct tasks are all answered 200 and all stored", async () => {
-      const ids = Array.from({ length: 200 }, (_, i) => newTaskId(i % 2 ? "c" : "w"));
+      const ids = Array.from({ length: 200 }, (_, i) => uniqueTaskId(i % 2 ? "c" : "w"));
       const statuses = await Promise.all(ids.map((id, i) => send(server(), i % 2 ? coverSuccess(id) : wavSuccess(id))));
       expect(
         statuses.filter((s) => s !== 200),
@@ -154,7 +155,7 @@ describeEachDatabase("robustness", (database) => {
         let stop = false;
         const burst = pool(3000, 16, async () => {
           if (stop) return;
-          const id = newTaskId("k");
+          const id = uniqueTaskId("k");
           try {
             const res = await crashServer.callback(coverSuccess(id));
             if (res.status === 200) answered.push(id);
