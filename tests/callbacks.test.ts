@@ -59,9 +59,7 @@ describeEachDatabase("callbacks", (database) => {
       expect(answer.error.code).toBe("invalid_callback");
       expect(answer.error.message).toContain(message);
 
-      const inbox = await server().getJson<Page<Delivery>>(
-        "/api/deliveries?verdict=rejected&limit=200",
-      );
+      const inbox = await server().getJson<Page<Delivery>>("/api/deliveries?verdict=rejected&limit=200");
       const stored = inbox.body.items.find((d) => d.body === body);
       expect(stored).toMatchObject({ verdict: "rejected", taskId: null });
       expect(stored?.error).toContain(message);

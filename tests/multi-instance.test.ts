@@ -99,9 +99,7 @@ describe("two instances, one database, one bucket", () => {
 
   it("health names the shared drivers; the cron tick is off without CRON_SECRET", async () => {
     for (const server of [a, b]) {
-      const health = await server.getJson<Health>(
-        "/api/health",
-      );
+      const health = await server.getJson<Health>("/api/health");
       expect(health.body).toMatchObject({ ok: true, database: { driver: "libsql" }, storage: { driver: "s3" }, worker: "in-process" });
       const tick = await fetch(new URL("/api/cron/tick", server.url), { headers: { authorization: "Bearer anything-at-all-12345" } });
       expect(tick.status).toBe(404);

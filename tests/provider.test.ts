@@ -297,9 +297,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("GET /api/provider reports the configuration and the credits", async () => {
-    const { status, body } = await server.getJson<ProviderStatus>(
-      "/api/provider",
-    );
+    const { status, body } = await server.getJson<ProviderStatus>("/api/provider");
     expect(status).toBe(200);
     expect(body).toMatchObject({ configured: true, baseUrl: fake.url, error: null });
     expect(body.credits).toBeGreaterThan(900);

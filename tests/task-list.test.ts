@@ -71,9 +71,7 @@ it("POST /api/setup/test-callback makes a succeeded cover task with the sample i
   const res = await fetch(`${server.url}/api/setup/test-callback`, { method: "POST" });
   expect(res.status).toBe(201);
   const { taskId } = (await res.json()) as { taskId: string };
-  const { body } = await server.getJson<TaskDetail>(
-    `/api/tasks/${taskId}`,
-  );
+  const { body } = await server.getJson<TaskDetail>(`/api/tasks/${taskId}`);
   expect(body.task.status).toBe("succeeded");
   expect(body.assets.map((a) => a.remoteUrl)).toEqual([`${server.url}/samples/cover-1.png`, `${server.url}/samples/cover-2.png`]);
   expect(body.deliveries.map((d) => d.verdict)).toEqual(["accepted"]);

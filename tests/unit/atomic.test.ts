@@ -71,40 +71,46 @@ describe.each(DATABASES)("atomic writes [%s]", (driver) => {
     expect(await setting("counter")).toBe(String(increments));
   });
 
-  it.runIf(driver === "better-sqlite3")("the steps of one unit are one SQLite commit: a second connection sees all of them or none", async () => {
-    const { atomic } = db().client;
-    const file = db().file!;
-    const other = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      const keys = Array.from({ length: 20 }, (_, i) => `unit-${i}`);
-      const visible = () => other.prepare(`select count(*) as n from settings where key like 'unit-%'`).get() as { n: number };
-      const versionBefore = other.pragma("data_version", { simple: true });
-      const commitsBefore = walCommits(file);
-      await atomic(keys.map((key) => insert(key, "1")));
-      // Twenty inserts, one commit record in the WAL: no reader could ever see a part of them.
-      expect(walCommits(file) - commitsBefore).toBe(1);
-      expect(visible()).toEqual({ n: keys.length });
-      expect(other.pragma("data_version", { simple: true })).not.toBe(versionBefore);
-      // A unit that fails at its last step: the other connection sees none of its first.
-      await expect(atomic([insert("unit-new", "1"), insert("unit-0", "duplicate key")])).rejects.toThrow();
-      expect(visible()).toEqual({ n: keys.length });
-      expect(other.prepare("select count(*) as n from settings where key = 'unit-new'").get()).toEqual({ n: 0 });
-    } finally {
-      other.close();
-    }
-  });
+  it.runIf(driver === "better-sqlite3")(
+    "the steps of one unit are one SQLite commit: a second connection sees all of them or none",
+    async () => {
+      const { atomic } = db().client;
+      const file = db().file!;
+      const other = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const keys = Array.from({ length: 20 }, (_, i) => `unit-${i}`);
+        const visible = () => other.prepare(`select count(*) as n from settings where key like 'unit-%'`).get() as { n: number };
+        const versionBefore = other.pragma("data_version", { simple: true });
+        const commitsBefore = walCommits(file);
+        await atomic(keys.map((key) => insert(key, "1")));
+        // Twenty inserts, one commit record in the WAL: no reader could ever see a part of them.
+        expect(walCommits(file) - commitsBefore).toBe(1);
+        expect(visible()).toEqual({ n: keys.length });
+        expect(other.pragma("data_version", { simple: true })).not.toBe(versionBefore);
+        // A unit that fails at its last step: the other connection sees none of its first.
+        await expect(atomic([insert("unit-new", "1"), insert("unit-0", "duplicate key")])).rejects.toThrow();
+        expect(visible()).toEqual({ n: keys.length });
+        expect(other.prepare("select count(*) as n from settings where key = 'unit-new'").get()).toEqual({ n: 0 });
+      } finally {
+        other.close();
+      }
+    },
+  );
 
-  it.runIf(driver === "better-sqlite3")("units asked for in one event-loop turn share one SQLite commit; awaited one by one, one each", async () => {
-    const { atomic } = db().client;
-    const file = db().file!;
-    const start = walCommits(file);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => atomic([insert(`together-${i}`, "1")])));
-    expect(walCommits(file) - start).toBe(1);
-    const before = walCommits(file);
-    for (let i = 0; i < 10; i++) await atomic([insert(`alone-${i}`, "1")]);
-    expect(walCommits(file) - before).toBe(10);
-    expect(await setting("together-9")).toBe("1");
-  });
+  it.runIf(driver === "better-sqlite3")(
+    "units asked for in one event-loop turn share one SQLite commit; awaited one by one, one each",
+    async () => {
+      const { atomic } = db().client;
+      const file = db().file!;
+      const start = walCommits(file);
+      await Promise.all(Array.from({ length: 10 }, (_, i) => atomic([insert(`together-${i}`, "1")])));
+      expect(walCommits(file) - start).toBe(1);
+      const before = walCommits(file);
+      for (let i = 0; i < 10; i++) await atomic([insert(`alone-${i}`, "1")]);
+      expect(walCommits(file) - before).toBe(10);
+      expect(await setting("together-9")).toBe("1");
+    },
+  );
 
   it.runIf(driver === "libsql")("a second client reading while a large unit commits sees all of its rows or none", async () => {
     const { atomic } = db().client;
@@ -124,7 +130,10 @@ describe.each(DATABASES)("atomic writes [%s]", (driver) => {
       writing = false;
       await readLoop;
       seen.add(Number((await reader.execute("select count(*) as n from settings where key like 'bulk-%'")).rows[0]!.n));
-      expect([...seen].every((n) => n === 0 || n === keys.length), `partial counts seen: ${[...seen].join(", ")}`).toBe(true);
+      expect(
+        [...seen].every((n) => n === 0 || n === keys.length),
+        `partial counts seen: ${[...seen].join(", ")}`,
+      ).toBe(true);
       expect(seen.has(keys.length)).toBe(true);
     } finally {
       reader.close();
