@@ -2,11 +2,14 @@
 // local fake provider (record-info and credits) and a local file server whose
 // files can be made to fail. Needs the provider and downloads features: goes
 // green once those branches are merged.
+import type { TaskDetail } from "@/db/queries/dto";
 import { makePng, makeWav } from "../scripts/lib/media";
+import { allStored, waitForAssets } from "../tests/helpers/assets";
+import { bytes, type Handler } from "../tests/helpers/file-server";
+import { uniqueTaskId } from "../tests/helpers/ids";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
-import { bytes, type Handler } from "../tests/helpers/file-server";
-import { localServer, uniqueId, waitForAssets } from "./helpers";
+import { localServer } from "./helpers";
 
 let broken = true;
 let files: Awaited<ReturnType<typeof localServer>>;
@@ -65,65 +68,60 @@ test.afterAll(async () => {
   await files?.close();
 });
 
-test("Poll now turns a failed cover into a succeeded one with its gallery", async ({ page }) => {
-  const taskId = uniqueId("poll");
+test("Poll now turns a failed cover into a succeeded one with its gallery", async ({ page, taskPage, shell }) => {
+  const taskId = uniqueTaskId("poll");
   await dashboard.callback({ code: 501, msg: "Cover generation failed", data: { taskId } });
-  await page.goto(`${dashboard.url}/tasks/${taskId}`);
+  await taskPage.goto(taskId, dashboard.url);
   await expect(page.getByText("failed", { exact: true }).first()).toBeVisible();
-  await expect(page.getByTestId("gallery")).toHaveCount(0);
+  await expect(taskPage.gallery).toHaveCount(0);
 
-  await page.getByRole("button", { name: "Poll now" }).click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Polled: failed → succeeded" })).toBeVisible();
-  await expect(page.getByTestId("gallery").getByRole("img")).toHaveCount(2);
-  await expect(page.getByTestId("gallery")).toContainText("stored", { timeout: 20_000 });
-  await expect(page.getByTestId("timeline")).toContainText("poll");
+  await taskPage.pollNow.click();
+  await expect(shell.toast("Polled: failed → succeeded")).toBeVisible();
+  await expect(taskPage.images).toHaveCount(2);
+  await expect(taskPage.gallery).toContainText("stored", { timeout: 20_000 });
+  await expect(taskPage.timeline).toContainText("poll");
 });
 
-test("Setup shows the provider's credits", async ({ page }) => {
-  await page.goto(`${dashboard.url}/setup`);
-  await expect(page.getByTestId("provider-credits")).toHaveText("42");
+test("Setup shows the provider's credits", async ({ setupPage }) => {
+  await setupPage.goto(dashboard.url);
+  await expect(setupPage.providerCredits).toHaveText("42");
 });
 
-test("Re-download all stores a WAV whose download had failed; the player appears", async ({ page }) => {
+test("Re-download all stores a WAV whose download had failed; the player appears", async ({ taskPage, shell }) => {
   broken = true;
-  const taskId = uniqueId("redl");
+  const taskId = uniqueTaskId("redl");
   await dashboard.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: `${files.url}/flaky.wav` } });
   await expect
-    .poll(
-      async () => (await dashboard.getJson<{ assets: { error: string | null }[] }>(`/api/tasks/${taskId}`)).body.assets[0]?.error ?? null,
-      { timeout: 20_000 },
-    )
+    .poll(async () => (await dashboard.getJson<TaskDetail>(`/api/tasks/${taskId}`)).body.assets[0]?.error ?? null, { timeout: 20_000 })
     .not.toBeNull();
 
-  await page.goto(`${dashboard.url}/tasks/${taskId}`);
-  await expect(page.locator("audio")).toHaveCount(0);
+  await taskPage.goto(taskId, dashboard.url);
+  await expect(taskPage.audio).toHaveCount(0);
   broken = false;
-  await page.getByRole("button", { name: "Re-download all" }).click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Re-download started" })).toBeVisible();
-  await expect(page.locator("audio")).toHaveCount(1, { timeout: 20_000 });
-  await waitForAssets(dashboard, taskId, ["stored"]);
+  await taskPage.redownloadAll.click();
+  await expect(shell.toast("Re-download started")).toBeVisible();
+  await expect(taskPage.audio).toHaveCount(1, { timeout: 20_000 });
+  await waitForAssets(dashboard, taskId, allStored, 30_000);
 });
 
-test("per-file Re-download stores one cover", async ({ page }) => {
+test("per-file Re-download stores one cover", async ({ taskPage, shell }) => {
   broken = true;
-  const taskId = uniqueId("one");
+  const taskId = uniqueTaskId("one");
   await dashboard.callback({ code: 200, msg: "success", data: { taskId, images: [`${files.url}/a.png`, `${files.url}/flaky.png`] } });
   await expect
     .poll(
       async () =>
-        (await dashboard.getJson<{ assets: { status: string; error: string | null }[] }>(`/api/tasks/${taskId}`)).body.assets.map(
-          (a) => a.status === "stored" || a.error !== null,
-        ),
+        (await dashboard.getJson<TaskDetail>(`/api/tasks/${taskId}`)).body.assets.map((a) => a.status === "stored" || a.error !== null),
       { timeout: 20_000 },
     )
     .toEqual([true, true]);
 
-  await page.goto(`${dashboard.url}/tasks/${taskId}`);
-  const second = page.getByTestId("gallery").getByRole("listitem").nth(1);
+  await taskPage.goto(taskId, dashboard.url);
+  const second = taskPage.cover(1);
   await expect(second).not.toContainText("stored");
   broken = false;
   await second.getByRole("button", { name: "Re-download Cover 2" }).click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Cover 2: re-download started" })).toBeVisible();
+  await expect(shell.toast("Cover 2: re-download started")).toBeVisible();
   await expect(second.getByText("stored", { exact: true })).toBeVisible({ timeout: 20_000 });
   await expect(second.getByRole("link", { name: "Download" })).toHaveAttribute("href", /^\/api\/assets\/\d+\/file$/);
 });

@@ -4,21 +4,24 @@ import { expect, test } from "./fixtures";
 const PASSWORD = "correct horse battery staple";
 test.use({ serverEnv: { DASHBOARD_PASSWORD: PASSWORD } });
 
-test("pages redirect to the login; a wrong password is refused, the right one lets in; logout logs out", async ({ page, context }) => {
+test("pages redirect to the login; a wrong password is refused, the right one lets in; logout logs out", async ({
+  page,
+  context,
+  loginPage,
+  setupPage,
+  shell,
+}) => {
   await page.goto("/deliveries?verdict=rejected");
   await expect(page).toHaveURL(/\/login\?next=%2Fdeliveries%3Fverdict%3Drejected$/);
 
-  await page.getByLabel("Password").fill("not the password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  // Next's own route announcer is an (empty) alert too: pick the form's.
-  await expect(page.locator("#login-error")).toHaveRole("alert");
-  await expect(page.locator("#login-error")).toHaveText("That password is not right.");
+  await loginPage.logIn("not the password");
+  await expect(loginPage.error).toHaveRole("alert");
+  await expect(loginPage.error).toHaveText("That password is not right.");
   expect((await context.cookies()).find((c) => c.name === "suno_session")).toBeUndefined();
 
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await loginPage.logIn(PASSWORD);
   await expect(page).toHaveURL(/\/deliveries\?verdict=rejected$/);
-  await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
+  await expect(shell.heading("Inbox")).toBeVisible();
 
   const cookie = (await context.cookies()).find((c) => c.name === "suno_session");
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false, path: "/" });
@@ -27,15 +30,15 @@ test("pages redirect to the login; a wrong password is refused, the right one le
   expect((await page.request.get("/api/tasks")).status()).toBe(200);
 
   // The login page sends a logged-in user on.
-  await page.goto("/login?next=%2Fsetup");
+  await loginPage.goto("/setup");
   await expect(page).toHaveURL(/\/setup$/);
 
   // Setup no longer warns that the dashboard is open.
-  await page.goto("/setup");
-  await expect(page.getByRole("heading", { name: "Setup" })).toBeVisible();
-  await expect(page.getByTestId("open-notice")).toHaveCount(0);
+  await setupPage.goto();
+  await expect(shell.heading("Setup")).toBeVisible();
+  await expect(setupPage.openNotice).toHaveCount(0);
 
-  await page.getByRole("button", { name: "Log out" }).click();
+  await loginPage.logout.click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
@@ -60,11 +63,10 @@ test("the API refuses without a session; callbacks and health stay open", async 
   await api.dispose();
 });
 
-test("state-changing requests from another origin are refused", async ({ page, server }) => {
-  await page.goto("/login");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
+test("state-changing requests from another origin are refused", async ({ page, server, loginPage, shell }) => {
+  await loginPage.goto();
+  await loginPage.logIn(PASSWORD);
+  await expect(shell.heading("Tasks")).toBeVisible();
 
   const crossSite = await page.request.post("/api/setup/test-callback", { headers: { origin: "https://evil.example" } });
   expect(crossSite.status()).toBe(403);

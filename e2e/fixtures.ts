@@ -3,13 +3,35 @@
 // for the several-instances/Vercel shape (a libSQL server and an S3 bucket,
 // both real and local) with `test.use({ backend: "libsql+s3" })`: Playwright
 // starts a fresh worker (and server) for each distinct value.
+// Page objects (e2e/pages) are fixtures too: `async ({ taskList, taskPage }) => ...`.
 import { test as base } from "@playwright/test";
 import { startS3 } from "../tests/helpers/s3";
 import { startServer, type TestServer } from "../tests/helpers/server";
+import { Shell } from "./pages/common";
+import { InboxPage } from "./pages/inbox";
+import { LoginPage } from "./pages/login";
+import { SetupPage } from "./pages/setup";
+import { TaskListPage } from "./pages/task-list";
+import { TaskPage } from "./pages/task-page";
 
 type Backend = "sqlite+local" | "libsql+s3";
 
-export const test = base.extend<object, { server: TestServer; serverEnv: Record<string, string>; backend: Backend }>({
+type Pages = {
+  shell: Shell;
+  taskList: TaskListPage;
+  taskPage: TaskPage;
+  inbox: InboxPage;
+  setupPage: SetupPage;
+  loginPage: LoginPage;
+};
+
+export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<string, string>; backend: Backend }>({
+  shell: async ({ page }, provide) => provide(new Shell(page)),
+  taskList: async ({ page }, provide) => provide(new TaskListPage(page)),
+  taskPage: async ({ page }, provide) => provide(new TaskPage(page)),
+  inbox: async ({ page }, provide) => provide(new InboxPage(page)),
+  setupPage: async ({ page }, provide) => provide(new SetupPage(page)),
+  loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
   serverEnv: [{}, { scope: "worker", option: true }],
   backend: ["sqlite+local", { scope: "worker", option: true }],
   server: [

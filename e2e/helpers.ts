@@ -1,6 +1,7 @@
 // Seeding and small local servers for the browser tests. Data goes in the way
-// it does in production: callbacks POSTed over HTTP.
-import { expect, type Locator } from "@playwright/test";
+// it does in production: callbacks POSTed over HTTP. Ids and waiting for
+// downloads come from tests/helpers (ids.ts, assets.ts), shared with vitest.
+import type { Locator } from "@playwright/test";
 import { startFileServer, type FileServer, type Handler } from "../tests/helpers/file-server";
 import { fixture, type TestServer } from "../tests/helpers/server";
 
@@ -23,26 +24,11 @@ export async function seedFixtures(server: TestServer): Promise<void> {
   }
 }
 
-export const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-
 /** A local HTTP server (files, or a fake provider) with these routes; 404 for other paths. */
 export async function localServer(routes: Record<string, Handler>): Promise<FileServer> {
   const server = await startFileServer();
   for (const [path, handler] of Object.entries(routes)) server.route(path, handler);
   return server;
-}
-
-/** Waits until the task's assets are all in one of `statuses`, via the JSON API. */
-export async function waitForAssets(server: TestServer, taskId: string, statuses: string[], timeout = 30_000) {
-  await expect
-    .poll(
-      async () => {
-        const { body } = await server.getJson<{ assets: { status: string }[] }>(`/api/tasks/${taskId}`);
-        return body.assets.length > 0 && body.assets.every((a) => statuses.includes(a.status));
-      },
-      { timeout, message: `assets of ${taskId} to be ${statuses.join("/")}` },
-    )
-    .toBe(true);
 }
 
 /** Sets an <audio>'s position and answers where it landed once the browser fired `seeked`. */

@@ -2,10 +2,12 @@
 // Needs the downloads feature (stored files served with Range): goes green once
 // that branch is merged.
 import { makeWav } from "../scripts/lib/media";
+import { allStored, waitForAssets } from "../tests/helpers/assets";
+import { bytes } from "../tests/helpers/file-server";
+import { uniqueTaskId } from "../tests/helpers/ids";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
-import { bytes } from "../tests/helpers/file-server";
-import { localServer, seekTo, uniqueId, waitForAssets } from "./helpers";
+import { localServer, seekTo } from "./helpers";
 
 let files: Awaited<ReturnType<typeof localServer>>;
 let dashboard: TestServer;
@@ -20,18 +22,18 @@ test.afterAll(async () => {
   await files?.close();
 });
 
-test("a stored WAV reports its duration and seeks", async ({ page }) => {
-  const taskId = uniqueId("wav");
+test("a stored WAV reports its duration and seeks", async ({ page, taskPage }) => {
+  const taskId = uniqueTaskId("wav");
   const res = await dashboard.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: `${files.url}/song.wav` } });
   expect(res.status).toBe(200);
-  await waitForAssets(dashboard, taskId, ["stored"]);
+  await waitForAssets(dashboard, taskId, allStored, 30_000);
 
-  await page.goto(`${dashboard.url}/tasks/${taskId}`);
-  const audio = page.locator("audio");
+  await taskPage.goto(taskId, dashboard.url);
+  const audio = taskPage.audio;
   await expect(audio).toHaveAttribute("preload", "metadata");
   await expect(audio).toHaveAttribute("src", /^\/api\/assets\/\d+\/file$/);
   await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeGreaterThan(2.9);
-  await expect(page.getByTestId("audio-duration")).toHaveText("0:03");
+  await expect(taskPage.audioDuration).toHaveText("0:03");
 
   expect(await seekTo(audio, 2)).toBeCloseTo(2, 0);
 

@@ -1,7 +1,8 @@
 // The task list and a task's page with seeded callbacks.
 import Database from "better-sqlite3";
+import { uniqueTaskId } from "../tests/helpers/ids";
 import { expect, test } from "./fixtures";
-import { seedFixtures, uniqueId } from "./helpers";
+import { seedFixtures } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -9,92 +10,85 @@ test.beforeAll(async ({ server }) => {
   await seedFixtures(server);
 });
 
-test("the list shows counts, statuses, provider messages and files", async ({ page }) => {
-  await page.goto("/");
-  const table = page.getByTestId("task-table");
-  const row = (id: string) => table.getByRole("row").filter({ has: page.getByTitle(id, { exact: true }) });
-
-  const cover = row("21aee3c3c2a01fa5e030b3799fa4dd56");
+test("the list shows counts, statuses, provider messages and files", async ({ taskList }) => {
+  await taskList.goto();
+  const cover = taskList.row("21aee3c3c2a01fa5e030b3799fa4dd56");
   await expect(cover).toContainText("succeeded");
   await expect(cover).toContainText("0/2 stored");
-  await expect(row("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e")).toContainText("501");
-  await expect(row("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e")).toContainText("Cover generation failed");
-  await expect(row("988e1f2a3b4cc8d3")).toContainText("WAV");
-  await expect(row("3c3d3e3f4a4b4c4d")).toContainText("Download Failed");
+  await expect(taskList.row("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e")).toContainText("501");
+  await expect(taskList.row("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e")).toContainText("Cover generation failed");
+  await expect(taskList.row("988e1f2a3b4cc8d3")).toContainText("WAV");
+  await expect(taskList.row("3c3d3e3f4a4b4c4d")).toContainText("Download Failed");
 
-  const stats = page.getByTestId("stats");
-  await expect(stats).toContainText("Tasks");
+  await expect(taskList.stats).toContainText("Tasks");
   // Relative times carry the absolute time in their title.
   await expect(cover.locator("time").first()).toHaveAttribute("title", /UTC$/);
 });
 
-test("filters by status and kind, and searches by task id", async ({ page }) => {
-  await page.goto("/");
-  const table = page.getByTestId("task-table");
-  await page.getByLabel("Status").selectOption("failed");
+test("filters by status and kind, and searches by task id", async ({ page, taskList }) => {
+  await taskList.goto();
+  await taskList.status.selectOption("failed");
   await expect(page).toHaveURL(/status=failed/);
-  await expect(table.getByText("succeeded")).toHaveCount(0);
-  await expect(table.getByTitle("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e", { exact: true })).toBeVisible();
+  await expect(taskList.table.getByText("succeeded")).toHaveCount(0);
+  await expect(taskList.taskLink("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e")).toBeVisible();
 
-  await page.getByLabel("Kind").selectOption("wav");
-  await expect(table.getByTitle("3c3d3e3f4a4b4c4d", { exact: true })).toBeVisible();
-  await expect(table.getByTitle("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e", { exact: true })).toHaveCount(0);
+  await taskList.kind.selectOption("wav");
+  await expect(taskList.taskLink("3c3d3e3f4a4b4c4d")).toBeVisible();
+  await expect(taskList.taskLink("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e")).toHaveCount(0);
 
-  await page.getByLabel("Status").selectOption("");
-  await page.getByLabel("Kind").selectOption("");
-  await page.getByRole("searchbox", { name: "Search by task id" }).fill("988e1f");
+  await taskList.status.selectOption("");
+  await taskList.kind.selectOption("");
+  await taskList.search.fill("988e1f");
   await expect(page).toHaveURL(/q=988e1f/);
-  await expect(table.getByRole("row")).toHaveCount(2); // header + one task
+  await expect(taskList.bodyRows).toHaveCount(1);
 
   // The URL is the state: a reload shows the same view, server-rendered.
   await page.reload();
-  await expect(page.getByRole("searchbox", { name: "Search by task id" })).toHaveValue("988e1f");
-  await expect(table.getByRole("row")).toHaveCount(2);
+  await expect(taskList.search).toHaveValue("988e1f");
+  await expect(taskList.bodyRows).toHaveCount(1);
 
-  await page.getByRole("searchbox", { name: "Search by task id" }).fill("nothing-matches-this");
-  await expect(page.getByRole("heading", { name: "No tasks match these filters" })).toBeVisible();
+  await taskList.search.fill("nothing-matches-this");
+  await expect(taskList.emptyState("No tasks match these filters")).toBeVisible();
 });
 
-test("load more pages through the list with the keyset cursor", async ({ page, server }) => {
-  const prefix = uniqueId("page");
+test("load more pages through the list with the keyset cursor", async ({ server, taskList }) => {
+  const prefix = uniqueTaskId("page");
   for (let i = 0; i < 55; i++) {
     expect((await server.callback({ code: 501, msg: `failure ${i}`, data: { taskId: `${prefix}-${i}` } })).status).toBe(200);
   }
-  await page.goto(`/?q=${prefix}`);
-  const rows = page.getByTestId("task-table").locator("tbody tr");
-  await expect(rows).toHaveCount(50);
-  await page.getByRole("button", { name: "Load more" }).click();
-  await expect(rows).toHaveCount(55);
-  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await taskList.goto(prefix);
+  await expect(taskList.bodyRows).toHaveCount(50);
+  await taskList.loadMore.click();
+  await expect(taskList.bodyRows).toHaveCount(55);
+  await expect(taskList.loadMore).toHaveCount(0);
 });
 
-test("a task's page shows its message, timeline and raw deliveries", async ({ page }) => {
-  await page.goto("/?q=4b1f0c");
-  await page.getByTestId("task-table").getByTitle("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e", { exact: true }).click();
+test("a task's page shows its message, timeline and raw deliveries", async ({ page, taskList, taskPage }) => {
+  await taskList.goto("4b1f0c");
+  await taskList.taskLink("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e").click();
   await expect(page).toHaveURL(/\/tasks\/4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e$/);
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e");
-  await expect(page.getByTestId("task-message")).toHaveText("501Cover generation failed");
-  await expect(page.getByTestId("timeline")).toContainText("failed (code 501): Cover generation failed");
-  const delivery = page.getByTestId("delivery").first();
+  await expect(taskPage.heading).toContainText("4b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e");
+  await expect(taskPage.message).toHaveText("501Cover generation failed");
+  await expect(taskPage.timeline).toContainText("failed (code 501): Cover generation failed");
+  const delivery = taskPage.deliveries.first();
   await expect(delivery).toContainText("accepted");
   // The first delivery is open: its body pretty-printed, its headers listed.
-  await expect(delivery.locator("pre").first()).toContainText('"msg": "Cover generation failed"');
-  await expect(delivery.locator("pre").nth(1)).toContainText('"content-type": "application/json"');
-  await expect(page.getByRole("heading", { name: "No files" })).toBeVisible();
+  await expect(taskPage.deliveryBlock(delivery, "body")).toContainText('"msg": "Cover generation failed"');
+  await expect(taskPage.deliveryBlock(delivery, "headers")).toContainText('"content-type": "application/json"');
+  await expect(taskPage.noFiles).toBeVisible();
 });
 
-test("the cover gallery shows remote covers before they are stored", async ({ page }) => {
-  await page.goto("/tasks/21aee3c3c2a01fa5e030b3799fa4dd56");
-  const gallery = page.getByTestId("gallery");
-  await expect(gallery.getByRole("img")).toHaveCount(2);
-  await expect(gallery.getByRole("img").first()).toHaveAttribute("referrerpolicy", "no-referrer");
+test("the cover gallery shows remote covers before they are stored", async ({ taskPage }) => {
+  await taskPage.goto("21aee3c3c2a01fa5e030b3799fa4dd56");
+  await expect(taskPage.images).toHaveCount(2);
+  await expect(taskPage.images.first()).toHaveAttribute("referrerpolicy", "no-referrer");
 });
 
-test("phone width: the list turns into cards", async ({ page }) => {
+test("phone width: the list turns into cards", async ({ page, taskList }) => {
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.goto("/?q=21aee3");
-  await expect(page.getByTestId("task-table")).toBeHidden();
-  await expect(page.getByTestId("task-cards").getByTitle("21aee3c3c2a01fa5e030b3799fa4dd56", { exact: true })).toBeVisible();
+  await taskList.goto("21aee3");
+  await expect(taskList.table).toBeHidden();
+  await expect(taskList.card("21aee3c3c2a01fa5e030b3799fa4dd56")).toBeVisible();
   // Nothing on any page is wider than the screen.
   for (const path of ["/?q=21aee3", "/tasks/21aee3c3c2a01fa5e030b3799fa4dd56", "/deliveries", "/setup"]) {
     await page.goto(path);
@@ -104,9 +98,9 @@ test("phone width: the list turns into cards", async ({ page }) => {
   }
 });
 
-test("warns when remote files are about to expire or gone and not stored", async ({ page, server }) => {
-  const soon = uniqueId("soon");
-  const gone = uniqueId("gone");
+test("warns when remote files are about to expire or gone and not stored", async ({ server, taskList, taskPage }) => {
+  const soon = uniqueTaskId("soon");
+  const gone = uniqueTaskId("gone");
   for (const taskId of [soon, gone]) {
     // A private address that is not one of the dashboard's samples: the download is refused, so nothing is stored.
     await server.callback({ code: 200, msg: "success", data: { taskId, images: [`${server.url}/not-a-sample.png`] } });
@@ -118,12 +112,12 @@ test("warns when remote files are about to expire or gone and not stored", async
   setExpiry.run(Date.now() - 86_400_000, gone);
   db.close();
 
-  await page.goto("/?q=soon-");
-  await expect(page.getByTestId("task-table")).toContainText("Remote files expire in");
-  await page.goto("/?q=gone-");
-  await expect(page.getByTestId("task-table")).toContainText("Remote files expired");
-  await page.goto(`/tasks/${gone}`);
+  await taskList.goto("soon-");
+  await expect(taskList.table).toContainText("Remote files expire in");
+  await taskList.goto("gone-");
+  await expect(taskList.table).toContainText("Remote files expired");
+  await taskPage.goto(gone);
   // The expired remote URL is no longer shown as an image.
-  await expect(page.getByTestId("gallery").getByRole("img")).toHaveCount(0);
-  await expect(page.getByTestId("gallery")).toContainText("The provider has deleted this file");
+  await expect(taskPage.images).toHaveCount(0);
+  await expect(taskPage.gallery).toContainText("The provider has deleted this file");
 });

@@ -3,7 +3,7 @@ import { expect, test } from "./fixtures";
 
 const PAYLOAD = `<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2;alert(2)</script>`;
 
-test("a hostile message renders as text everywhere and runs nothing", async ({ page, server }) => {
+test("a hostile message renders as text everywhere and runs nothing", async ({ page, server, taskList, taskPage, inbox }) => {
   const taskId = "xss-task-0001";
   expect((await server.callback({ code: 500, msg: PAYLOAD, data: { taskId, images: null } })).status).toBe(200);
   // And one the dashboard rejects, so the raw body shows up as a rejected delivery too.
@@ -18,17 +18,15 @@ test("a hostile message renders as text everywhere and runs nothing", async ({ p
     await dialog.dismiss();
   });
 
-  await page.goto("/");
-  await expect(page.getByTestId("task-table").getByText(PAYLOAD)).toBeVisible();
+  await taskList.goto();
+  await expect(taskList.table.getByText(PAYLOAD)).toBeVisible();
 
-  await page.goto(`/tasks/${taskId}`);
-  await expect(page.getByTestId("task-message")).toContainText(PAYLOAD);
-  await expect(page.getByTestId("delivery").first().locator("pre").first()).toContainText("<script>window.__xss=2");
+  await taskPage.goto(taskId);
+  await expect(taskPage.message).toContainText(PAYLOAD);
+  await expect(taskPage.deliveryBlock(taskPage.deliveries.first(), "body")).toContainText("<script>window.__xss=2");
 
-  await page.goto("/deliveries");
-  for (const delivery of await page.getByTestId("delivery").all()) {
-    await delivery.getByText("Raw body and headers").click();
-  }
+  await inbox.goto();
+  for (const delivery of await inbox.deliveries.all()) await inbox.openRaw(delivery);
   await expect(page.getByText("javascript:alert(3)").first()).toBeVisible();
 
   for (const path of ["/", `/tasks/${taskId}`, "/deliveries"]) {

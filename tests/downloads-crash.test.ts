@@ -6,9 +6,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeWav } from "../scripts/lib/media";
-import { sha256, uniqueTaskId, waitForAssets, wavCallback } from "./helpers/assets";
+import { sha256, waitForAssets } from "./helpers/assets";
+import { wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase } from "./helpers/drivers";
 import { slowly, startFileServer, type FileServer } from "./helpers/file-server";
+import { uniqueTaskId } from "./helpers/ids";
 import { startServer, type TestServer } from "./helpers/server";
 
 // About 5 MiB served at about 1 MiB/s: long enough to kill the server mid-way.
@@ -31,7 +33,7 @@ describeEachDatabase("downloads after a crash", (database) => {
 
   it("kill -9 mid-download, restart: the download completes", { timeout: 90_000 }, async () => {
     const taskId = uniqueTaskId("crash");
-    await server.callback(wavCallback(taskId, `${files.url}/slow.wav`));
+    await server.callback(wavSuccess(taskId, `${files.url}/slow.wav`));
     const midway = await waitForAssets(server, taskId, (a) => a[0]!.status === "downloading" && a[0]!.bytesReceived > 0);
     expect(midway.assets[0]!.bytesReceived).toBeLessThan(wav.length);
     expect(midway.assets[0]!.bytes).toBe(wav.length);

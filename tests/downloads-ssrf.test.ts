@@ -4,8 +4,10 @@
 // Only loopback is ever contacted by this test.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makePng, makeWav } from "../scripts/lib/media";
-import { coverCallback, settled, uniqueTaskId, waitForAssets, wavCallback } from "./helpers/assets";
+import { settled, waitForAssets } from "./helpers/assets";
+import { coverSuccess, wavSuccess } from "./helpers/callbacks";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { uniqueTaskId } from "./helpers/ids";
 import { startServer, type TestServer } from "./helpers/server";
 
 let server: TestServer;
@@ -47,7 +49,7 @@ it("refuses loopback, link-local, private and names that resolve to them, withou
     "http://[fd00::1]/a.png",
   ];
   const taskId = uniqueTaskId("ssrf");
-  const res = await server.callback(coverCallback(taskId, refused));
+  const res = await server.callback(coverSuccess(taskId, refused));
   expect(res.status).toBe(200);
 
   const { assets, events } = await waitForAssets(server, taskId, settled);
@@ -68,7 +70,7 @@ it("refuses loopback, link-local, private and names that resolve to them, withou
 it("refuses URLs that are not http(s) or not URLs at all", async () => {
   const taskId = uniqueTaskId("scheme");
   await server.callback(
-    coverCallback(taskId, ["file:///etc/passwd", "ftp://example.com/a.png", "not a url", `http://user:pw@127.0.0.1:${v4.port}/a.png`]),
+    coverSuccess(taskId, ["file:///etc/passwd", "ftp://example.com/a.png", "not a url", `http://user:pw@127.0.0.1:${v4.port}/a.png`]),
   );
   const { assets } = await waitForAssets(server, taskId, settled);
   expect(assets.map((a) => a.error)).toEqual([
@@ -82,7 +84,7 @@ it("refuses URLs that are not http(s) or not URLs at all", async () => {
 
 it("refuses a WAV URL on loopback too", async () => {
   const taskId = uniqueTaskId("ssrfwav");
-  await server.callback(wavCallback(taskId, `${v4.url}/a.wav`));
+  await server.callback(wavSuccess(taskId, `${v4.url}/a.wav`));
   const { assets } = await waitForAssets(server, taskId, settled);
   expect(assets[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/^refused address 127\.0\.0\.1:/) });
   expect(v4.hits()).toBe(0);

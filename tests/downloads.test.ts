@@ -7,9 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng, makeWav } from "../scripts/lib/media";
-import { coverCallback, detail, sha256, settled, uniqueTaskId, waitForAssets, wavCallback } from "./helpers/assets";
+import { detail, sha256, settled, waitForAssets } from "./helpers/assets";
+import { coverSuccess, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { uniqueTaskId } from "./helpers/ids";
 import { startServer, type TestServer } from "./helpers/server";
 
 const MAX_BYTES = 1_000_000;
@@ -68,7 +70,7 @@ describeEachDatabase("downloads", (database) => {
   describe("a success callback", () => {
     it("stores every cover image, byte for byte, and serves them with ETag and Range", async () => {
       const taskId = uniqueTaskId("cover");
-      const res = await server.callback(coverCallback(taskId, [`${files.url}/cover-0.png`, `${files.url}/cover-1.png`]));
+      const res = await server.callback(coverSuccess(taskId, [`${files.url}/cover-0.png`, `${files.url}/cover-1.png`]));
       expect(res.status).toBe(200);
 
       const { assets, events, task } = await waitForAssets(server, taskId, (a) => a.every((x) => x.status === "stored"));
@@ -129,7 +131,7 @@ describeEachDatabase("downloads", (database) => {
 
     it("stores the WAV file", async () => {
       const taskId = uniqueTaskId("wav");
-      await server.callback(wavCallback(taskId, `${files.url}/song.wav`));
+      await server.callback(wavSuccess(taskId, `${files.url}/song.wav`));
       const { assets, task } = await waitForAssets(server, taskId, (a) => a[0]!.status === "stored");
       expect(assets[0]).toMatchObject({ type: "audio", contentType: "audio/wav", bytes: wav.length, sha256: sha256(wav) });
       expect(Date.parse(task.filesExpireAt!) - Date.parse(task.completedAt!)).toBe(15 * 86_400_000);
@@ -141,7 +143,7 @@ describeEachDatabase("downloads", (database) => {
 
     it("follows up to 5 redirects", async () => {
       const taskId = uniqueTaskId("redirect");
-      await server.callback(coverCallback(taskId, [`${files.url}/redirect/5`, `${files.url}/redirect/6`, `${files.url}/redirect-ftp`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}/redirect/5`, `${files.url}/redirect/6`, `${files.url}/redirect-ftp`]));
       const { assets } = await waitForAssets(server, taskId, settled);
       expect(assets[0]).toMatchObject({ status: "stored", sha256: sha256(png0) });
       expect(assets[1]).toMatchObject({ status: "failed", error: "more than 5 redirects" });
@@ -151,7 +153,7 @@ describeEachDatabase("downloads", (database) => {
 
     it("keeps odd task ids inside the storage folder", async () => {
       const taskId = `..:${uniqueTaskId("odd")}`;
-      await server.callback(coverCallback(taskId, [`${files.url}/cover-1.png`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}/cover-1.png`]));
       const { assets } = await waitForAssets(server, taskId, (a) => a[0]!.status === "stored");
       const stored = fs.readdirSync(path.join(server.storageDir, "cover"));
       const folder = stored.find((name) => name.startsWith("__"));
@@ -172,7 +174,7 @@ describeEachDatabase("downloads", (database) => {
       ["/big-chunked.png", /^too large: more than 1000000 bytes arrived, the limit is 1000000 bytes \(DOWNLOAD_MAX_BYTES\)$/],
     ])("%s", async (remotePath, error) => {
       const taskId = uniqueTaskId("fail");
-      await server.callback(coverCallback(taskId, [`${files.url}${remotePath}`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}${remotePath}`]));
       const { assets, events } = await waitForAssets(server, taskId, settled);
       expect(assets[0]).toMatchObject({ status: "failed", attempts: 1, fileUrl: null });
       expect(assets[0]!.error).toMatch(error);
@@ -186,7 +188,7 @@ describeEachDatabase("downloads", (database) => {
 
     it("a WAV task whose URL serves a PNG", async () => {
       const taskId = uniqueTaskId("wrongwav");
-      await server.callback(wavCallback(taskId, `${files.url}/cover-0.png`));
+      await server.callback(wavSuccess(taskId, `${files.url}/cover-0.png`));
       const { assets } = await waitForAssets(server, taskId, settled);
       expect(assets[0]!.error).toBe("wrong content: expected a WAV (RIFF/WAVE) file, got bytes starting 89504e470d0a1a0a");
     });
@@ -196,7 +198,7 @@ describeEachDatabase("downloads", (database) => {
     it("a stalled server times out and waits for its retry with the error shown", async () => {
       const taskId = uniqueTaskId("stall");
       const closedBefore = files.closedConnections();
-      await server.callback(coverCallback(taskId, [`${files.url}/stall.png`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}/stall.png`]));
       const { assets, events } = await waitForAssets(server, taskId, (a) => a[0]!.error !== null, 15_000);
       expect(assets[0]).toMatchObject({
         status: "pending",
@@ -211,7 +213,7 @@ describeEachDatabase("downloads", (database) => {
 
     it("429 waits at least as long as Retry-After asks", async () => {
       const taskId = uniqueTaskId("busy");
-      await server.callback(coverCallback(taskId, [`${files.url}/busy.png`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}/busy.png`]));
       const { assets, events } = await waitForAssets(server, taskId, (a) => a[0]!.error !== null);
       expect(assets[0]).toMatchObject({ status: "pending", attempts: 1, error: "HTTP 429 Too Many Requests" });
       expect(events.find((e) => e.type === "download_failed")?.detail).toBe("image 1: HTTP 429 Too Many Requests; retrying in 7 s");
@@ -219,7 +221,7 @@ describeEachDatabase("downloads", (database) => {
 
     it("500 then 200: retried and stored", async () => {
       const taskId = uniqueTaskId("flaky");
-      await server.callback(coverCallback(taskId, [`${files.url}/flaky.png`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}/flaky.png`]));
       const first = await waitForAssets(server, taskId, (a) => a[0]!.error !== null || a[0]!.status === "stored");
       expect(first.assets[0]).toMatchObject({ status: "pending", attempts: 1, error: "HTTP 500 Internal Server Error" });
       const { assets } = await waitForAssets(server, taskId, (a) => a[0]!.status === "stored", 15_000);
@@ -231,7 +233,7 @@ describeEachDatabase("downloads", (database) => {
   describe("re-download", () => {
     it("brings back a stored file that was deleted by hand", async () => {
       const taskId = uniqueTaskId("redl");
-      await server.callback(coverCallback(taskId, [`${files.url}/cover-1.png`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}/cover-1.png`]));
       const { assets } = await waitForAssets(server, taskId, (a) => a[0]!.status === "stored");
       const asset = assets[0]!;
       fs.rmSync(path.join(server.storageDir, "cover", taskId, "0.png"));
@@ -252,7 +254,7 @@ describeEachDatabase("downloads", (database) => {
 
     it("of a whole task answers its detail and fetches every file again", async () => {
       const taskId = uniqueTaskId("redltask");
-      await server.callback(coverCallback(taskId, [`${files.url}/cover-0.png`, `${files.url}/missing.png`]));
+      await server.callback(coverSuccess(taskId, [`${files.url}/cover-0.png`, `${files.url}/missing.png`]));
       await waitForAssets(server, taskId, settled);
       const hitsBefore = files.hits("/cover-0.png") + files.hits("/missing.png");
       const res = await fetchFile(`/api/tasks/${taskId}/download`, { method: "POST" });

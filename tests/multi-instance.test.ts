@@ -5,8 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng, makeWav } from "../scripts/lib/media";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
-import { sha256, uniqueTaskId, waitForAssets, type Detail } from "./helpers/assets";
+import type { Page, Task, TaskDetail } from "@/db/queries/dto";
+import type { Health } from "@/lib/server/health";
+import { sha256, waitForAssets } from "./helpers/assets";
 import { bytes, slowly, startFileServer, type FileServer } from "./helpers/file-server";
+import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
 import { startServer, type TestServer } from "./helpers/server";
 import { startSqld, type Sqld } from "./helpers/sqld";
@@ -67,7 +70,7 @@ describe("two instances, one database, one bucket", () => {
     const statuses = await Promise.all(tasks.flatMap((taskId) => [a.callback(callback(taskId)), b.callback(callback(taskId))]));
     expect(statuses.map((r) => r.status)).toEqual(tasks.flatMap(() => [200, 200]));
 
-    const details: Detail[] = [];
+    const details: TaskDetail[] = [];
     for (const taskId of tasks)
       details.push(await waitForAssets(a, taskId, (assets) => assets.every((x) => x.status === "stored"), 30_000));
     for (const path of images.keys()) expect(shared.files.hits(path), path).toBe(1);
@@ -86,7 +89,7 @@ describe("two instances, one database, one bucket", () => {
 
     // Both instances list the same tasks and serve the same stored bytes from the bucket.
     const list = async (server: TestServer) =>
-      (await server.getJson<{ items: { taskId: string }[] }>("/api/tasks?limit=200")).body.items.map((t) => t.taskId).sort();
+      (await server.getJson<Page<Task>>("/api/tasks?limit=200")).body.items.map((t) => t.taskId).sort();
     expect(await list(a)).toEqual(await list(b));
     const first = details[0]!.assets[0]!;
     const expected = images.get(`/${first.taskId}/0.png`)!;
@@ -96,9 +99,7 @@ describe("two instances, one database, one bucket", () => {
 
   it("health names the shared drivers; the cron tick is off without CRON_SECRET", async () => {
     for (const server of [a, b]) {
-      const health = await server.getJson<{ ok: boolean; database: { driver: string }; storage: { driver: string }; worker: string }>(
-        "/api/health",
-      );
+      const health = await server.getJson<Health>("/api/health");
       expect(health.body).toMatchObject({ ok: true, database: { driver: "libsql" }, storage: { driver: "s3" }, worker: "in-process" });
       const tick = await fetch(new URL("/api/cron/tick", server.url), { headers: { authorization: "Bearer anything-at-all-12345" } });
       expect(tick.status).toBe(404);
@@ -155,7 +156,7 @@ describe("the provider's rate limit across instances", () => {
 
   it(`two instances polling 40 pending tasks send at most ${LIMIT} requests in any 10 s together`, { timeout: 90_000 }, async () => {
     const started = Date.now();
-    const ids = Array.from({ length: 40 }, (_, i) => `multi-pending-${i}-${Math.random().toString(36).slice(2, 8)}`);
+    const ids = Array.from({ length: 40 }, (_, i) => uniqueTaskId(`multi-pending-${i}`));
     for (const taskId of ids) fake.addTask({ kind: "cover", taskId, marker: "never" });
     // Half tracked through each instance; every task is then due for polling every second, on both.
     const tracked = await Promise.all(

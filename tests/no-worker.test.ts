@@ -2,22 +2,24 @@
 // a callback stores its own files right after its answer (after()), and
 // GET /api/cron/tick does one bounded round of due polls and downloads,
 // never the same row twice when ticks overlap.
+import type { TaskDetail } from "@/db/queries/dto";
+import type { Health } from "@/lib/server/health";
+import type { runTick } from "@/lib/work/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../scripts/lib/media";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
-import { uniqueTaskId, waitForAssets } from "./helpers/assets";
+import { waitForAssets } from "./helpers/assets";
+import { coverSuccess } from "./helpers/callbacks";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
 import { startServer, type TestServer } from "./helpers/server";
 import { startSqld, type Sqld } from "./helpers/sqld";
 
 const CRON_SECRET = "cron-secret-0123456789abcdef";
 
-type Tick = {
-  downloads: { started: number; stored: number; failed: number; retrying: number; due: number };
-  polls: { polled: number; due: number };
-  tookMs: number;
-};
+/** What GET /api/cron/tick answers. */
+type Tick = Awaited<ReturnType<typeof runTick>>;
 
 let sqld: Sqld;
 let s3: S3Server;
@@ -49,15 +51,16 @@ afterAll(async () => {
 const tick = (secret: string | null = CRON_SECRET) =>
   fetch(new URL("/api/cron/tick", server.url), { headers: secret === null ? {} : { authorization: `Bearer ${secret}` } });
 
-const coverCallback = (taskId: string, paths: string[]) => ({
-  code: 200,
-  msg: "success",
-  data: { taskId, images: paths.map((p) => `${files.url}${p}`) },
-});
+/** A cover success whose images are these paths on the local file server. */
+const coverCallback = (taskId: string, paths: string[]) =>
+  coverSuccess(
+    taskId,
+    paths.map((p) => `${files.url}${p}`),
+  );
 
 describe("WORKER=0", () => {
   it("health says the work is cron-driven, on libSQL and S3", async () => {
-    const health = await server.getJson<{ database: { driver: string }; storage: { driver: string }; worker: string }>("/api/health");
+    const health = await server.getJson<Health>("/api/health");
     expect(health.body).toMatchObject({ database: { driver: "libsql" }, storage: { driver: "s3" }, worker: "cron" });
   });
 
@@ -93,7 +96,7 @@ describe("WORKER=0", () => {
     const before = polls();
     await new Promise((r) => setTimeout(r, 2_000));
     expect(polls()).toBe(before);
-    expect((await server.getJson<{ task: { status: string } }>(`/api/tasks/${taskId}`)).body.task.status).toBe("pending");
+    expect((await server.getJson<TaskDetail>(`/api/tasks/${taskId}`)).body.task.status).toBe("pending");
 
     const response = await tick();
     expect(response.status).toBe(200);

@@ -4,14 +4,15 @@
 // with its own fake and server; the missing-key checks use the default driver.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TaskDetail } from "@/db/queries/dto";
+import type { getProviderStatus } from "@/lib/provider/status";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
 import { describeEachDatabase, writeSql } from "./helpers/drivers";
+import { uniqueTaskId } from "./helpers/ids";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 import { waitFor } from "./helpers/wait";
 
 type ErrorBody = { error: { code: string; message: string } };
-
-const uid = () => Math.random().toString(36).slice(2, 10);
+type ProviderStatus = Awaited<ReturnType<typeof getProviderStatus>>;
 
 async function post<T>(server: TestServer, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(new URL(path, server.url), {
@@ -52,7 +53,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("submits a cover with the right body and Bearer header; the callback makes it succeed", async () => {
-    const musicTaskId = `music-${uid()}`;
+    const musicTaskId = uniqueTaskId("music");
     const created = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId });
     expect(created.status).toBe(201);
     const { task } = created.body;
@@ -85,7 +86,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("submits a WAV conversion; duplicate callbacks leave one succeeded task", async () => {
-    const musicTaskId = `music-${uid()}`;
+    const musicTaskId = uniqueTaskId("music");
     const created = await post<TaskDetail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "track-dup-3" });
     expect(created.status).toBe(201);
     expect(created.body.task).toMatchObject({ kind: "wav", status: "pending", parentTaskId: musicTaskId, audioId: "track-dup-3" });
@@ -106,7 +107,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("no callback: the automatic poller finds the result", async () => {
-    const created = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId: `music-nocallback-${uid()}` });
+    const created = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId: uniqueTaskId("music-nocallback") });
     expect(created.status).toBe(201);
     const taskId = created.body.task.taskId;
     const done = await settled(server, taskId);
@@ -126,7 +127,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   it("a failed WAV (GENERATE_WAV_FAILED) found by polling is failed with the provider's code and message", async () => {
     const created = await post<TaskDetail>(server, "/api/tasks", {
       action: "wav",
-      musicTaskId: `music-${uid()}`,
+      musicTaskId: uniqueTaskId("music"),
       audioId: "nocallback-fail-451",
     });
     const done = await settled(server, created.body.task.taskId);
@@ -140,7 +141,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
 
   it('"already exists" answers (cover 400, WAV 409) are followed, not reported as errors', async () => {
     // Work the provider already has but the dashboard never saw: submitted straight to the fake.
-    const musicTaskId = `music-${uid()}`;
+    const musicTaskId = uniqueTaskId("music");
     const cover = fake.generate("cover", { taskId: musicTaskId, callBackUrl: "http://127.0.0.1:9/elsewhere" }) as {
       data: { taskId: string };
     };
@@ -170,7 +171,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("tracks a task submitted elsewhere, polling it right away", async () => {
-    const taskId = `elsewhere-${uid()}`;
+    const taskId = uniqueTaskId("elsewhere");
     fake.addTask({ kind: "wav", taskId, marker: "nocallback" });
     const tracked = await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
     expect(tracked.status).toBe(201);
@@ -185,7 +186,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("poll now answers the updated detail; every poll is an event, a failed one too", async () => {
-    const taskId = `elsewhere-${uid()}`;
+    const taskId = uniqueTaskId("elsewhere");
     fake.addTask({ kind: "cover", taskId, marker: "never" });
     await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
     const before = await detailOf(server, taskId);
@@ -196,7 +197,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
     expect(polled.body.events[0]).toMatchObject({ type: "poll", detail: "still pending at the provider" });
 
     // A task the provider does not know: the error is answered and on the timeline.
-    const unknown = `unknown-${uid()}`;
+    const unknown = uniqueTaskId("unknown");
     await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: unknown });
     const failed = await post<ErrorBody>(server, `/api/tasks/${unknown}/poll`);
     expect(failed.status).toBe(404);
@@ -213,7 +214,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   it("polls tasks pending for hours less often, and gives up after 48 h", async () => {
     const HOUR = 3_600_000;
     const ages = { recent: 0, hours: 2 * HOUR, day: 7 * HOUR, old: 49 * HOUR };
-    const ids = Object.fromEntries(Object.keys(ages).map((k) => [k, `aged-${k}-${uid()}`])) as Record<keyof typeof ages, string>;
+    const ids = Object.fromEntries(Object.keys(ages).map((k) => [k, uniqueTaskId(`aged-${k}`)])) as Record<keyof typeof ages, string>;
     for (const taskId of Object.values(ids)) {
       fake.addTask({ kind: "cover", taskId, marker: "never" });
       expect((await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId })).status).toBe(201);
@@ -268,12 +269,12 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
       ["reject-500", 502, "provider_error", "code 500"],
     ];
     for (const [marker, status, code, words] of cases) {
-      const res = await post<ErrorBody>(server, "/api/tasks", { action: "cover", musicTaskId: `music-${marker}-${uid()}` });
+      const res = await post<ErrorBody>(server, "/api/tasks", { action: "cover", musicTaskId: uniqueTaskId(`music-${marker}`) });
       expect([marker, res.status, res.body.error.code]).toEqual([marker, status, code]);
       expect(res.body.error.message).toContain(words);
     }
     // On the WAV endpoint 429 means "insufficient credits".
-    const wav = await post<ErrorBody>(server, "/api/tasks", { action: "wav", musicTaskId: `music-${uid()}`, audioId: "reject-429" });
+    const wav = await post<ErrorBody>(server, "/api/tasks", { action: "wav", musicTaskId: uniqueTaskId("music"), audioId: "reject-429" });
     expect([wav.status, wav.body.error.code]).toEqual([402, "provider_no_credits"]);
   });
 
@@ -296,9 +297,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("GET /api/provider reports the configuration and the credits", async () => {
-    const { status, body } = await server.getJson<{ configured: boolean; baseUrl: string; credits: number | null; error: unknown }>(
-      "/api/provider",
-    );
+    const { status, body } = await server.getJson<ProviderStatus>("/api/provider");
     expect(status).toBe(200);
     expect(body).toMatchObject({ configured: true, baseUrl: fake.url, error: null });
     expect(body.credits).toBeGreaterThan(900);
@@ -337,7 +336,7 @@ describe("without SUNO_API_KEY", () => {
     expect(poll.status).toBe(503);
     expect(poll.body.error.message).toContain("SUNO_API_KEY");
 
-    const status = await server.getJson<{ configured: boolean; credits: null; error: { code: string; message: string } }>("/api/provider");
+    const status = await server.getJson<ProviderStatus>("/api/provider");
     expect(status.body).toMatchObject({ configured: false, credits: null, error: { code: "provider_not_configured" } });
   });
 });
@@ -368,7 +367,7 @@ describeEachDatabase("with a wrong SUNO_API_KEY", (database) => {
     expect(events[0]).toMatchObject({ type: "poll_failed" });
     expect(events[0]!.detail).toContain("SUNO_API_KEY");
 
-    const status = await server.getJson<{ configured: boolean; error: { code: string } }>("/api/provider");
+    const status = await server.getJson<ProviderStatus>("/api/provider");
     expect(status.body).toMatchObject({ configured: true, credits: null, error: { code: "provider_unauthorized" } });
   });
 });

@@ -1,11 +1,13 @@
 // Reading: task lists (filters, keyset pagination), details, the inbox, health;
 // once per database driver (tests/helpers/drivers.ts), each with its own server.
+import type { Delivery, Page, Task } from "@/db/queries/dto";
+import type { Health } from "@/lib/server/health";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coverFailure, coverSuccess, wavFailure, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase } from "./helpers/drivers";
 import { startServer, type TestServer } from "./helpers/server";
 
-type TaskList = { items: { taskId: string; kind: string; status: string; createdAt: string }[]; nextCursor: string | null };
+type TaskList = Page<Task>;
 
 describeEachDatabase("reading", (database) => {
   let server: TestServer;
@@ -117,14 +119,14 @@ describeEachDatabase("reading", (database) => {
   describe("GET /api/deliveries", () => {
     it("lists every delivery newest first and filters by verdict", async () => {
       await server.callback(coverSuccess("page0000"));
-      const all = await server.getJson<{ items: { id: number; verdict: string }[]; nextCursor: string | null }>("/api/deliveries?limit=5");
+      const all = await server.getJson<Page<Delivery>>("/api/deliveries?limit=5");
       expect(all.body.items).toHaveLength(5);
       expect(all.body.items[0]!.verdict).toBe("duplicate");
       const ids = all.body.items.map((d) => d.id);
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
-      const next = await server.getJson<{ items: { id: number }[] }>(`/api/deliveries?limit=5&cursor=${all.body.nextCursor}`);
+      const next = await server.getJson<Page<Delivery>>(`/api/deliveries?limit=5&cursor=${all.body.nextCursor}`);
       expect(next.body.items[0]!.id).toBeLessThan(ids.at(-1)!);
-      const dupes = await server.getJson<{ items: { verdict: string }[] }>("/api/deliveries?verdict=duplicate");
+      const dupes = await server.getJson<Page<Delivery>>("/api/deliveries?verdict=duplicate");
       expect(dupes.body.items.length).toBeGreaterThan(0);
       expect(dupes.body.items.every((d) => d.verdict === "duplicate")).toBe(true);
     });
@@ -142,7 +144,7 @@ describeEachDatabase("reading", (database) => {
 
   describe("GET /api/health", () => {
     it("is ok when the database answers and storage is writable", async () => {
-      const { status, body } = await server.getJson<{ ok: boolean }>("/api/health");
+      const { status, body } = await server.getJson<Health>("/api/health");
       expect(status).toBe(200);
       expect(body.ok).toBe(true);
     });

@@ -2,8 +2,9 @@
 // gets a 5xx; once per database driver (tests/helpers/drivers.ts), each with its own server.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { coverSuccess, newTaskId, pool, wavSuccess } from "./helpers/callbacks";
+import { coverSuccess, pool, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
+import { uniqueTaskId } from "./helpers/ids";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 
 // Payloads that look roughly like callbacks, with every field allowed to be wrong.
@@ -60,12 +61,23 @@ const body = fc.oneof(
  */
 const ANSWER_WITHIN_MS = 20_000;
 
-/** POSTs a callback (JSON or raw text) with the token; answers the status, 0 when no answer came in time. */
-async function send(server: TestServer, body: unknown, path = "/api/callbacks"): Promise<number> {
+/** The header that tags a request, so the delivery rows it left can be counted. */
+const MARKER = "x-test-request";
+
+/**
+ * POSTs a callback (JSON or raw text) with the token (or `options.token`), tagged
+ * with `options.marker` when given; answers the status, 0 when no answer came in time.
+ */
+async function send(
+  server: TestServer,
+  body: unknown,
+  path = "/api/callbacks",
+  options: { marker?: string; token?: string } = {},
+): Promise<number> {
   try {
-    const res = await fetch(`${server.url}${path}?token=${TOKEN}`, {
+    const res = await fetch(`${server.url}${path}?token=${encodeURIComponent(options.token ?? TOKEN)}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(options.marker ? { [MARKER]: options.marker } : {}) },
       body: typeof body === "string" ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
     });
@@ -85,7 +97,7 @@ describeEachDatabase("robustness", (database) => {
 
   describe("concurrency", () => {
     it("200 concurrent callbacks for distinct tasks are all answered 200 and all stored", async () => {
-      const ids = Array.from({ length: 200 }, (_, i) => newTaskId(i % 2 ? "c" : "w"));
+      const ids = Array.from({ length: 200 }, (_, i) => uniqueTaskId(i % 2 ? "c" : "w"));
       const statuses = await Promise.all(ids.map((id, i) => send(server(), i % 2 ? coverSuccess(id) : wavSuccess(id))));
       expect(
         statuses.filter((s) => s !== 200),
@@ -100,15 +112,36 @@ describeEachDatabase("robustness", (database) => {
   });
 
   describe("malformed input", () => {
-    it("hundreds of generated payloads never get a 5xx, and the server stays healthy", async () => {
+    it("hundreds of generated payloads never get a 5xx, each leaves exactly one delivery, and the server stays healthy", async () => {
       const samples = fc.sample(body, { numRuns: 400, seed: 20261123 });
       const paths = ["/api/callbacks", "/api/callbacks/cover", "/api/callbacks/wav"];
-      const statuses = await pool(samples.length, 8, (i) => send(server(), samples[i]!, paths[i % 3]));
+      const run = uniqueTaskId("fuzz");
+      const marker = (i: number) => `${run}-${i}`;
+      // Every 10th with a wrong token: refused before the body is read (401), so no delivery is kept.
+      const unauthorized = (i: number) => i % 10 === 9;
+      const statuses = await pool(samples.length, 8, (i) =>
+        send(server(), samples[i]!, paths[i % 3], { marker: marker(i), token: unauthorized(i) ? "wrong-token-wrong-token" : undefined }),
+      );
       expect(
         statuses.filter((s) => s >= 500 || s === 0),
         logTail(server()),
       ).toEqual([]);
-      expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([]);
+      expect(statuses.filter((s, i) => (unauthorized(i) ? s !== 401 : s !== 200 && s !== 400))).toEqual([]);
+      // Two over the size limit, answered 413 and not kept either.
+      const big = "x".repeat(1_048_577);
+      expect(await send(server(), big, "/api/callbacks", { marker: marker(samples.length) })).toBe(413);
+      expect(await send(server(), `{"msg":"${big}"}`, "/api/callbacks/cover", { marker: marker(samples.length + 1) })).toBe(413);
+
+      // Accepted, duplicate and rejected alike: one row per request that got past the token and the size limit, none for the others.
+      const rows = await server().sql<{ marker: string; n: number }>(
+        `select json_extract(headers, '$."${MARKER}"') as marker, count(*) as n from deliveries
+          where json_extract(headers, '$."${MARKER}"') like ? group by marker`,
+        [`${run}-%`],
+      );
+      const count = new Map(rows.map((r) => [r.marker, r.n]));
+      const expected = Array.from({ length: samples.length + 2 }, (_, i) => (i < samples.length && !unauthorized(i) ? 1 : 0));
+      expect(expected.map((_, i) => count.get(marker(i)) ?? 0)).toEqual(expected);
+      expect(expected.filter((n) => n === 1)).toHaveLength(360);
       expect((await fetch(`${server().url}/api/health`)).status).toBe(200);
     });
 
@@ -154,7 +187,7 @@ describeEachDatabase("robustness", (database) => {
         let stop = false;
         const burst = pool(3000, 16, async () => {
           if (stop) return;
-          const id = newTaskId("k");
+          const id = uniqueTaskId("k");
           try {
             const res = await crashServer.callback(coverSuccess(id));
             if (res.status === 200) answered.push(id);

@@ -2,13 +2,6 @@
 import type { TaskDetail } from "@/db/queries/dto";
 import type { TestServer } from "./server";
 
-let counter = 0;
-/** A fresh hex task id, unique within a run. */
-export function newTaskId(prefix = ""): string {
-  counter += 1;
-  return `${prefix}${Date.now().toString(16)}${process.pid.toString(16)}${counter.toString(16).padStart(6, "0")}`;
-}
-
 export function coverSuccess(
   taskId: string,
   images = [`https://files.example.com/${taskId}/0.png`, `https://files.example.com/${taskId}/1.png`],

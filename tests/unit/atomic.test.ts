@@ -1,7 +1,11 @@
-// The data layer's atomic writes on both drivers: a unit is all-or-nothing,
-// group commit shares one SQLite commit, and a read-then-write that loses a
-// race on libSQL starts over instead of writing over the winner.
+// The data layer's atomic writes on both drivers: a unit is all-or-nothing and
+// commits at once (one WAL commit record on SQLite, never seen in part by a
+// second client on libSQL), group commit shares one SQLite commit, and a
+// read-then-write that loses a race on libSQL starts over instead of writing
+// over the winner.
 import fs from "node:fs";
+import { createClient } from "@libsql/client/http";
+import Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { DATABASES } from "../helpers/drivers";
@@ -67,19 +71,91 @@ describe.each(DATABASES)("atomic writes [%s]", (driver) => {
     expect(await setting("counter")).toBe(String(increments));
   });
 
-  it.runIf(driver === "better-sqlite3")("writes asked for in one event-loop turn share one SQLite commit", async () => {
+  it.runIf(driver === "better-sqlite3")(
+    "the steps of one unit are one SQLite commit: a second connection sees all of them or none",
+    async () => {
+      const { atomic } = db().client;
+      const file = db().file!;
+      const other = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const keys = Array.from({ length: 20 }, (_, i) => `unit-${i}`);
+        const visible = () => other.prepare(`select count(*) as n from settings where key like 'unit-%'`).get() as { n: number };
+        const versionBefore = other.pragma("data_version", { simple: true });
+        const commitsBefore = walCommits(file);
+        await atomic(keys.map((key) => insert(key, "1")));
+        // Twenty inserts, one commit record in the WAL: no reader could ever see a part of them.
+        expect(walCommits(file) - commitsBefore).toBe(1);
+        expect(visible()).toEqual({ n: keys.length });
+        expect(other.pragma("data_version", { simple: true })).not.toBe(versionBefore);
+        // A unit that fails at its last step: the other connection sees none of its first.
+        await expect(atomic([insert("unit-new", "1"), insert("unit-0", "duplicate key")])).rejects.toThrow();
+        expect(visible()).toEqual({ n: keys.length });
+        expect(other.prepare("select count(*) as n from settings where key = 'unit-new'").get()).toEqual({ n: 0 });
+      } finally {
+        other.close();
+      }
+    },
+  );
+
+  it.runIf(driver === "better-sqlite3")(
+    "units asked for in one event-loop turn share one SQLite commit; awaited one by one, one each",
+    async () => {
+      const { atomic } = db().client;
+      const file = db().file!;
+      const start = walCommits(file);
+      await Promise.all(Array.from({ length: 10 }, (_, i) => atomic([insert(`together-${i}`, "1")])));
+      expect(walCommits(file) - start).toBe(1);
+      const before = walCommits(file);
+      for (let i = 0; i < 10; i++) await atomic([insert(`alone-${i}`, "1")]);
+      expect(walCommits(file) - before).toBe(10);
+      expect(await setting("together-9")).toBe("1");
+    },
+  );
+
+  it.runIf(driver === "libsql")("a second client reading while a large unit commits sees all of its rows or none", async () => {
     const { atomic } = db().client;
-    // Every commit appends the pages it changed to the WAL: ten commits of one
-    // row each append about ten times what one commit of ten rows does.
-    const wal = () => fs.statSync(`${db().file}-wal`).size;
-    const start = wal();
-    await Promise.all(Array.from({ length: 10 }, (_, i) => atomic([insert(`together-${i}`, "1")])));
-    const together = wal() - start;
-    const before = wal();
-    for (let i = 0; i < 10; i++) await atomic([insert(`alone-${i}`, "1")]);
-    const alone = wal() - before;
-    expect(together).toBeGreaterThan(0);
-    expect(alone).toBeGreaterThanOrEqual(5 * together);
-    expect(await setting("together-9")).toBe("1");
+    const url = process.env.DATABASE_URL!;
+    const reader = createClient({ url });
+    try {
+      const keys = Array.from({ length: 400 }, (_, i) => `bulk-${i}`);
+      const seen = new Set<number>();
+      let writing = true;
+      const readLoop = (async () => {
+        while (writing) {
+          const rs = await reader.execute("select count(*) as n from settings where key like 'bulk-%'");
+          seen.add(Number(rs.rows[0]!.n));
+        }
+      })();
+      await atomic(keys.map((key) => insert(key, "1")));
+      writing = false;
+      await readLoop;
+      seen.add(Number((await reader.execute("select count(*) as n from settings where key like 'bulk-%'")).rows[0]!.n));
+      expect(
+        [...seen].every((n) => n === 0 || n === keys.length),
+        `partial counts seen: ${[...seen].join(", ")}`,
+      ).toBe(true);
+      expect(seen.has(keys.length)).toBe(true);
+    } finally {
+      reader.close();
+    }
   });
 });
+
+/**
+ * Commit records in a SQLite WAL file: frames of the current WAL (their salt
+ * matches the header's) whose "database size after commit" field is set. Every
+ * write transaction ends with exactly one.
+ */
+function walCommits(dbFile: string): number {
+  const wal = fs.readFileSync(`${dbFile}-wal`);
+  if (wal.length < 32) return 0;
+  const pageSize = wal.readUInt32BE(8);
+  const salt1 = wal.readUInt32BE(16);
+  const salt2 = wal.readUInt32BE(20);
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    if (wal.readUInt32BE(at + 8) !== salt1 || wal.readUInt32BE(at + 12) !== salt2) break;
+    if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  }
+  return commits;
+}

@@ -1,0 +1,19 @@
+// What every page has: the toast, the navigation, the page heading.
+import type { Locator, Page } from "@playwright/test";
+
+export class Shell {
+  constructor(readonly page: Page) {}
+
+  /** The toast whose text contains `text`. */
+  toast(text: string): Locator {
+    return this.page.getByTestId("toast").filter({ hasText: text });
+  }
+
+  heading(name: string): Locator {
+    return this.page.getByRole("heading", { name });
+  }
+
+  navLink(name: "Tasks" | "Inbox" | "Setup"): Locator {
+    return this.page.getByRole("link", { name });
+  }
+}

@@ -1,0 +1,58 @@
+// A task's page, `/tasks/{id}`: message, timeline, files (gallery, player), deliveries, actions.
+import type { Locator, Page } from "@playwright/test";
+
+export class TaskPage {
+  readonly heading: Locator;
+  readonly message: Locator;
+  readonly timeline: Locator;
+  readonly gallery: Locator;
+  readonly images: Locator;
+  readonly lightbox: Locator;
+  readonly audio: Locator;
+  readonly audioDuration: Locator;
+  readonly deliveries: Locator;
+  readonly pollNow: Locator;
+  readonly redownloadAll: Locator;
+  readonly noFiles: Locator;
+  readonly notFound: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole("heading", { level: 1 });
+    this.message = page.getByTestId("task-message");
+    this.timeline = page.getByTestId("timeline");
+    this.gallery = page.getByTestId("gallery");
+    this.images = this.gallery.getByRole("img");
+    this.lightbox = page.getByTestId("lightbox");
+    this.audio = page.locator("audio");
+    this.audioDuration = page.getByTestId("audio-duration");
+    this.deliveries = page.getByTestId("delivery");
+    this.pollNow = page.getByRole("button", { name: "Poll now" });
+    this.redownloadAll = page.getByRole("button", { name: "Re-download all" });
+    this.noFiles = page.getByRole("heading", { name: "No files" });
+    this.notFound = page.getByRole("heading", { name: "No such task" });
+  }
+
+  /** Opens a task's page; `base` is another server's URL. Answers the navigation's response. */
+  goto(taskId: string, base = "") {
+    return this.page.goto(`${base}/tasks/${encodeURIComponent(taskId)}`);
+  }
+
+  /** The gallery's entry of the n-th cover (0-based). */
+  cover(n: number): Locator {
+    return this.gallery.getByRole("listitem").nth(n);
+  }
+
+  /** The thumbnail button that opens cover `n` (1-based, as labelled) in the lightbox. */
+  opener(n: number): Locator {
+    return this.page.getByRole("button", { name: `Open Cover ${n} in the viewer` });
+  }
+
+  closeLightbox(): Locator {
+    return this.lightbox.getByRole("button", { name: /Close/ });
+  }
+
+  /** A delivery's pretty-printed body (`pre` 0) or headers (`pre` 1). */
+  deliveryBlock(delivery: Locator, which: "body" | "headers"): Locator {
+    return delivery.locator("pre").nth(which === "body" ? 0 : 1);
+  }
+}
