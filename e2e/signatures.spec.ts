@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { expect, test } from "./fixtures";
-import { uniqueId } from "./helpers";
+import { uniqueTaskId } from "../tests/helpers/ids";
 
 const WHSEC = `whsec_${randomBytes(32).toString("base64")}`;
 test.use({ serverEnv: { CALLBACK_SIGNING_KEY: WHSEC } });
@@ -19,9 +19,9 @@ function signed(body: string, secret = WHSEC): Record<string, string> {
 }
 
 test("deliveries say in words whether their signature was verified, missing or invalid", async ({ page, server }) => {
-  const verified = uniqueId("signed");
-  const unsigned = uniqueId("unsigned");
-  const forged = uniqueId("forged");
+  const verified = uniqueTaskId("signed");
+  const unsigned = uniqueTaskId("unsigned");
+  const forged = uniqueTaskId("forged");
   const body = (taskId: string) => JSON.stringify({ code: 501, msg: "signature test", data: { taskId } });
   expect((await server.callback(body(verified), { headers: signed(body(verified)) })).status).toBe(200);
   expect((await server.callback(body(unsigned))).status).toBe(200);

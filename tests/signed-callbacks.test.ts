@@ -5,7 +5,8 @@ import { createHmac, randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import type { Delivery } from "@/db/queries/dto";
-import { coverFailure, newTaskId, taskDetail } from "./helpers/callbacks";
+import { coverFailure, taskDetail } from "./helpers/callbacks";
+import { uniqueTaskId } from "./helpers/ids";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { fixture, type TestServer } from "./helpers/server";
 
@@ -13,7 +14,7 @@ const WHSEC = `whsec_${randomBytes(32).toString("base64")}`;
 const KIE_KEY = `kie-${randomBytes(16).toString("hex")}`;
 
 /** A shared fixture with a fresh task id, so every test has its own task. */
-function payload(name: "cover-success.json" | "wav-success.json", taskId = newTaskId()) {
+function payload(name: "cover-success.json" | "wav-success.json", taskId = uniqueTaskId()) {
   const body = JSON.parse(fixture(`callbacks/${name}`));
   if ("taskId" in body.data) body.data.taskId = taskId;
   else body.data.task_id = taskId;
@@ -89,7 +90,7 @@ describeEachDatabase("signed callbacks", (database) => {
     });
 
     it("a forged callback leaves an existing task as it was", async () => {
-      const taskId = newTaskId();
+      const taskId = uniqueTaskId();
       const failure = JSON.stringify(coverFailure(taskId));
       expect((await server().callback(failure, { headers: standardHeaders(failure) })).status).toBe(200);
       const { body } = payload("cover-success.json", taskId);
@@ -183,7 +184,7 @@ describeEachDatabase("signed callbacks", (database) => {
       await expectNoTask(server(), wrongKey.taskId);
 
       const otherTask = payload("cover-success.json");
-      await expectRefused(await server().callback(otherTask.body, { headers: kieHeaders(newTaskId()) }), "invalid_signature");
+      await expectRefused(await server().callback(otherTask.body, { headers: kieHeaders(uniqueTaskId()) }), "invalid_signature");
       await expectNoTask(server(), otherTask.taskId);
 
       const stale = payload("cover-success.json");
