@@ -69,12 +69,16 @@ function isKnownHost(hostHeader: string | null): boolean {
   );
 }
 
-/** Origin (or, without it, Sec-Fetch-Site) naming another site than this dashboard. */
+/**
+ * Origin (or, without it, Sec-Fetch-Site) naming another site than this
+ * dashboard: not the Host the browser sent, nor PUBLIC_BASE_URL. Never
+ * X-Forwarded-Host: any client can send it, naming the Origin it likes.
+ */
 function isCrossOrigin(request: NextRequest): boolean {
   const origin = request.headers.get("origin");
   if (origin) {
     if (origin === "null") return true;
-    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+    const host = request.headers.get("host");
     try {
       return new URL(origin).host !== host && origin !== new URL(env().PUBLIC_BASE_URL).origin;
     } catch {
