@@ -3,7 +3,8 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { BUTTON, INPUT } from "@/components/ui";
 import { env } from "@/lib/server/env";
-import { isValidSession, safeNextPath, SESSION_COOKIE } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Log in" };

@@ -40,15 +40,3 @@ export function sessionCookie(value: string, request: Request, maxAge = SESSION_
     maxAge,
   };
 }
-
-/**
- * A local path to return to after login; anything else becomes "/". Browsers
- * drop tabs and newlines and read a backslash as "/" in a Location, so a path
- * like "/<tab>/evil.com" would leave the site: such characters are refused.
- */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(next)) return "/";
-  const base = "http://dashboard.invalid";
-  const url = new URL(next, base);
-  return url.origin === base ? url.pathname + url.search + url.hash : "/";
-}

@@ -3,7 +3,8 @@ import { clientAddress } from "@/lib/server/client-address";
 import { env } from "@/lib/server/env";
 import { loginRetryAfter, noteLoginFailure, noteLoginSuccess } from "@/lib/auth/login-limiter";
 import { safeEqual } from "@/lib/auth/safe-equal";
-import { createSession, safeNextPath, sessionCookie } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { createSession, sessionCookie } from "@/lib/auth/session";
 
 /** The login form posts here (a plain HTML form, so it works before JS loads); answers a 303. */
 export async function POST(request: Request) {
