@@ -10,7 +10,7 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The cron tick has its own secret (CRON_SECRET), and schedulers hold no session.
 const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout", "/api/cron/tick"]);
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   if (!isKnownHost(request.headers.get("host"))) {
     return NextResponse.json(
@@ -31,7 +31,7 @@ export function proxy(request: NextRequest) {
   }
   const password = env().DASHBOARD_PASSWORD;
   if (!password || OPEN_WITHOUT_SESSION.has(pathname)) return NextResponse.next();
-  if (isValidSession(password, request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
+  if (await isValidSession(password, request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
 
   if (pathname.startsWith("/api/")) {
     return NextResponse.json(
