@@ -11,7 +11,7 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The cron tick has its own secret (CRON_SECRET), and schedulers hold no session.
 const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout", "/api/cron/tick"]);
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   if (!isKnownHost(request.headers.get("host"))) {
     return NextResponse.json(
@@ -32,7 +32,7 @@ export function proxy(request: NextRequest) {
   }
   const password = env().DASHBOARD_PASSWORD;
   if (!password || OPEN_WITHOUT_SESSION.has(pathname)) return NextResponse.next();
-  if (isValidSession(password, request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
+  if (await isValidSession(password, request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
 
   if (pathname.startsWith("/api/")) {
     return NextResponse.json(
@@ -70,12 +70,16 @@ function isKnownHost(hostHeader: string | null): boolean {
   );
 }
 
-/** Origin (or, without it, Sec-Fetch-Site) naming another site than this dashboard. */
+/**
+ * Origin (or, without it, Sec-Fetch-Site) naming another site than this
+ * dashboard: not the Host the browser sent, nor PUBLIC_BASE_URL. Never
+ * X-Forwarded-Host: any client can send it, naming the Origin it likes.
+ */
 function isCrossOrigin(request: NextRequest): boolean {
   const origin = request.headers.get("origin");
   if (origin) {
     if (origin === "null") return true;
-    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+    const host = request.headers.get("host");
     try {
       return new URL(origin).host !== host && origin !== new URL(env().PUBLIC_BASE_URL).origin;
     } catch {

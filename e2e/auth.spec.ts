@@ -25,6 +25,9 @@ test("pages redirect to the login; a wrong password is refused, the right one le
 
   const cookie = (await context.cookies()).find((c) => c.name === "suno_session");
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false, path: "/" });
+  // This browser is now known: password guessing from elsewhere cannot lock it out.
+  const device = (await context.cookies()).find((c) => c.name === "suno_device");
+  expect(device).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
 
   // The session works for the API the pages use.
   expect((await page.request.get("/api/tasks")).status()).toBe(200);
@@ -78,4 +81,25 @@ test("state-changing requests from another origin are refused", async ({ page, s
     form: { password: PASSWORD },
   });
   expect(crossLogin.status()).toBe(403);
+});
+
+test("log out everywhere ends the sessions of every browser", async ({ page, browser, server }) => {
+  const other = await browser.newContext({ baseURL: server.url });
+  const otherPage = await other.newPage();
+  for (const p of [page, otherPage]) {
+    await p.goto("/login?next=%2Fsetup");
+    await p.getByLabel("Password").fill(PASSWORD);
+    await p.getByRole("button", { name: "Log in" }).click();
+    await expect(p.getByRole("heading", { name: "Setup" })).toBeVisible();
+  }
+  await page.reload();
+  await expect(page.getByTestId("active-sessions")).toHaveText(/^\d+ active sessions$/);
+  const active = Number((await page.getByTestId("active-sessions").textContent())?.split(" ")[0]);
+  expect(active).toBeGreaterThanOrEqual(2);
+
+  await page.getByRole("button", { name: "Log out everywhere" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await otherPage.goto("/setup");
+  await expect(otherPage).toHaveURL(/\/login\?next=%2Fsetup$/);
+  await other.close();
 });

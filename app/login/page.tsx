@@ -1,17 +1,24 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { BUTTON, INPUT } from "@/components/ui";
 import { env } from "@/lib/server/env";
-import { isValidSession, safeNextPath, SESSION_COOKIE } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Log in" };
 
-const MESSAGES: Record<string, string> = {
-  wrong: "That password is not right.",
-  rate: "Too many attempts. Wait a minute and try again.",
-};
+const Retry = z.coerce.number().int().positive().max(86_400).catch(60);
+
+function message(error: string | undefined, retry: string | undefined): string | undefined {
+  if (error === "wrong") return "That password is not right.";
+  if (error !== "rate") return undefined;
+  const seconds = Retry.parse(retry);
+  const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many failed attempts: try again in ${wait}.`;
+}
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -21,8 +28,8 @@ export default async function LoginPage({ searchParams }: Props) {
   const next = safeNextPath(one(params.next));
   const password = env().DASHBOARD_PASSWORD;
   // Nothing to log in to, or already logged in.
-  if (!password || isValidSession(password, (await cookies()).get(SESSION_COOKIE)?.value)) redirect(next);
-  const error = MESSAGES[one(params.error) ?? ""];
+  if (!password || (await isValidSession(password, (await cookies()).get(SESSION_COOKIE)?.value))) redirect(next);
+  const error = message(one(params.error), one(params.retry));
 
   return (
     <div className="flex min-h-[60vh] items-center justify-center">

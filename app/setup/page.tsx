@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { databaseLocation } from "@/db/client";
-import { getRefusedCallbacks } from "@/db/queries/settings";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { SendTestCallback } from "@/components/send-test-callback";
-import { Card, CardHeader, PageHeader } from "@/components/ui";
+import { BUTTON, Card, CardHeader, PageHeader } from "@/components/ui";
 import { callbackUrl } from "@/lib/auth/callback-token";
+import { activeSessionCount } from "@/lib/auth/session";
+import { refusedCallbacks } from "@/lib/callbacks/refused";
 import { env } from "@/lib/server/env";
 import { storage } from "@/lib/storage";
 import { ProviderStatusCard } from "./provider-status";
@@ -16,11 +17,12 @@ export const metadata: Metadata = { title: "Setup" };
 
 export default async function SetupPage() {
   const config = env();
-  const [generic, cover, wav, refusedCallbacks] = await Promise.all([
+  const [generic, cover, wav, refused, sessions] = await Promise.all([
     callbackUrl(),
     callbackUrl("cover"),
     callbackUrl("wav"),
-    getRefusedCallbacks(),
+    refusedCallbacks(),
+    config.DASHBOARD_PASSWORD ? activeSessionCount(config.DASHBOARD_PASSWORD) : null,
   ]);
   const local = /^https?:\/\/(localhost|127\.|\[::1\])/.test(config.PUBLIC_BASE_URL);
 
@@ -67,12 +69,12 @@ export default async function SetupPage() {
                 public address.
               </p>
             )}
-            {refusedCallbacks.count > 0 && (
+            {refused.count > 0 && (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                {refusedCallbacks.count} callback{refusedCallbacks.count === 1 ? " was" : "s were"} refused for a missing or wrong token
-                {refusedCallbacks.lastAt && (
+                {refused.count} callback{refused.count === 1 ? " was" : "s were"} refused for a missing or wrong token
+                {refused.lastAt && (
                   <>
-                    , the last <RelativeTime iso={refusedCallbacks.lastAt} />
+                    , the last <RelativeTime iso={refused.lastAt} />
                   </>
                 )}
                 .
@@ -107,9 +109,32 @@ export default async function SetupPage() {
           </Card>
         </div>
 
+        {sessions !== null && <SessionsCard count={sessions} />}
+
         <SubmitForms keySet={Boolean(config.SUNO_API_KEY)} />
       </div>
     </>
+  );
+}
+
+function SessionsCard({ count }: { count: number }) {
+  return (
+    <Card>
+      <CardHeader
+        title="Sessions"
+        description="Browsers logged in with DASHBOARD_PASSWORD. Changing the password also ends every session."
+      />
+      <div className="flex flex-col gap-3 p-4 text-sm sm:flex-row sm:items-center sm:justify-between sm:p-5">
+        <p data-testid="active-sessions">
+          {count} active session{count === 1 ? "" : "s"}
+        </p>
+        <form action="/api/auth/logout?everywhere=1" method="post">
+          <button type="submit" className={BUTTON.secondary}>
+            Log out everywhere
+          </button>
+        </form>
+      </div>
+    </Card>
   );
 }
 

@@ -11,20 +11,20 @@ export async function setSettingOnce(key: string, value: string): Promise<string
   return row?.value ?? value;
 }
 
-/** Counts a request refused for its token, keeping a short note of the last one only. */
-export async function recordUnauthorized(note: { at: Date; path: string; remoteAddress: string | null }): Promise<void> {
+/** Adds `count` requests refused for their token, keeping a short note of the last one only. */
+export async function recordUnauthorized(count: number, last: { at: Date; path: string; remoteAddress: string | null }): Promise<void> {
   const db = getDb();
   const value = JSON.stringify({
-    at: note.at.toISOString(),
-    path: note.path.slice(0, 200),
-    remoteAddress: note.remoteAddress?.slice(0, 100) ?? null,
+    at: last.at.toISOString(),
+    path: last.path.slice(0, 200),
+    remoteAddress: last.remoteAddress?.slice(0, 100) ?? null,
   });
   await atomic([
     step(
       db
         .insert(settings)
-        .values({ key: "unauthorized_callbacks", value: "1" })
-        .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + 1 as text)` } }),
+        .values({ key: "unauthorized_callbacks", value: String(count) })
+        .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + ${count} as text)` } }),
     ),
     step(db.insert(settings).values({ key: "unauthorized_last", value }).onConflictDoUpdate({ target: settings.key, set: { value } })),
   ]);

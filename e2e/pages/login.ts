@@ -12,7 +12,7 @@ export class LoginPage {
     this.password = page.getByLabel("Password");
     this.submit = page.getByRole("button", { name: "Log in" });
     this.error = page.locator("#login-error");
-    this.logout = page.getByRole("button", { name: "Log out" });
+    this.logout = page.getByRole("button", { name: "Log out", exact: true });
   }
 
   async goto(next?: string) {

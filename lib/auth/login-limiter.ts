@@ -1,40 +1,45 @@
-// A light brake on password guessing: a few failed logins per address per
-// minute, and a global ceiling so rotating addresses gains little.
+// Slows password guessing without letting a stranger lock the owner out
+// (OWASP's "device cookies"). A browser that logged in here before (a genuine
+// device cookie) is limited by its own failures only. Everyone else is
+// limited per client address (the socket's, or with TRUST_PROXY=1 the one our
+// proxy appended) and, all together, by one shared key, so rotating addresses
+// gains little. Failures live in the database: every instance sees them.
 import "server-only";
+import { clearLoginFailures, lockedFor, recordLoginFailure, type LockPolicy } from "@/db/queries/login-failures";
 
-const WINDOW_MS = 60_000;
-const PER_ADDRESS = 10;
-const GLOBAL = 100;
+/** Who is trying: a known device (its key from the device cookie), or an untrusted client at an address. */
+export type LoginClient = { device: string } | { address: string };
 
-type Window = { start: number; failures: number };
-const byAddress = new Map<string, Window>();
-let global: Window = { start: 0, failures: 0 };
+const MINUTE = 60_000;
+const QUIET_MS = 15 * MINUTE;
+const OWN: LockPolicy = { free: 5, firstLockMs: 30_000, maxLockMs: 15 * MINUTE };
+// Locking out every untrusted client is the price of an attack from many
+// addresses; the owner's known browsers stay unaffected.
+const UNTRUSTED: LockPolicy = { free: 20, firstLockMs: 30_000, maxLockMs: 15 * MINUTE };
+const UNTRUSTED_KEY = "untrusted";
 
-function current(w: Window | undefined, now: number): Window {
-  return w && now - w.start < WINDOW_MS ? w : { start: now, failures: 0 };
+function keysOf(client: LoginClient): { key: string; policy: LockPolicy }[] {
+  if ("device" in client) return [{ key: `device:${client.device}`, policy: OWN }];
+  return [
+    { key: `address:${client.address}`, policy: OWN },
+    { key: UNTRUSTED_KEY, policy: UNTRUSTED },
+  ];
 }
 
-/** Seconds to wait before trying again, or 0 when a try is allowed. */
-export function loginRetryAfter(address: string, now = Date.now()): number {
-  const own = current(byAddress.get(address), now);
-  global = current(global, now);
-  const blocked = [own, global].filter((w, i) => w.failures >= (i === 0 ? PER_ADDRESS : GLOBAL));
-  if (blocked.length === 0) return 0;
-  return Math.ceil(Math.max(...blocked.map((w) => w.start + WINDOW_MS - now)) / 1000);
+const names = (client: LoginClient) => keysOf(client).map((k) => k.key);
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/** Seconds to wait before the password may be tried, or 0. */
+export async function loginRetryAfter(client: LoginClient, now = Date.now()): Promise<number> {
+  return seconds(await lockedFor(names(client), now));
 }
 
-export function noteLoginFailure(address: string, now = Date.now()): void {
-  const own = current(byAddress.get(address), now);
-  own.failures += 1;
-  byAddress.set(address, own);
-  global = current(global, now);
-  global.failures += 1;
-  // Forget stale windows so the map cannot grow without bound.
-  if (byAddress.size > 10_000) {
-    for (const [key, w] of byAddress) if (now - w.start >= WINDOW_MS) byAddress.delete(key);
-  }
+/** Counts a wrong password; answers the seconds to wait now (0 while failures are still free). */
+export async function noteLoginFailure(client: LoginClient, now = Date.now()): Promise<number> {
+  return seconds(await recordLoginFailure(keysOf(client), QUIET_MS, now));
 }
 
-export function noteLoginSuccess(address: string): void {
-  byAddress.delete(address);
+/** The client's own count starts over; the shared one of untrusted clients does not. */
+export async function noteLoginSuccess(client: LoginClient): Promise<void> {
+  await clearLoginFailures(names(client).filter((key) => key !== UNTRUSTED_KEY));
 }

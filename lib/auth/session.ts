@@ -1,26 +1,107 @@
-// Login sessions when DASHBOARD_PASSWORD is set: a cookie holding an expiry
-// and an HMAC-SHA256 of it. The key is derived from the password, so changing
-// the password ends every session. Used by proxy.ts and the login route.
-import { createHash, createHmac } from "node:crypto";
+// Login sessions and known devices when DASHBOARD_PASSWORD is set. Both
+// cookies carry a random id signed (HMAC-SHA256) with this install's own
+// secret, kept in the settings table: another install never accepts them,
+// whatever its password. A session also needs its row in the sessions table,
+// so logout ends it at once; the row holds the id's SHA-256 only, and a tag of
+// the password it was opened with, so a new password ends every session.
+// A device cookie only tells the login throttle "this browser logged in here before".
+import "server-only";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { countSessions, deleteAllSessions, deleteSession, findSession, insertSession, touchSession } from "@/db/queries/sessions";
+import { setSettingOnce } from "@/db/queries/settings";
 import { safeEqual } from "@/lib/auth/safe-equal";
+import { processSingleton } from "@/lib/server/registry";
 
 export const SESSION_COOKIE = "suno_session";
+export const DEVICE_COOKIE = "suno_device";
 const SESSION_MAX_AGE_SECONDS = 30 * 86_400;
+const DEVICE_MAX_AGE_SECONDS = 400 * 86_400; // the longest browsers keep a cookie
+/** lastSeenAt is a hint for people, not a clock: written at most this often per session. */
+const TOUCH_EVERY_MS = 60_000;
 
-const sessionKey = (password: string) => createHash("sha256").update(`suno-dashboard/session/v1\0${password}`).digest();
-const sign = (password: string, payload: string) => createHmac("sha256", sessionKey(password)).update(payload).digest("base64url");
+type Purpose = "session" | "device" | "password";
 
-/** A fresh cookie value: "<expiry ms>.<signature>". */
-export function createSession(password: string, now = Date.now()): string {
-  const expires = String(now + SESSION_MAX_AGE_SECONDS * 1000);
-  return `${expires}.${sign(password, expires)}`;
+const secret = processSingleton("auth-secret", () => ({ value: undefined as Promise<Buffer> | undefined }));
+
+/** The install's signing secret, made on first use; two instances making it at once agree on the stored one. */
+function authSecret(): Promise<Buffer> {
+  secret.value ??= setSettingOnce("auth_secret", randomBytes(32).toString("base64url"))
+    .then((stored) => Buffer.from(stored, "base64url"))
+    .catch((error: unknown) => {
+      secret.value = undefined; // a passing database error must not stick
+      throw error;
+    });
+  return secret.value;
 }
 
-export function isValidSession(password: string, value: string | undefined, now = Date.now()): boolean {
-  const match = value ? /^(\d{13,16})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
-  if (!match) return false;
-  const [, expires, signature] = match as unknown as [string, string, string];
-  return safeEqual(signature, sign(password, expires)) && Number(expires) > now;
+const mac = (key: Buffer, purpose: Purpose, data: string) => createHmac("sha256", key).update(`${purpose}\0${data}`).digest("base64url");
+const hashId = (id: string) => createHash("sha256").update(id).digest("hex");
+
+/** A fresh "<id>.<signature>" for `purpose`, with its id's hash. */
+async function signedId(purpose: Purpose): Promise<{ value: string; idHash: string }> {
+  const id = randomBytes(32).toString("base64url");
+  return { value: `${id}.${mac(await authSecret(), purpose, id)}`, idHash: hashId(id) };
+}
+
+/** The id hash of a well-signed cookie value, or null; no database read beyond the (cached) secret. */
+async function verifiedIdHash(purpose: Purpose, value: string | undefined): Promise<string | null> {
+  const match = value ? /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
+  if (!match) return null;
+  const [, id, signature] = match as unknown as [string, string, string];
+  return safeEqual(signature, mac(await authSecret(), purpose, id)) ? hashId(id) : null;
+}
+
+const passwordTag = async (password: string) => mac(await authSecret(), "password", password);
+
+/** Opens a session; answers the cookie value. */
+export async function startSession(
+  password: string,
+  client: { userAgent: string | null; remoteAddress: string | null },
+  now = new Date(),
+): Promise<string> {
+  const { value, idHash } = await signedId("session");
+  await insertSession({
+    idHash,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
+    passwordTag: await passwordTag(password),
+    userAgent: client.userAgent?.slice(0, 300) ?? null,
+    remoteAddress: client.remoteAddress?.slice(0, 100) ?? null,
+  });
+  return value;
+}
+
+/** A well-signed cookie whose row is live and was opened with this password. */
+export async function isValidSession(password: string, value: string | undefined, now = new Date()): Promise<boolean> {
+  const idHash = await verifiedIdHash("session", value);
+  if (!idHash) return false;
+  const row = await findSession(idHash, await passwordTag(password), now);
+  if (!row) return false;
+  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await touchSession(idHash, now);
+  return true;
+}
+
+/** Ends the session of this cookie, if it is one. */
+export async function endSession(value: string | undefined): Promise<void> {
+  const idHash = await verifiedIdHash("session", value);
+  if (idHash) await deleteSession(idHash);
+}
+
+export const endEverySession = deleteAllSessions;
+
+export async function activeSessionCount(password: string): Promise<number> {
+  return countSessions(await passwordTag(password), new Date());
+}
+
+/** A new device cookie value. */
+export async function newDevice(): Promise<string> {
+  return (await signedId("device")).value;
+}
+
+/** The throttle's key for a browser presenting a genuine device cookie, or null. */
+export function knownDevice(value: string | undefined): Promise<string | null> {
+  return verifiedIdHash("device", value);
 }
 
 /** Whether the browser reached us over https, directly or through a TLS-terminating proxy. */
@@ -29,26 +110,11 @@ function isHttps(request: Request): boolean {
   return forwarded ? forwarded === "https" : new URL(request.url).protocol === "https:";
 }
 
-export function sessionCookie(value: string, request: Request, maxAge = SESSION_MAX_AGE_SECONDS) {
-  return {
-    name: SESSION_COOKIE,
-    value,
-    httpOnly: true,
-    sameSite: "lax" as const,
-    secure: isHttps(request),
-    path: "/",
-    maxAge,
-  };
+function cookie(name: string, value: string, request: Request, maxAge: number) {
+  return { name, value, httpOnly: true, sameSite: "lax" as const, secure: isHttps(request), path: "/", maxAge };
 }
 
-/**
- * A local path to return to after login; anything else becomes "/". Browsers
- * drop tabs and newlines and read a backslash as "/" in a Location, so a path
- * like "/<tab>/evil.com" would leave the site: such characters are refused.
- */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(next)) return "/";
-  const base = "http://dashboard.invalid";
-  const url = new URL(next, base);
-  return url.origin === base ? url.pathname + url.search + url.hash : "/";
-}
+export const sessionCookie = (value: string, request: Request, maxAge = SESSION_MAX_AGE_SECONDS) =>
+  cookie(SESSION_COOKIE, value, request, maxAge);
+
+export const deviceCookie = (value: string, request: Request) => cookie(DEVICE_COOKIE, value, request, DEVICE_MAX_AGE_SECONDS);

@@ -4,12 +4,12 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { getReplaySource } from "@/db/queries/deliveries";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
-import { recordUnauthorized } from "@/db/queries/settings";
 import type { TaskKind } from "@/db/schema";
 import { isValidCallbackToken } from "@/lib/auth/callback-token";
 import { clientAddress } from "@/lib/server/client-address";
 import { env } from "@/lib/server/env";
 import { AppError, errorJson, notFound } from "@/lib/server/errors";
+import { noteRefusedCallback } from "@/lib/callbacks/refused";
 import { parseCallback, type ParsedCallback } from "@/lib/callbacks/schemas";
 import { checkSignature, signatureRefusal } from "@/lib/callbacks/signature";
 import { afterResultApplied } from "@/lib/files/downloads";
@@ -22,7 +22,7 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
   const url = new URL(request.url);
   const remoteAddress = clientAddress(request);
   if (!(await isValidCallbackToken(url.searchParams.get("token") ?? request.headers.get("x-callback-token")))) {
-    await recordUnauthorized({ at: new Date(), path: url.pathname, remoteAddress });
+    noteRefusedCallback({ at: new Date(), path: url.pathname, remoteAddress });
     return errorJson(401, "unauthorized", "Missing or wrong callback token: add ?token=... to the callback URL or send X-Callback-Token.");
   }
 

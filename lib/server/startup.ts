@@ -1,9 +1,11 @@
 import "server-only";
 import { openDatabase } from "@/db/client";
 import { callbackToken } from "@/lib/auth/callback-token";
+import { flushRefusedCallbacks } from "@/lib/callbacks/refused";
 import { installSocketAddressShim } from "@/lib/server/client-address";
 import { installContentLengthShim } from "@/lib/server/content-length";
 import { env, EnvError } from "@/lib/server/env";
+import { beforeShutdown } from "@/lib/server/shutdown";
 import { startWorker } from "@/lib/work/worker";
 
 export async function startServer() {
@@ -21,4 +23,5 @@ export async function startServer() {
   await openDatabase();
   await callbackToken();
   startWorker();
+  beforeShutdown(flushRefusedCallbacks);
 }

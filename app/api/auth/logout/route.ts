@@ -1,8 +1,24 @@
-import { NextResponse } from "next/server";
-import { sessionCookie } from "@/lib/auth/session";
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/server/env";
+import { endEverySession, endSession, isValidSession, SESSION_COOKIE, sessionCookie } from "@/lib/auth/session";
+import { errorJson } from "@/lib/server/errors";
 
-/** Ends the session: the cookie is cleared and the browser sent to the login page. */
-export async function POST(request: Request) {
+/**
+ * Ends this session (its row is deleted, so a copy of the cookie stops
+ * working too), or with ?everywhere=1 every session, and sends the browser to
+ * the login page. Ending every session takes a live one: this route is open.
+ */
+export async function POST(request: NextRequest) {
+  const value = request.cookies.get(SESSION_COOKIE)?.value;
+  const password = env().DASHBOARD_PASSWORD;
+  if (request.nextUrl.searchParams.get("everywhere") === "1") {
+    if (!password || !(await isValidSession(password, value))) {
+      return errorJson(401, "unauthorized", "Log in first: only a logged-in browser can end every session.");
+    }
+    await endEverySession();
+  } else {
+    await endSession(value);
+  }
   const response = new NextResponse(null, { status: 303, headers: { location: "/login" } });
   response.cookies.set(sessionCookie("", request, 0));
   return response;
