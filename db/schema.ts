@@ -96,10 +96,18 @@ export const assets = sqliteTable(
     createdAt: timestamp("created_at").notNull().default(nowMs),
     updatedAt: timestamp("updated_at").notNull().default(nowMs),
     storedAt: timestamp("stored_at"),
+    // A small image made once when a cover is stored (storage key), and a WAV's
+    // peaks measured while it streamed in (JSON: peaks, durationSeconds, sampleRate, channels).
+    thumbnailPath: text("thumbnail_path"),
+    waveform: text("waveform"),
+    // When the stored copy was deleted, and why (e.g. FILE_RETENTION_DAYS).
+    removedAt: timestamp("removed_at"),
+    removedReason: text("removed_reason"),
   },
   (t) => [
     uniqueIndex("assets_task_position_unique").on(t.taskId, t.position),
     index("assets_status_next_attempt_idx").on(t.status, t.nextAttemptAt),
+    index("assets_status_stored_at_idx").on(t.status, t.storedAt),
   ],
 );
 
@@ -123,6 +131,8 @@ export const deliveries = sqliteTable(
     // The provider's signature on this delivery (CALLBACK_SIGNING_KEY), and by which scheme.
     signature: text("signature", { enum: SIGNATURE_VERDICTS }),
     signatureScheme: text("signature_scheme", { enum: SIGNATURE_SCHEMES }),
+    // When DELIVERY_RETENTION_DAYS removed the body and headers (the row stays).
+    prunedAt: timestamp("pruned_at"),
   },
   (t) => [index("deliveries_task_id_idx").on(t.taskId), index("deliveries_verdict_id_idx").on(t.verdict, t.id)],
 );
