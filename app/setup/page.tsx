@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { databaseLocation } from "@/db/client";
 import { getRefusedCallbacks } from "@/db/queries/settings";
 import { CopyButton } from "@/components/copy-button";
+import { NotificationDestinations } from "@/components/notification-destinations";
 import { RelativeTime } from "@/components/relative-time";
 import { SendTestCallback } from "@/components/send-test-callback";
 import { Card, CardHeader, PageHeader } from "@/components/ui";
@@ -108,6 +109,8 @@ export default async function SetupPage() {
         </div>
 
         <SubmitForms keySet={Boolean(config.SUNO_API_KEY)} />
+
+        <NotificationDestinations />
       </div>
     </>
   );
