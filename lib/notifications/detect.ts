@@ -32,7 +32,8 @@ type Occurrence = { event: NotifyEvent; at: Date };
 function occurrences({ task, assets }: Subject): Occurrence[] {
   const found: Occurrence[] = [];
   if (task.status === "succeeded" || task.status === "failed") {
-    found.push({ event: `task.${task.status}`, at: task.completedAt ?? task.updatedAt });
+    // When the dashboard learned it: a poll may find a task the provider finished long before.
+    found.push({ event: `task.${task.status}`, at: new Date(Math.max(task.completedAt?.getTime() ?? 0, task.updatedAt.getTime())) });
   }
   if (assets.length > 0 && assets.every((a) => a.status === "stored" && a.storedAt)) {
     found.push({ event: "task.files_stored", at: new Date(Math.max(...assets.map((a) => a.storedAt!.getTime()))) });

@@ -33,7 +33,7 @@ const PER_DESTINATION = 2;
 /** One request's time limit, connection to last byte of the answer. */
 const SEND_TIMEOUT_MS = 10_000;
 /** Longer than any attempt: a claim older than this belonged to a sender that died. */
-const LEASE_MS = 30_000;
+const LEASE_MS = 20_000;
 /** Delay before retry n; after the last the notification fails. ≈ 24 h in all. NOTIFY_RETRY_DELAYS_SECONDS replaces it. */
 const RETRY_DELAYS_MS = [10_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 28_800_000, 28_800_000];
 /** Answer bytes kept for the attempt log's error line. */
