@@ -113,7 +113,14 @@ function DestinationForm({
       <div className="grid gap-4 sm:grid-cols-2">
         <label className="block">
           <span className="mb-1 block text-sm font-medium">URL</span>
-          <input name="url" required defaultValue={initial?.url} placeholder="https://…" autoComplete="off" className={`${INPUT} font-mono`} />
+          <input
+            name="url"
+            required
+            defaultValue={initial?.url}
+            placeholder="https://…"
+            autoComplete="off"
+            className={`${INPUT} font-mono`}
+          />
         </label>
         <label className="block">
           <span className="mb-1 block text-sm font-medium">Name (optional)</span>

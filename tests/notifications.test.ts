@@ -12,8 +12,21 @@ import { startReceiver, type Receiver, type Received } from "./helpers/receiver"
 import { startServer, type TestServer } from "./helpers/server";
 
 type Destination = { id: number; url: string; format: string; events: string[]; secret: string | null; enabled: boolean };
-type Attempt = { id: number; notificationId: number; event: string; messageId: string; statusCode: number | null; error: string | null; ok: boolean; notificationStatus: string };
-type WebhookBody = { type: string; timestamp: string; data: { task: { taskId: string; status: string } | null; assets: { fileUrl: string | null; status: string }[] } };
+type Attempt = {
+  id: number;
+  notificationId: number;
+  event: string;
+  messageId: string;
+  statusCode: number | null;
+  error: string | null;
+  ok: boolean;
+  notificationStatus: string;
+};
+type WebhookBody = {
+  type: string;
+  timestamp: string;
+  data: { task: { taskId: string; status: string } | null; assets: { fileUrl: string | null; status: string }[] };
+};
 
 const ALL_EVENTS = ["task.succeeded", "task.failed", "task.files_stored", "task.files_at_risk"];
 const png = makePng(32, 32, 0);
@@ -54,11 +67,43 @@ it("refuses a private-address destination while NOTIFY_ALLOW_PRIVATE is off", as
       expect(res.body.error.code).toBe("destination_refused");
       expect(res.body.error.message).toMatch(/refused address .*are not notified \(NOTIFY_ALLOW_PRIVATE=1 allows them\)/);
     }
-    const bad = await api<{ error: { code: string } }>(server, "POST", "/api/destinations", { url: "ftp://example.com", format: "slack", events: [] });
+    const bad = await api<{ error: { code: string } }>(server, "POST", "/api/destinations", {
+      url: "ftp://example.com",
+      format: "slack",
+      events: [],
+    });
     expect(bad.status).toBe(400);
     expect((await api<{ items: unknown[] }>(server, "GET", "/api/destinations")).body.items).toEqual([]);
   } finally {
     await server.close();
+  }
+});
+
+it("without a worker, a callback's own after() sends its notifications, and the cron tick reports them", async () => {
+  const CRON_SECRET = "cron-secret-0123456789abcdef";
+  const [files, receiver] = await Promise.all([startFileServer(), startReceiver()]);
+  files.route("/cover.png", bytes(png, "image/png"));
+  const server = await startServer({
+    env: { WORKER: "0", CRON_SECRET, DOWNLOAD_ALLOW_PRIVATE: "1", NOTIFY_ALLOW_PRIVATE: "1" },
+  });
+  try {
+    const created = await api<Destination>(server, "POST", "/api/destinations", {
+      url: `${receiver.url}/after`,
+      format: "webhook",
+      events: ["task.succeeded", "task.files_stored"],
+    });
+    receiver.secret("/after", created.body.secret!);
+    const taskId = uniqueTaskId("after");
+    await server.callback(coverCallback(taskId, [`${files.url}/cover.png`]));
+    const types = () => receiver.received("/after").map((r) => bodyOf(r).type);
+    await until("both events with no tick", () => (types().length === 2 ? true : undefined));
+    expect(types().sort()).toEqual(["task.files_stored", "task.succeeded"]);
+    expect(receiver.received("/after").every((r) => r.verified)).toBe(true);
+    const tick = await fetch(new URL("/api/cron/tick", server.url), { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect((await tick.json()).notifications).toMatchObject({ queued: 0, started: 0, due: 0 });
+  } finally {
+    await server.close();
+    await Promise.all([files.close(), receiver.close()]);
   }
 });
 
@@ -161,7 +206,11 @@ describeEachDatabase("notifications", (database) => {
 
     const page1 = await api<{ items: Attempt[]; nextCursor: string }>(server, "GET", `/api/destinations/${flaky.id}/attempts?limit=2`);
     expect(page1.body.items).toHaveLength(2);
-    const page2 = await api<{ items: Attempt[] }>(server, "GET", `/api/destinations/${flaky.id}/attempts?limit=2&cursor=${page1.body.nextCursor}`);
+    const page2 = await api<{ items: Attempt[] }>(
+      server,
+      "GET",
+      `/api/destinations/${flaky.id}/attempts?limit=2&cursor=${page1.body.nextCursor}`,
+    );
     expect(page2.body.items.map((a) => a.id)).toEqual([attempts[2]!.id]);
     await disable(flaky);
   });
@@ -281,12 +330,19 @@ describeEachDatabase("notifications", (database) => {
   describe("the API", () => {
     it("validates bodies and ids, edits and removes", async () => {
       const d = await addDestination("/edit", "slack", ["task.failed"]);
-      expect((await api(server, "POST", "/api/destinations", { url: `${receiver.url}/x`, format: "email", events: ["task.failed"] })).status).toBe(400);
-      expect((await api(server, "POST", "/api/destinations", { url: `${receiver.url}/x`, format: "slack", events: ["task.nope"] })).status).toBe(400);
+      expect(
+        (await api(server, "POST", "/api/destinations", { url: `${receiver.url}/x`, format: "email", events: ["task.failed"] })).status,
+      ).toBe(400);
+      expect(
+        (await api(server, "POST", "/api/destinations", { url: `${receiver.url}/x`, format: "slack", events: ["task.nope"] })).status,
+      ).toBe(400);
       expect((await api(server, "PATCH", `/api/destinations/${d.id}`, {})).status).toBe(400);
       expect((await api(server, "PATCH", `/api/destinations/${d.id}`, { format: "webhook" })).status).toBe(400);
       expect((await api(server, "PATCH", "/api/destinations/abc", { enabled: false })).status).toBe(404);
-      const changed = await api<Destination>(server, "PATCH", `/api/destinations/${d.id}`, { url: `${receiver.url}/edited`, enabled: false });
+      const changed = await api<Destination>(server, "PATCH", `/api/destinations/${d.id}`, {
+        url: `${receiver.url}/edited`,
+        enabled: false,
+      });
       expect(changed.body).toMatchObject({ url: `${receiver.url}/edited`, enabled: false, format: "slack" });
       const test = await api<Attempt>(server, "POST", `/api/destinations/${d.id}/test`);
       expect(test.body).toMatchObject({ ok: true, statusCode: 200 });

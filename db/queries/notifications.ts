@@ -48,8 +48,17 @@ export async function readEventsCursor(): Promise<number> {
   const db = getDb();
   const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).get();
   if (row) return Number(row.value);
-  const newest = (await db.select({ id: max(events.id) }).from(events).get())?.id ?? 0;
-  await db.insert(settings).values({ key: CURSOR_KEY, value: String(newest) }).onConflictDoNothing();
+  const newest =
+    (
+      await db
+        .select({ id: max(events.id) })
+        .from(events)
+        .get()
+    )?.id ?? 0;
+  await db
+    .insert(settings)
+    .values({ key: CURSOR_KEY, value: String(newest) })
+    .onConflictDoNothing();
   return Number((await db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).get())!.value);
 }
 
@@ -101,7 +110,12 @@ export async function enqueueAndAdvance(from: number, to: number, rows: NewNotif
       return {
         steps: [
           ...rows.map((n) => insertStep(n, now)),
-          step(db.update(settings).set({ value: String(to) }).where(eq(settings.key, CURSOR_KEY))),
+          step(
+            db
+              .update(settings)
+              .set({ value: String(to) })
+              .where(eq(settings.key, CURSOR_KEY)),
+          ),
         ],
         unchanged: sql`(select ${settings.value} from ${settings} where ${settings.key} = ${CURSOR_KEY}) = ${String(from)}`,
         answer: (results) => results.slice(0, rows.length).reduce((n, r) => n + r.changes, 0),
@@ -215,9 +229,7 @@ export async function finishAttempt(claim: NotificationClaim, result: AttemptRes
           lastError: next.status === "delivered" ? null : (result.error ?? `HTTP ${result.statusCode}`),
           ...(next.status === "delivered" ? { deliveredAt: result.at } : {}),
         })
-        .where(
-          and(eq(notifications.id, claim.id), eq(notifications.status, "sending"), eq(notifications.claimToken, claim.claimToken)),
-        ),
+        .where(and(eq(notifications.id, claim.id), eq(notifications.status, "sending"), eq(notifications.claimToken, claim.claimToken))),
     ),
     // Written only if the fenced update above changed the row.
     sqlStep(
@@ -241,7 +253,12 @@ export async function finishAttempt(claim: NotificationClaim, result: AttemptRes
 }
 
 /** A `test` notification, created already claimed by the caller, who sends it at once. */
-export async function createTestNotification(destination: DestinationRow, payload: string, now: Date, leaseUntil: Date): Promise<NotificationClaim> {
+export async function createTestNotification(
+  destination: DestinationRow,
+  payload: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<NotificationClaim> {
   const messageId = newMessageId();
   const claimToken = randomUUID();
   const [row] = await getDb()
@@ -290,5 +307,13 @@ export async function requeueNotification(id: number, now: Date): Promise<Notifi
 }
 
 export async function countDueNotifications(now: Date): Promise<number> {
-  return (await getDb().select({ n: count() }).from(notifications).where(and(due(now), ofEnabledDestination())).get())?.n ?? 0;
+  return (
+    (
+      await getDb()
+        .select({ n: count() })
+        .from(notifications)
+        .where(and(due(now), ofEnabledDestination()))
+        .get()
+    )?.n ?? 0
+  );
 }

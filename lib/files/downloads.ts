@@ -362,6 +362,7 @@ export function wakeDownloads(): void {
 /** Called after a result was committed; must never delay or fail the caller. */
 export function afterResultApplied(applied: { newAssets: number }): void {
   if (applied.newAssets > 0) wakeDownloads();
-  // A final state is an event to notify.
-  wakeNotifications();
+  // A final state is an event to notify. A worker's timer finds it within a
+  // second; waking its lane on every callback would only add writes under load.
+  if (!hasLane("notifications")) wakeNotifications();
 }

@@ -95,9 +95,7 @@ async function resolveChecked(url: URL, allowPrivate: boolean, verb: Verb): Prom
     const bad = addresses.find((a) => !isPublicAddress(a.address));
     if (bad) {
       const via = literal ? "" : ` (${host} resolves to it)`;
-      throw new FetchRefused(
-        `refused address ${bad.address}${via}: loopback, private, link-local and reserved addresses are not ${verb}`,
-      );
+      throw new FetchRefused(`refused address ${bad.address}${via}: loopback, private, link-local and reserved addresses are not ${verb}`);
     }
   }
   return addresses;
@@ -116,7 +114,13 @@ function pinnedLookup(addresses: Resolved[]): LookupFunction {
   };
 }
 
-function request(url: URL, addresses: Resolved[], options: SafeGetOptions, method: "GET" | "POST", body?: string): Promise<IncomingMessage> {
+function request(
+  url: URL,
+  addresses: Resolved[],
+  options: SafeGetOptions,
+  method: "GET" | "POST",
+  body?: string,
+): Promise<IncomingMessage> {
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(url, {

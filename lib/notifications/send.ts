@@ -96,7 +96,8 @@ async function send(claim: NotificationClaim): Promise<{ outcome: Outcome; attem
     : retry
       ? { status: "pending", retryAt: new Date(Date.now() + delays[claim.attempts - 1]!) }
       : { status: "failed" };
-  const error = ok || retry || result.permanent || claim.event === "test" ? result.error : `${result.error} (gave up after ${claim.attempts} attempts)`;
+  const error =
+    ok || retry || result.permanent || claim.event === "test" ? result.error : `${result.error} (gave up after ${claim.attempts} attempts)`;
   const attempt = await finishAttempt(claim, { at, statusCode: result.statusCode, durationMs, error }, next);
   return { outcome: !attempt ? "lost" : next.status === "pending" ? "retrying" : next.status, attempt };
 }

@@ -19,7 +19,15 @@ const task = {
   completedAt: now,
   filesExpireAt: new Date("2025-01-24T12:00:00Z"),
 } as TaskRow;
-const image = { id: 7, taskId: "t1", type: "image", position: 0, remoteUrl: "https://cdn.example.com/a.png", status: "stored", storagePath: "cover/t1/0.png" } as AssetRow;
+const image = {
+  id: 7,
+  taskId: "t1",
+  type: "image",
+  position: 0,
+  remoteUrl: "https://cdn.example.com/a.png",
+  status: "stored",
+  storagePath: "cover/t1/0.png",
+} as AssetRow;
 
 const ctx = (baseUrl: string, loginRequired = false): PayloadContext => ({ baseUrl, loginRequired, now });
 
