@@ -11,6 +11,7 @@ import {
   type Attempt,
   type Destination,
 } from "@/db/queries/destinations";
+import { readEventsCursor } from "@/db/queries/notifications";
 import type { DestinationRow } from "@/db/schema";
 import type { Page } from "@/db/queries/dto";
 import { checkPostTarget, FetchRefused } from "@/lib/files/safe-fetch";
@@ -39,6 +40,10 @@ async function existing(id: number): Promise<DestinationRow> {
 
 export async function createDestination(body: z.output<typeof createDestinationBody>): Promise<Destination> {
   await checkUrl(body.url);
+  // The events cursor starts at the newest event when first read: read it before
+  // the destination exists, so nothing that happens after is skipped (WORKER=0
+  // has no worker that would have read it at start-up).
+  await readEventsCursor();
   return insertDestination({ ...body, secret: body.format === "webhook" ? newWebhookSecret() : null, now: new Date() });
 }
 
