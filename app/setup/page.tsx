@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { databaseLocation } from "@/db/client";
 import { CopyButton } from "@/components/copy-button";
+import { NotificationDestinations } from "@/components/notification-destinations";
 import { RelativeTime } from "@/components/relative-time";
 import { SendTestCallback } from "@/components/send-test-callback";
 import { BUTTON, Card, CardHeader, PageHeader } from "@/components/ui";
@@ -112,6 +113,8 @@ export default async function SetupPage() {
         {sessions !== null && <SessionsCard count={sessions} />}
 
         <SubmitForms keySet={Boolean(config.SUNO_API_KEY)} />
+
+        <NotificationDestinations />
       </div>
     </>
   );

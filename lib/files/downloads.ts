@@ -17,6 +17,7 @@ import { AppError, notFound } from "@/lib/server/errors";
 import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
 import { isOwnSample } from "@/lib/callbacks/samples";
+import { drainNotifications, wakeNotifications } from "@/lib/notifications/send";
 import { hasLane, wake } from "@/lib/work/lanes";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
 import { processSingleton } from "@/lib/server/registry";
@@ -340,12 +341,19 @@ function asFailure(error: unknown): DownloadFailure {
 
 /** How long downloads started after a callback's answer may run (within the route's maxDuration). */
 const AFTER_BUDGET_MS = 50_000;
+/** Then notifications of what they stored; whatever does not fit waits for the cron tick. */
+const NOTIFY_AFTER_MS = 5_000;
 
 /** Starts queued downloads now: on the in-process worker, or after the current answer where there is none. */
 export function wakeDownloads(): void {
   if (hasLane("downloads")) return wake("downloads");
   try {
-    after(() => drainDownloads(Date.now() + AFTER_BUDGET_MS).then(() => undefined));
+    // Files stored here may complete a task: its notifications go out in the same after(), as time allows.
+    after(() =>
+      drainDownloads(Date.now() + AFTER_BUDGET_MS)
+        .then(() => drainNotifications(Date.now() + NOTIFY_AFTER_MS))
+        .then(() => undefined),
+    );
   } catch {
     // Outside a request (a script): the next cron tick takes the downloads.
   }
@@ -354,4 +362,7 @@ export function wakeDownloads(): void {
 /** Called after a result was committed; must never delay or fail the caller. */
 export function afterResultApplied(applied: { newAssets: number }): void {
   if (applied.newAssets > 0) wakeDownloads();
+  // A final state is an event to notify. A worker's timer finds it within a
+  // second; waking its lane on every callback would only add writes under load.
+  if (!hasLane("notifications")) wakeNotifications();
 }

@@ -1,8 +1,9 @@
-// An HTTP(S) GET that cannot be pointed at the machine itself or its private
+// HTTP(S) requests that cannot be pointed at the machine itself or its private
 // network (SSRF): the host is resolved first, every address is checked, and
 // the connection goes to exactly the checked address (no DNS-rebinding gap:
-// the name is never resolved a second time). Redirects are followed by hand,
-// each hop checked again. Refused addresses are never contacted.
+// the name is never resolved a second time). GET follows redirects by hand,
+// each hop checked again; POST (notifications) follows none. Refused
+// addresses are never contacted.
 import "server-only";
 import dns from "node:dns/promises";
 import http, { type IncomingMessage } from "node:http";
@@ -18,10 +19,13 @@ export class FetchRefused extends Error {}
 
 export type SafeGetOptions = {
   signal: AbortSignal;
-  /** Let loopback/private addresses through (DOWNLOAD_ALLOW_PRIVATE). */
+  /** Let loopback/private addresses through (DOWNLOAD_ALLOW_PRIVATE, NOTIFY_ALLOW_PRIVATE). */
   allowPrivate: boolean;
   headers?: Record<string, string>;
 };
+
+/** What refusals say is not done to an address: "downloaded" (default) or "notified". */
+type Verb = "downloaded" | "notified";
 
 export type SafeResponse = { response: IncomingMessage; url: URL; address: string };
 
@@ -31,8 +35,8 @@ type Resolved = { address: string; family: 4 | 6 };
 export async function safeGet(input: string, options: SafeGetOptions): Promise<SafeResponse> {
   let url = parseUrl(input);
   for (let hop = 0; ; hop++) {
-    const addresses = await resolveChecked(url, options.allowPrivate);
-    const response = await request(url, addresses, options);
+    const addresses = await resolveChecked(url, options.allowPrivate, "downloaded");
+    const response = await request(url, addresses, options, "GET");
     const location = response.headers.location;
     if (!REDIRECT_STATUSES.has(response.statusCode ?? 0)) {
       return { response, url, address: response.socket?.remoteAddress ?? addresses[0]!.address };
@@ -44,7 +48,20 @@ export async function safeGet(input: string, options: SafeGetOptions): Promise<S
   }
 }
 
-function parseUrl(input: string, base?: URL): URL {
+/** POSTs `body` to `input` once; a redirect is the answer (a receiver that moved must be updated, not followed). */
+export async function safePost(input: string, body: string, options: SafeGetOptions): Promise<SafeResponse> {
+  const url = parseUrl(input, undefined, "notified");
+  const addresses = await resolveChecked(url, options.allowPrivate, "notified");
+  const response = await request(url, addresses, options, "POST", body);
+  return { response, url, address: response.socket?.remoteAddress ?? addresses[0]!.address };
+}
+
+/** Throws what safePost would refuse `input` for (bad URL, an address not allowed), without contacting it. */
+export async function checkPostTarget(input: string, allowPrivate: boolean): Promise<void> {
+  await resolveChecked(parseUrl(input, undefined, "notified"), allowPrivate, "notified");
+}
+
+function parseUrl(input: string, base?: URL, verb: Verb = "downloaded"): URL {
   let url: URL;
   try {
     url = new URL(input, base);
@@ -52,14 +69,14 @@ function parseUrl(input: string, base?: URL): URL {
     throw new FetchRefused(`invalid URL: ${JSON.stringify(input.slice(0, 200))}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new FetchRefused(`invalid URL: only http and https are downloaded, not ${url.protocol.replace(/:$/, "")}`);
+    throw new FetchRefused(`invalid URL: only http and https are ${verb}, not ${url.protocol.replace(/:$/, "")}`);
   }
-  if (url.username || url.password) throw new FetchRefused("invalid URL: URLs with credentials are not downloaded");
+  if (url.username || url.password) throw new FetchRefused(`invalid URL: URLs with credentials are not ${verb}`);
   return url;
 }
 
 /** The host's addresses, all of them checked; refused when any one is not public. */
-async function resolveChecked(url: URL, allowPrivate: boolean): Promise<Resolved[]> {
+async function resolveChecked(url: URL, allowPrivate: boolean, verb: Verb): Promise<Resolved[]> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const literal = net.isIP(host);
   let addresses: Resolved[];
@@ -78,9 +95,7 @@ async function resolveChecked(url: URL, allowPrivate: boolean): Promise<Resolved
     const bad = addresses.find((a) => !isPublicAddress(a.address));
     if (bad) {
       const via = literal ? "" : ` (${host} resolves to it)`;
-      throw new FetchRefused(
-        `refused address ${bad.address}${via}: loopback, private, link-local and reserved addresses are not downloaded`,
-      );
+      throw new FetchRefused(`refused address ${bad.address}${via}: loopback, private, link-local and reserved addresses are not ${verb}`);
     }
   }
   return addresses;
@@ -99,11 +114,17 @@ function pinnedLookup(addresses: Resolved[]): LookupFunction {
   };
 }
 
-function request(url: URL, addresses: Resolved[], options: SafeGetOptions): Promise<IncomingMessage> {
+function request(
+  url: URL,
+  addresses: Resolved[],
+  options: SafeGetOptions,
+  method: "GET" | "POST",
+  body?: string,
+): Promise<IncomingMessage> {
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(url, {
-      method: "GET",
+      method,
       // The hostname stays the URL's (Host header, TLS SNI and certificate check); only the address is pinned.
       lookup: pinnedLookup(addresses),
       agent: false,
@@ -113,6 +134,6 @@ function request(url: URL, addresses: Resolved[], options: SafeGetOptions): Prom
     req.once("response", resolve);
     // "on", not "once": a second socket error without a listener would crash the process.
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }

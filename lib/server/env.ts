@@ -44,6 +44,12 @@ const EnvSchema = z.object({
   DOWNLOAD_MAX_BYTES: z.coerce.number({ message: "must be a number of bytes" }).int().positive().default(209_715_200),
   DOWNLOAD_TIMEOUT_SECONDS: seconds.positive().default(120),
   DOWNLOAD_ALLOW_PRIVATE: flag.default(false),
+  NOTIFY_ALLOW_PRIVATE: flag.default(false),
+  NOTIFY_RETRY_DELAYS_SECONDS: z
+    .string()
+    .regex(/^\d+(,\d+){0,19}$/, "must be 1-20 comma-separated numbers of seconds, e.g. 10,60,300")
+    .transform((v) => v.split(",").map((n) => Number(n) * 1000))
+    .optional(),
   POLL_AFTER_SECONDS: seconds.default(120),
   POLL_INTERVAL_SECONDS: seconds.positive().default(30),
   VERCEL: z.string().optional(),

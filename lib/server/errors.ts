@@ -27,6 +27,10 @@ export type ErrorCode =
   | "not_stored"
   | "file_missing"
   | "range_not_satisfiable"
+  // notifications (lib/notifications)
+  | "destination_refused"
+  | "notification_busy"
+  | "conflict"
   // the provider (lib/provider/client.ts, lib/provider/status.ts)
   | "rate_limited"
   | "provider_not_configured"

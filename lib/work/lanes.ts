@@ -1,16 +1,17 @@
-// The in-process worker's lanes (downloads, polls), kept apart from what runs
+// The in-process worker's lanes (downloads, polls, notifications), kept apart from what runs
 // in them so that the modules doing the work can wake a lane without
 // importing the worker: lib/work/worker.ts registers each lane's runner, and
 // everything else only calls wake().
 import "server-only";
 import { processSingleton } from "@/lib/server/registry";
 
-export type Lane = "downloads" | "polls";
+export type Lane = "downloads" | "polls" | "notifications";
 type LaneState = { run?: () => Promise<unknown>; running: boolean; again: boolean };
 
 const lanes = processSingleton("work-lanes", (): Record<Lane, LaneState> => ({
   downloads: { running: false, again: false },
   polls: { running: false, again: false },
+  notifications: { running: false, again: false },
 }));
 
 /** Gives a lane its runner; until then (WORKER=0, scripts) waking it does nothing. */

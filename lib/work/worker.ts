@@ -1,19 +1,22 @@
 // Who drives the work queue (due downloads and due polls, kept in the
 // database with due times and leases, so any number of processes may run it):
-// - WORKER=1: a timer in the server process, one lane each for downloads and
-//   polls, woken early when new work is stored;
+// - WORKER=1: a timer in the server process, one lane each for downloads,
+//   polls and notifications, woken early when new work is stored;
 // - WORKER=0 (Vercel): a callback that creates downloads runs them itself
 //   right after its answer (Next.js after()), and GET /api/cron/tick runs one
 //   bounded round of everything due.
 import "server-only";
 import { countDueWork } from "@/db/queries/queue";
 import { drainDownloads, runDueDownloads } from "@/lib/files/downloads";
+import { drainNotifications, runNotifier, type NotifyReport } from "@/lib/notifications/send";
 import { runDuePolls } from "@/lib/provider/poller";
 import { env } from "@/lib/server/env";
 import { processSingleton } from "@/lib/server/registry";
 import { registerLane, wake } from "@/lib/work/lanes";
 
 const TICK_MS = 1_000;
+/** Time a tick leaves notifications even when downloads used up its budget. */
+const NOTIFY_MIN_MS = 5_000;
 
 const timer = processSingleton("worker", () => ({ handle: undefined as NodeJS.Timeout | undefined }));
 
@@ -22,23 +25,28 @@ export function startWorker(): void {
   if (!env().WORKER || timer.handle) return;
   registerLane("downloads", () => runDueDownloads());
   registerLane("polls", runDuePolls);
+  registerLane("notifications", runNotifier);
   timer.handle = setInterval(() => {
     wake("downloads");
     wake("polls");
+    wake("notifications");
   }, TICK_MS);
   timer.handle.unref();
   wake("downloads");
   wake("polls");
+  wake("notifications");
 }
 type TickReport = {
   downloads: { started: number; stored: number; failed: number; retrying: number; due: number };
   polls: { polled: number; due: number };
+  notifications: NotifyReport;
   tookMs: number;
 };
 
 /**
  * One bounded round of due work, for GET /api/cron/tick: polls first (their
- * results may queue downloads), then downloads until `budgetMs` runs out.
+ * results may queue downloads), then downloads until `budgetMs` runs out,
+ * then notifications (of what those did too) for a few seconds at least.
  * Claims make overlapping ticks (and other instances' workers) skip rows
  * already taken. Whatever is left stays due for the next tick.
  */
@@ -47,10 +55,12 @@ export async function runTick(budgetMs: number): Promise<TickReport> {
   const deadline = started + budgetMs;
   const polled = await runDuePolls();
   const downloads = await drainDownloads(deadline);
+  const notifications = await drainNotifications(Math.max(deadline, Date.now() + NOTIFY_MIN_MS));
   const due = await countDueWork(new Date());
   return {
     downloads: { ...downloads, due: due.downloads },
     polls: { polled, due: due.polls },
+    notifications,
     tookMs: Date.now() - started,
   };
 }

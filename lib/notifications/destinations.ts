@@ -1,0 +1,69 @@
+// Managing destinations (routes → here → db/queries/destinations.ts): every
+// URL passes the same address guard as downloads (NOTIFY_ALLOW_PRIVATE) when
+// it is set, and again on every send.
+import "server-only";
+import {
+  deleteDestination,
+  getDestinationRow,
+  insertDestination,
+  listAttempts,
+  updateDestination,
+  type Attempt,
+  type Destination,
+} from "@/db/queries/destinations";
+import { readEventsCursor } from "@/db/queries/notifications";
+import type { DestinationRow } from "@/db/schema";
+import type { Page } from "@/db/queries/dto";
+import { checkPostTarget, FetchRefused } from "@/lib/files/safe-fetch";
+import { env } from "@/lib/server/env";
+import { badRequest, notFound } from "@/lib/server/errors";
+import type { z } from "zod";
+import type { createDestinationBody, updateDestinationBody } from "./schemas";
+import { sendTestNotification } from "./send";
+import { newWebhookSecret } from "./sign";
+
+async function checkUrl(url: string): Promise<void> {
+  try {
+    await checkPostTarget(url, env().NOTIFY_ALLOW_PRIVATE);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = error instanceof FetchRefused && message.startsWith("refused address") ? " (NOTIFY_ALLOW_PRIVATE=1 allows them)" : "";
+    throw badRequest("destination_refused", `url: ${message}${hint}`);
+  }
+}
+
+async function existing(id: number): Promise<DestinationRow> {
+  const row = await getDestinationRow(id);
+  if (!row) throw notFound(`No destination with id ${id}.`);
+  return row;
+}
+
+export async function createDestination(body: z.output<typeof createDestinationBody>): Promise<Destination> {
+  await checkUrl(body.url);
+  // The events cursor starts at the newest event when first read: read it before
+  // the destination exists, so nothing that happens after is skipped (WORKER=0
+  // has no worker that would have read it at start-up).
+  await readEventsCursor();
+  return insertDestination({ ...body, secret: body.format === "webhook" ? newWebhookSecret() : null, now: new Date() });
+}
+
+export async function changeDestination(id: number, change: z.output<typeof updateDestinationBody>): Promise<Destination> {
+  await existing(id);
+  if (change.url !== undefined) await checkUrl(change.url);
+  const updated = await updateDestination(id, change, new Date());
+  if (!updated) throw notFound(`No destination with id ${id}.`);
+  return updated;
+}
+
+export async function removeDestination(id: number): Promise<void> {
+  if (!(await deleteDestination(id))) throw notFound(`No destination with id ${id}.`);
+}
+
+export async function testDestination(id: number): Promise<Attempt> {
+  return sendTestNotification(await existing(id));
+}
+
+export async function destinationAttempts(id: number, cursor: number | undefined, limit: number): Promise<Page<Attempt>> {
+  await existing(id);
+  return listAttempts(id, cursor, limit);
+}

@@ -1,0 +1,216 @@
+// Sending the outbox (db/queries/notifications.ts): due notifications are
+// claimed and POSTed through the address guard with a time limit, a few at a
+// time per destination so one slow or dead receiver cannot hold up the rest.
+// Non-2xx answers and network errors are retried with growing delays for
+// about a day, with the same webhook-id; then the notification is failed and
+// can be resent by hand. Runs on the worker's own lane, after() a callback's
+// answer when there is no worker, and in the cron tick.
+import "server-only";
+import { after } from "next/server";
+import type { Attempt } from "@/db/queries/destinations";
+import {
+  claimDueNotifications,
+  countDueNotifications,
+  createTestNotification,
+  finishAttempt,
+  requeueNotification,
+  type Next,
+  type NotificationClaim,
+} from "@/db/queries/notifications";
+import type { DestinationRow } from "@/db/schema";
+import { FetchRefused, safePost } from "@/lib/files/safe-fetch";
+import { env } from "@/lib/server/env";
+import { AppError, notFound } from "@/lib/server/errors";
+import { processSingleton } from "@/lib/server/registry";
+import { hasLane, wake } from "@/lib/work/lanes";
+import { detectEvents, scanFilesAtRisk } from "./detect";
+import { buildPayload } from "./payload";
+import { signWebhook } from "./sign";
+
+/** Sends in flight per process, and per destination. */
+const CONCURRENCY = 8;
+const PER_DESTINATION = 2;
+/** One request's time limit, connection to last byte of the answer. */
+const SEND_TIMEOUT_MS = 10_000;
+/** Longer than any attempt: a claim older than this belonged to a sender that died. */
+const LEASE_MS = 20_000;
+/** Delay before retry n; after the last the notification fails. ≈ 24 h in all. NOTIFY_RETRY_DELAYS_SECONDS replaces it. */
+const RETRY_DELAYS_MS = [10_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 28_800_000, 28_800_000];
+/** Answer bytes kept for the attempt log's error line. */
+const ANSWER_BYTES = 200;
+/** How often the worker looks for files at risk. */
+const AT_RISK_SCAN_MS = 10_000;
+
+const retryDelays = () => env().NOTIFY_RETRY_DELAYS_SECONDS ?? RETRY_DELAYS_MS;
+
+const slots = processSingleton("notification-slots", () => ({ active: 0, perDestination: new Map<number, number>(), lastScan: 0 }));
+
+type Outcome = "delivered" | "retrying" | "failed" | "lost";
+type Round = { running: Set<Promise<void>>; tally: Record<Outcome, number>; started: number };
+
+/** Claims due notifications up to the free slots and starts them; never waits for them. */
+async function runDueNotifications(round?: Round): Promise<number> {
+  const free = CONCURRENCY - slots.active;
+  if (free <= 0) return 0;
+  // Reserved before the first await so concurrent calls cannot overbook.
+  slots.active += free;
+  let claims: NotificationClaim[] = [];
+  try {
+    const now = new Date();
+    const perDestination = (id: number) => PER_DESTINATION - (slots.perDestination.get(id) ?? 0);
+    claims = await claimDueNotifications(now, free, perDestination, new Date(now.getTime() + LEASE_MS));
+  } finally {
+    slots.active -= free - claims.length;
+  }
+  for (const claim of claims) {
+    const id = claim.destinationId;
+    slots.perDestination.set(id, (slots.perDestination.get(id) ?? 0) + 1);
+    const running: Promise<void> = send(claim)
+      .then(({ outcome }) => void (round && round.tally[outcome]++))
+      .catch((error) => console.error(`[notifications] ${claim.id}:`, error))
+      .finally(() => {
+        slots.active--;
+        const left = (slots.perDestination.get(id) ?? 1) - 1;
+        if (left > 0) slots.perDestination.set(id, left);
+        else slots.perDestination.delete(id);
+        round?.running.delete(running);
+        if (!round) void runDueNotifications().catch((error) => console.error("[notifications] claim failed:", error));
+      });
+    round?.running.add(running);
+  }
+  if (round) round.started += claims.length;
+  return claims.length;
+}
+
+/** One attempt of a claimed notification; records it, and what comes next. */
+async function send(claim: NotificationClaim): Promise<{ outcome: Outcome; attempt: Attempt | null }> {
+  const at = new Date();
+  const result = await post(claim, at);
+  const durationMs = Date.now() - at.getTime();
+  const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+  const delays = retryDelays();
+  // A test is answered at once, and a refused address will not become allowed by waiting.
+  const retry = !ok && !result.permanent && claim.event !== "test" && claim.attempts <= delays.length;
+  const next: Next = ok
+    ? { status: "delivered" }
+    : retry
+      ? { status: "pending", retryAt: new Date(Date.now() + delays[claim.attempts - 1]!) }
+      : { status: "failed" };
+  const error =
+    ok || retry || result.permanent || claim.event === "test" ? result.error : `${result.error} (gave up after ${claim.attempts} attempts)`;
+  const attempt = await finishAttempt(claim, { at, statusCode: result.statusCode, durationMs, error }, next);
+  return { outcome: !attempt ? "lost" : next.status === "pending" ? "retrying" : next.status, attempt };
+}
+
+type PostResult = { statusCode: number | null; error: string | null; permanent: boolean };
+
+async function post(claim: NotificationClaim, at: Date): Promise<PostResult> {
+  const { destination, payload } = claim;
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(payload)),
+    ...(destination.format === "webhook" && destination.secret ? signWebhook(destination.secret, claim.messageId, payload, at) : {}),
+  };
+  const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
+  try {
+    const { response } = await safePost(destination.url, payload, { signal, allowPrivate: env().NOTIFY_ALLOW_PRIVATE, headers });
+    // The answer is read (a little of it, for the log) so the connection ends cleanly.
+    let answer = "";
+    for await (const chunk of response) {
+      if (answer.length < ANSWER_BYTES) answer += String(chunk);
+    }
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return { statusCode: status, error: null, permanent: false };
+    const text = answer.trim().slice(0, ANSWER_BYTES);
+    return { statusCode: status, error: `HTTP ${status}${text ? `: ${text}` : ""}`, permanent: false };
+  } catch (thrown) {
+    if (signal.aborted) return { statusCode: null, error: `no answer within ${SEND_TIMEOUT_MS / 1000} s`, permanent: false };
+    const code = (thrown as NodeJS.ErrnoException | undefined)?.code;
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    return {
+      statusCode: null,
+      error: code && !message.includes(code) ? `${code}: ${message}` : message,
+      permanent: thrown instanceof FetchRefused,
+    };
+  }
+}
+
+/** Queues what the timeline holds, and now and then what is at risk; errors are logged, never thrown. */
+async function detect(deadline: number, scan: boolean): Promise<number> {
+  let queued = 0;
+  try {
+    queued += await detectEvents(deadline);
+    if (scan || Date.now() - slots.lastScan >= AT_RISK_SCAN_MS) {
+      slots.lastScan = Date.now();
+      queued += await scanFilesAtRisk();
+    }
+  } catch (error) {
+    console.error("[notifications] finding events failed:", error);
+  }
+  return queued;
+}
+
+/** The worker lane: find events, then start what is due. */
+export async function runNotifier(): Promise<void> {
+  await detect(Date.now() + 5_000, false);
+  await runDueNotifications();
+}
+
+export type NotifyReport = { queued: number; started: number; delivered: number; failed: number; retrying: number; due: number };
+
+/**
+ * Finds events and sends due notifications until `deadline`, waiting for
+ * what it started (cron tick, after()); sends still running then end on their
+ * own time limit.
+ */
+export async function drainNotifications(deadline: number): Promise<NotifyReport> {
+  const round: Round = { running: new Set(), tally: { delivered: 0, retrying: 0, failed: 0, lost: 0 }, started: 0 };
+  const queued = await detect(deadline, true);
+  while (Date.now() < deadline) {
+    await runDueNotifications(round);
+    if (round.running.size === 0) break;
+    await Promise.race([...round.running, sleep(deadline - Date.now())]);
+  }
+  if (round.running.size > 0) await Promise.race([Promise.all(round.running), sleep(SEND_TIMEOUT_MS)]);
+  const { delivered, failed, retrying } = round.tally;
+  return { queued, started: round.started, delivered, failed, retrying, due: await countDueNotifications(new Date()) };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+
+/** How long notifications after a callback's answer may take (within the route's maxDuration). */
+const AFTER_BUDGET_MS = 20_000;
+
+/** Looks for events to send now: on the worker's lane, or after the current answer where there is none. */
+export function wakeNotifications(): void {
+  if (hasLane("notifications")) return wake("notifications");
+  try {
+    after(() => drainNotifications(Date.now() + AFTER_BUDGET_MS).then(() => undefined));
+  } catch {
+    // Outside a request (a script): the next cron tick sends them.
+  }
+}
+
+/** Sends a `test` event to a destination now and answers the attempt (never retried). */
+export async function sendTestNotification(destination: DestinationRow): Promise<Attempt> {
+  const now = new Date();
+  const config = env();
+  const payload = buildPayload(destination.format, "test", now, null, {
+    baseUrl: config.PUBLIC_BASE_URL,
+    loginRequired: Boolean(config.DASHBOARD_PASSWORD),
+    now,
+  });
+  const claim = await createTestNotification(destination, payload, now, new Date(now.getTime() + LEASE_MS));
+  const { attempt } = await send(claim);
+  if (!attempt) throw new AppError(409, "conflict", "The test notification was taken over by another sender.");
+  return attempt;
+}
+
+/** Queues a notification again now (same webhook-id, a fresh retry schedule). */
+export async function resendNotification(id: number): Promise<{ id: number; status: string }> {
+  const row = await requeueNotification(id, new Date());
+  if (!row) throw notFound(`No notification with id ${id}.`);
+  if (row === "busy") throw new AppError(409, "notification_busy", `Notification ${id} is being sent right now.`);
+  wakeNotifications();
+  return { id: row.id, status: row.status };
+}
