@@ -83,11 +83,12 @@ test("a task's page shows its message, timeline and raw deliveries", async ({ pa
   await expect(page.getByRole("heading", { name: "No files" })).toBeVisible();
 });
 
-test("the cover gallery shows remote covers before they are stored", async ({ page }) => {
+test("the cover gallery names remote covers as text, not images, before they are stored", async ({ page }) => {
   await page.goto("/tasks/21aee3c3c2a01fa5e030b3799fa4dd56");
   const gallery = page.getByTestId("gallery");
-  await expect(gallery.getByRole("img")).toHaveCount(2);
-  await expect(gallery.getByRole("img").first()).toHaveAttribute("referrerpolicy", "no-referrer");
+  await expect(gallery.getByTestId("remote-url")).toHaveCount(2);
+  await expect(gallery.getByTestId("remote-url").first()).toContainText("https://tempfile.aiquickdraw.com/s/");
+  await expect(gallery.getByRole("img")).toHaveCount(0);
 });
 
 test("phone width: the list turns into cards", async ({ page }) => {
