@@ -3,13 +3,13 @@
 // for the several-instances/Vercel shape (a libSQL server and an S3 bucket,
 // both real and local) with `test.use({ backend: "libsql+s3" })`: Playwright
 // starts a fresh worker (and server) for each distinct value.
-import { test as base } from "@playwright/test";
+import { test as base, expect } from "@playwright/test";
 import { startS3 } from "../tests/helpers/s3";
 import { startServer, type TestServer } from "../tests/helpers/server";
 
 type Backend = "sqlite+local" | "libsql+s3";
 
-export const test = base.extend<object, { server: TestServer; serverEnv: Record<string, string>; backend: Backend }>({
+export const test = base.extend<{ cspViolations: string[] }, { server: TestServer; serverEnv: Record<string, string>; backend: Backend }>({
   serverEnv: [{}, { scope: "worker", option: true }],
   backend: ["sqlite+local", { scope: "worker", option: true }],
   server: [
@@ -31,6 +31,19 @@ export const test = base.extend<object, { server: TestServer; serverEnv: Record<
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/])/, (route) => route.abort("blockedbyclient"));
     await provide(context);
   },
+  // Every test fails on a Content-Security-Policy violation in the browser: a
+  // blocked script or style breaks a page without any other visible error.
+  cspViolations: [
+    async ({ page }, provide) => {
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) violations.push(message.text());
+      });
+      await provide(violations);
+      expect(violations, "Content-Security-Policy violations in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
-export { expect } from "@playwright/test";
+export { expect };
