@@ -121,7 +121,6 @@ export const config = {
   // Never in front of: static build output and the public sample covers (no
   // session needed); the callback receivers and health (the provider and
   // monitors hold no session and send no Origin, and callbacks are the hot
-  // path); the benchmark's bare route (it measures the framework alone).
-  // next.config.ts gives those their security headers.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/|api/callbacks(?:/|$)|api/health$|api/bench/).*)"],
+  // path). next.config.ts gives those their security headers.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/|api/callbacks(?:/|$)|api/health$).*)"],
 };
