@@ -10,8 +10,9 @@ export const COMMON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
   // Old browsers' frame-ancestors.
   "X-Frame-Options": "DENY",
-  // Task ids and tokens sit in our URLs; external links and the provider's CDN learn nothing.
-  "Referrer-Policy": "no-referrer",
+  // Task ids sit in our URLs: other sites learn nothing. (no-referrer would make
+  // browsers send `Origin: null` on our own form posts, which the proxy refuses.)
+  "Referrer-Policy": "same-origin",
   "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=()",
 };
 
