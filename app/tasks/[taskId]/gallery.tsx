@@ -36,7 +36,7 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
                   />
                 ) : (
                   <span className="grid size-full place-items-center p-4 text-center text-sm text-zinc-500">
-                    {expired ? "The provider has deleted this file and no copy was stored." : "Not stored yet"}
+                    {expired ? "The provider has deleted this file and no copy was stored." : "No copy here yet"}
                   </span>
                 )}
               </button>
