@@ -49,5 +49,5 @@ export default defineConfig([
       ],
     },
   },
-  globalIgnores([".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "data/**", "next-env.d.ts"]),
+  globalIgnores(["**/.next/**", "**/next-env.d.ts", "node_modules/**", "test-results/**", "playwright-report/**", "data/**"]),
 ]);

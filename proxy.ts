@@ -1,17 +1,24 @@
 // The one gate in front of every page and API route: refuses host names it
 // does not answer to (DNS rebinding) and state-changing requests from other
 // origins, and when DASHBOARD_PASSWORD is set asks for a session everywhere
-// except the callback receivers, health and the login itself.
+// except the callback receivers, health and the login itself. Every answer
+// it passes or gives carries the security headers (pages: a CSP with a nonce).
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/server/env";
 import type { ErrorCode } from "@/lib/server/errors";
+import { COMMON_SECURITY_HEADERS, NON_DOCUMENT_CSP, newNonce, pagePolicy } from "@/lib/server/security-headers";
 import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { bucketOrigins } from "@/lib/storage/url";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The cron tick has its own secret (CRON_SECRET), and schedulers hold no session.
 const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout", "/api/cron/tick"]);
 
 export async function proxy(request: NextRequest) {
+  return withSecurityHeaders(request, await gate(request));
+}
+
+async function gate(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   if (!isKnownHost(request.headers.get("host"))) {
     return NextResponse.json(
@@ -45,6 +52,33 @@ export async function proxy(request: NextRequest) {
   login.search = "";
   if (pathname !== "/" || search) login.searchParams.set("next", pathname + search);
   return NextResponse.redirect(login);
+}
+
+/**
+ * The gate's answer with the security headers. A page request let through
+ * also carries its CSP on the request: Next.js takes the nonce from there.
+ */
+function withSecurityHeaders(request: NextRequest, answer: NextResponse): NextResponse {
+  const page = !request.nextUrl.pathname.startsWith("/api/");
+  const csp = page
+    ? pagePolicy(newNonce(), { dev: process.env.NODE_ENV === "development", mediaOrigins: mediaOrigins() })
+    : NON_DOCUMENT_CSP;
+  let secured = answer;
+  // What NextResponse.next() marks: the request goes on to be rendered.
+  if (page && answer.headers.get("x-middleware-next") === "1") {
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set("content-security-policy", csp);
+    secured = NextResponse.next({ headers: answer.headers, request: { headers: requestHeaders } });
+  }
+  secured.headers.set("content-security-policy", csp);
+  for (const [name, value] of Object.entries(COMMON_SECURITY_HEADERS)) secured.headers.set(name, value);
+  return secured;
+}
+
+/** Covers and audio may come from the bucket that /api/assets/{id}/file redirects to. */
+function mediaOrigins(): string[] {
+  const { STORAGE_URL, S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE } = env();
+  return bucketOrigins({ storageUrl: STORAGE_URL, endpoint: S3_ENDPOINT, region: S3_REGION, forcePathStyle: S3_FORCE_PATH_STYLE });
 }
 
 /**
@@ -94,6 +128,6 @@ export const config = {
   // Never in front of: static build output and the public sample covers (no
   // session needed); the callback receivers and health (the provider and
   // monitors hold no session and send no Origin, and callbacks are the hot
-  // path); the benchmark's bare route (it measures the framework alone).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/|api/callbacks(?:/|$)|api/health$|api/bench/).*)"],
+  // path). next.config.ts gives those their security headers.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/|api/callbacks(?:/|$)|api/health$).*)"],
 };

@@ -1,13 +1,15 @@
 "use client";
 // One received callback: when, verdict, signature, the parse error, and the raw
-// body and headers exactly as stored (rendered as text only).
+// body and headers exactly as stored (rendered as text only). Lists carry only
+// the start of big bodies; the whole one is fetched when asked for, and the raw
+// part is rendered only while open.
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
-import { Badge, KindBadge, StatusBadge } from "@/components/ui";
-import type { Delivery } from "@/lib/ui/api-client";
-import { prettyJson, shortId } from "@/lib/ui/format";
+import { Badge, BUTTON, KindBadge, Spinner, StatusBadge } from "@/components/ui";
+import { getDelivery, type Delivery } from "@/lib/ui/api-client";
+import { formatBytes, prettyJson, shortId } from "@/lib/ui/format";
 
 export function DeliveryCard({
   delivery,
@@ -20,8 +22,7 @@ export function DeliveryCard({
   actions?: ReactNode;
   open?: boolean;
 }) {
-  const body = prettyJson(delivery.body);
-  const headers = JSON.stringify(delivery.headers, null, 2);
+  const [expanded, setExpanded] = useState(open);
   return (
     <article className="@container px-4 py-3 sm:px-5" data-testid="delivery" aria-label={`Delivery ${delivery.id}`}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
@@ -57,17 +58,14 @@ export function DeliveryCard({
           {delivery.body.slice(0, 240) || "(empty body)"}
         </p>
       )}
-      <details className="group mt-2" open={open}>
+      <details className="group mt-2" open={open} onToggle={(e) => setExpanded(e.currentTarget.open)}>
         <summary className="cursor-pointer list-none rounded text-xs font-medium text-zinc-600 select-none hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-violet-500 dark:text-zinc-400 dark:hover:text-zinc-100 [&::-webkit-details-marker]:hidden">
           <span aria-hidden className="mr-1 inline-block transition-transform group-open:rotate-90">
             ›
           </span>
           Raw body and headers <span className="text-zinc-400">· {delivery.path.split("?")[0]}</span>
         </summary>
-        <div className="mt-2 grid gap-3 @3xl:grid-cols-2">
-          <Raw title="Body" text={body} />
-          <Raw title="Headers" text={headers} />
-        </div>
+        {expanded && <RawParts delivery={delivery} />}
       </details>
     </article>
   );
@@ -90,6 +88,46 @@ function SignatureBadge({ signature, scheme }: { signature: Delivery["signature"
         {look.label}
       </Badge>
     </span>
+  );
+}
+
+/** Body and headers, as far as the list carries them, and a button that loads the rest. */
+function RawParts({ delivery }: { delivery: Delivery }) {
+  const [whole, setWhole] = useState<Delivery | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const shown = whole ?? delivery;
+  const cut = shown.bodyTruncated || shown.headersTruncated;
+
+  async function loadWhole() {
+    setLoading(true);
+    setFailure(null);
+    try {
+      setWhole(await getDelivery(delivery.id));
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  return (
+    <>
+      {cut && (
+        <p className="mt-2 flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400" data-testid="delivery-truncated">
+          Showing the start of this delivery.
+          <button type="button" className={BUTTON.small} disabled={loading} onClick={loadWhole}>
+            {loading && <Spinner />}
+            Show all ({formatBytes(shown.bodyBytes)})
+          </button>
+          {failure && <span className="text-red-700 dark:text-red-400">{failure}</span>}
+        </p>
+      )}
+      <div className="mt-2 grid gap-3 @3xl:grid-cols-2">
+        <Raw title="Body" text={shown.bodyTruncated ? `${shown.body}…` : prettyJson(shown.body)} />
+        <Raw title="Headers" text={JSON.stringify(shown.headers, null, 2)} />
+      </div>
+    </>
   );
 }
 

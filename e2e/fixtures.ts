@@ -4,7 +4,7 @@
 // both real and local) with `test.use({ backend: "libsql+s3" })`: Playwright
 // starts a fresh worker (and server) for each distinct value.
 // Page objects (e2e/pages) are fixtures too: `async ({ taskList, taskPage }) => ...`.
-import { test as base } from "@playwright/test";
+import { test as base, expect } from "@playwright/test";
 import { startS3 } from "../tests/helpers/s3";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { Shell } from "./pages/common";
@@ -17,6 +17,7 @@ import { TaskPage } from "./pages/task-page";
 type Backend = "sqlite+local" | "libsql+s3";
 
 type Pages = {
+  cspViolations: string[];
   shell: Shell;
   taskList: TaskListPage;
   taskPage: TaskPage;
@@ -53,6 +54,19 @@ export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<s
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/])/, (route) => route.abort("blockedbyclient"));
     await provide(context);
   },
+  // Every test fails on a Content-Security-Policy violation in the browser: a
+  // blocked script or style breaks a page without any other visible error.
+  cspViolations: [
+    async ({ page }, provide) => {
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) violations.push(message.text());
+      });
+      await provide(violations);
+      expect(violations, "Content-Security-Policy violations in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
-export { expect } from "@playwright/test";
+export { expect };

@@ -78,10 +78,12 @@ test("a task's page shows its message, timeline and raw deliveries", async ({ pa
   await expect(taskPage.noFiles).toBeVisible();
 });
 
-test("the cover gallery shows remote covers before they are stored", async ({ taskPage }) => {
+test("the cover gallery names remote covers as text, not images, before they are stored", async ({ taskPage }) => {
   await taskPage.goto("21aee3c3c2a01fa5e030b3799fa4dd56");
-  await expect(taskPage.images).toHaveCount(2);
-  await expect(taskPage.images.first()).toHaveAttribute("referrerpolicy", "no-referrer");
+  const gallery = taskPage.page.getByTestId("gallery");
+  await expect(gallery.getByTestId("remote-url")).toHaveCount(2);
+  await expect(gallery.getByTestId("remote-url").first()).toContainText("https://tempfile.aiquickdraw.com/s/");
+  await expect(gallery.getByRole("img")).toHaveCount(0);
 });
 
 test("phone width: the list turns into cards", async ({ page, taskList }) => {

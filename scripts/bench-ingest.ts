@@ -1,7 +1,9 @@
 // Callback ingest throughput and latency next to a bare Next.js route (the
-// framework's ceiling), on each database driver: the embedded SQLite file
-// (file:) and a local libSQL server (sqld). Prints figures only.
+// framework's ceiling, served by an app of its own: scripts/lib/bare-next.ts),
+// on each database driver: the embedded SQLite file (file:) and a local libSQL
+// server (sqld). Prints figures only.
 import { startServer, TOKEN, type DatabaseDriver } from "../tests/helpers/server";
+import { startBareNext } from "./lib/bare-next";
 import { loadTool, runLoad } from "./lib/load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -16,10 +18,11 @@ const bodyTemplate = JSON.stringify({
 });
 
 const summary: string[] = [];
+const bare = await startBareNext();
 for (const database of ["better-sqlite3", "libsql"] as const) {
-  const server = await startServer({ database, env: { BENCH_ENDPOINTS: "1", WORKER: "0" } });
+  const server = await startServer({ database, env: { WORKER: "0" } });
   try {
-    const targets = { bare: `${server.url}/api/bench/echo`, ingest: `${server.url}/api/callbacks?token=${TOKEN}` };
+    const targets = { bare: bare.echoUrl, ingest: `${server.url}/api/callbacks?token=${TOKEN}` };
     // Warm both routes up (JIT, first load of the route modules).
     for (const url of Object.values(targets)) await runLoad({ url, connections: 4, seconds: 1, bodyTemplate });
 
@@ -43,5 +46,6 @@ for (const database of ["better-sqlite3", "libsql"] as const) {
     await server.close();
   }
 }
+await bare.close();
 console.log("");
 for (const line of summary) console.log(line);

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { CopyableUrl } from "@/components/copy-button";
@@ -16,22 +17,31 @@ const VERDICTS: [DeliveryVerdict | undefined, string][] = [
   ["rejected", "Rejected"],
 ];
 
-type Props = { initialVerdict?: DeliveryVerdict; initialPage: DeliveryPage; callbackUrl: string };
+type Props = { initialVerdict?: DeliveryVerdict; taskId?: string; initialPage: DeliveryPage; callbackUrl: string };
 
-export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
+/** The inbox's own address for a filter. */
+function inboxUrl(verdict: DeliveryVerdict | undefined, taskId: string | undefined): string {
+  const params = new URLSearchParams();
+  if (verdict) params.set("verdict", verdict);
+  if (taskId) params.set("taskId", taskId);
+  return params.size ? `/deliveries?${params}` : "/deliveries";
+}
+
+export function InboxView({ initialVerdict, taskId, initialPage, callbackUrl }: Props) {
   const [verdict, setVerdict] = useState(initialVerdict);
   const notify = useToast();
 
   useEffect(() => {
-    const target = verdict ? `/deliveries?verdict=${verdict}` : "/deliveries";
+    const target = inboxUrl(verdict, taskId);
     if (window.location.pathname + window.location.search !== target) window.history.replaceState(null, "", target);
-  }, [verdict]);
+  }, [verdict, taskId]);
 
   const pages = useSWRInfinite<DeliveryPage>(
     (_index, previous: DeliveryPage | null) => {
       if (previous && !previous.nextCursor) return null;
       const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
       if (verdict) params.set("verdict", verdict);
+      if (taskId) params.set("taskId", taskId);
       if (previous?.nextCursor) params.set("cursor", previous.nextCursor);
       return `/api/deliveries?${params}`;
     },
@@ -83,14 +93,24 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
               {label}
             </button>
           ))}
+          {taskId && (
+            <span className="ml-auto flex items-center gap-2 px-2 text-sm text-zinc-600 dark:text-zinc-400" data-testid="task-filter">
+              <span>
+                Task <span className="font-mono">{taskId}</span>
+              </span>
+              <Link href={inboxUrl(verdict, undefined)} className="font-medium underline-offset-2 hover:underline">
+                Show every task
+              </Link>
+            </span>
+          )}
         </div>
         {items.length === 0 ? (
           pages.isLoading ? (
             <div className="flex justify-center p-10 text-zinc-500">
               <Spinner className="size-5" />
             </div>
-          ) : verdict ? (
-            <EmptyState title={`No ${verdict} deliveries`} />
+          ) : verdict || taskId ? (
+            <EmptyState title={["No", verdict, "deliveries", taskId && "for this task"].filter(Boolean).join(" ")} />
           ) : (
             <EmptyState title="No callbacks received yet">
               <p>

@@ -9,10 +9,12 @@ export const metadata: Metadata = { title: "Inbox" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+
 export default async function DeliveriesPage({ searchParams }: Props) {
-  const raw = (await searchParams).verdict;
-  const parsed = listDeliveriesQuery.safeParse({ verdict: (Array.isArray(raw) ? raw[0] : raw) || undefined });
-  const verdict = parsed.success ? parsed.data.verdict : undefined;
-  const [page, url] = await Promise.all([listDeliveries({ verdict, limit: 30 }), callbackUrl()]);
-  return <InboxView initialVerdict={verdict} initialPage={page} callbackUrl={url} />;
+  const params = await searchParams;
+  const parsed = listDeliveriesQuery.safeParse({ verdict: first(params.verdict), taskId: first(params.taskId) });
+  const { verdict, taskId } = parsed.success ? parsed.data : {};
+  const [page, url] = await Promise.all([listDeliveries({ verdict, taskId, limit: 30 }), callbackUrl()]);
+  return <InboxView initialVerdict={verdict} taskId={taskId} initialPage={page} callbackUrl={url} />;
 }

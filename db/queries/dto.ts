@@ -43,7 +43,25 @@ export function toAsset(row: AssetRow) {
   };
 }
 
-export function toDelivery(row: DeliveryRow) {
+/**
+ * How much of each body, and of its headers, lists and the task detail carry:
+ * bodies reach 1 MiB, and thirty of them made pages of 141 MB. GET
+ * /api/deliveries/{id} answers them whole.
+ */
+export const DELIVERY_PREVIEW_BYTES = 4096;
+
+/** A delivery row whose body may be only its start (`bodyBytes` is the whole body's size). */
+export type DeliveryPreviewRow = Omit<DeliveryRow, "body"> & { body: string; bodyBytes: number };
+
+/** The delivery whole. */
+export const toDelivery = (row: DeliveryRow) => deliveryOf({ ...row, bodyBytes: Buffer.byteLength(row.body) }, Infinity);
+
+/** The delivery with at most DELIVERY_PREVIEW_BYTES of body and of headers. */
+export const toDeliveryPreview = (row: DeliveryPreviewRow) => deliveryOf(row, DELIVERY_PREVIEW_BYTES);
+
+function deliveryOf(row: DeliveryPreviewRow, limit: number) {
+  const body = clipUtf8(row.body, limit);
+  const headers = clipHeaders(JSON.parse(row.headers) as Record<string, string>, limit);
   return {
     id: row.id,
     receivedAt: row.receivedAt.toISOString(),
@@ -51,8 +69,11 @@ export function toDelivery(row: DeliveryRow) {
     taskId: row.taskId,
     verdict: row.verdict,
     error: row.error,
-    body: row.body,
-    headers: JSON.parse(row.headers) as Record<string, string>,
+    body,
+    bodyBytes: row.bodyBytes,
+    bodyTruncated: Buffer.byteLength(body) < row.bodyBytes,
+    headers: headers.kept,
+    headersTruncated: headers.truncated,
     remoteAddress: row.remoteAddress,
     path: row.path,
     // Rows stored before signatures were checked were taken on the token alone: unsigned.
@@ -61,13 +82,39 @@ export function toDelivery(row: DeliveryRow) {
   };
 }
 
+/** The first `limit` bytes of `text` as UTF-8, never splitting a character. */
+function clipUtf8(text: string, limit: number): string {
+  if (text.length * 3 <= limit) return text; // fast path: cannot exceed
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= limit) return text;
+  let end = limit;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1; // back off continuation bytes
+  return bytes.subarray(0, end).toString("utf8");
+}
+
+/** Headers in order until `limit` bytes of names and values; the one that crosses it is clipped. */
+function clipHeaders(headers: Record<string, string>, limit: number): { kept: Record<string, string>; truncated: boolean } {
+  const kept: Record<string, string> = {};
+  let room = limit;
+  for (const [name, value] of Object.entries(headers)) {
+    const size = Buffer.byteLength(name) + Buffer.byteLength(value);
+    if (size > room) {
+      if (room > Buffer.byteLength(name)) kept[name] = clipUtf8(value, room - Buffer.byteLength(name));
+      return { kept, truncated: true };
+    }
+    kept[name] = value;
+    room -= size;
+  }
+  return { kept, truncated: false };
+}
+
 export function toEvent(row: EventRow) {
   return { id: row.id, at: row.at.toISOString(), type: row.type, detail: row.detail };
 }
 
 export type Task = ReturnType<typeof toTask>;
 export type Asset = ReturnType<typeof toAsset>;
-export type Delivery = ReturnType<typeof toDelivery>;
+export type Delivery = ReturnType<typeof deliveryOf>;
 export type TaskEvent = ReturnType<typeof toEvent>;
 export type TaskDetail = { task: Task; assets: Asset[]; deliveries: Delivery[]; events: TaskEvent[] };
 export type Page<T> = { items: T[]; nextCursor: string | null };

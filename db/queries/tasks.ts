@@ -2,7 +2,8 @@ import "server-only";
 import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { assets, deliveries, events, tasks, type TaskKind, type TaskStatus } from "@/db/schema";
-import { toAsset, toDelivery, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
+import { deliveryPreviewColumns } from "./deliveries";
+import { toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
 
 export type TaskFilter = { kind?: TaskKind; status?: TaskStatus; q?: string; cursor?: number; limit: number };
 
@@ -69,15 +70,24 @@ async function assetProgress(taskIds: string[]): Promise<Map<string, AssetProgre
   return new Map(rows.map(({ taskId, ...progress }) => [taskId, progress]));
 }
 
-/** The task with its files, deliveries and timeline; null when unknown. */
+/** The newest deliveries and events a task's detail carries; the inbox filtered by task has every delivery. */
+export const DETAIL_DELIVERIES = 10;
+export const DETAIL_EVENTS = 100;
+
+/** The task with its files, newest deliveries (previews) and timeline; null when unknown. */
 export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> {
   const db = getDb();
   const task = await db.select().from(tasks).where(eq(tasks.taskId, taskId)).get();
   if (!task) return null;
   const [assetRows, deliveryRows, eventRows] = await Promise.all([
     db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)),
-    db.select().from(deliveries).where(eq(deliveries.taskId, taskId)).orderBy(desc(deliveries.id)).limit(100),
-    db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(200),
+    db.select(deliveryPreviewColumns).from(deliveries).where(eq(deliveries.taskId, taskId)).orderBy(desc(deliveries.id)).limit(DETAIL_DELIVERIES),
+    db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS),
   ]);
-  return { task: toTask(task), assets: assetRows.map(toAsset), deliveries: deliveryRows.map(toDelivery), events: eventRows.map(toEvent) };
+  return {
+    task: toTask(task),
+    assets: assetRows.map(toAsset),
+    deliveries: deliveryRows.map(toDeliveryPreview),
+    events: eventRows.map(toEvent),
+  };
 }

@@ -15,6 +15,12 @@ import { checkSignature, signatureRefusal } from "@/lib/callbacks/signature";
 import { afterResultApplied } from "@/lib/files/downloads";
 
 const MAX_CALLBACK_BYTES = 1_048_576;
+/**
+ * How long a body may take to arrive. The provider gives up after 15 s; a
+ * body still trickling in after 20 s is abandoned, or it would hold the
+ * connection until Node's own limit (300 s).
+ */
+const BODY_DEADLINE_MS = 20_000;
 const REDACTED_HEADERS = new Set(["x-callback-token", "authorization", "cookie"]);
 
 /** Handles one POST to /api/callbacks[/kind]: every input gets a 2xx/4xx answer; only a failing database throws. */
@@ -26,10 +32,15 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
     return errorJson(401, "unauthorized", "Missing or wrong callback token: add ?token=... to the callback URL or send X-Callback-Token.");
   }
 
-  const body = await readBody(request, MAX_CALLBACK_BYTES);
-  if (body === null) {
+  const read = await readBody(request, MAX_CALLBACK_BYTES, BODY_DEADLINE_MS);
+  if (read === "too_large") {
     return errorJson(413, "payload_too_large", `Callback bodies are limited to ${MAX_CALLBACK_BYTES} bytes.`);
   }
+  if (read === "too_slow") {
+    // Close: the rest of the body is never read, so the connection cannot serve another request.
+    return errorJson(408, "request_timeout", `The body did not arrive within ${BODY_DEADLINE_MS / 1000} s.`, { connection: "close" });
+  }
+  const body = read;
 
   const receivedAt = new Date();
   const config = env();
@@ -81,23 +92,34 @@ function parseBody(body: string, pathKind: TaskKind | null): ParsedCallback {
   return parseCallback(payload, pathKind);
 }
 
-/** The body as text, or null when it is larger than `limit` bytes (read no further than that). */
-async function readBody(request: Request, limit: number): Promise<string | null> {
+/** The body as text; "too_large" past `limit` bytes and "too_slow" past `deadlineMs`, reading no further. */
+async function readBody(request: Request, limit: number, deadlineMs: number): Promise<string | "too_large" | "too_slow"> {
   const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) return null;
+  if (Number.isFinite(declared) && declared > limit) return "too_large";
   if (!request.body) return "";
   const reader = request.body.getReader();
+  let late = false;
+  // Cancelling ends the pending read() (done), whatever the client does next.
+  const deadline = setTimeout(() => {
+    late = true;
+    reader.cancel().catch(() => {});
+  }, deadlineMs);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (late) return "too_slow";
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return "too_large";
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(deadline);
   }
   return Buffer.concat(chunks, size).toString("utf8");
 }

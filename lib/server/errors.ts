@@ -18,6 +18,7 @@ export type ErrorCode =
   // callbacks and tasks
   | "invalid_callback"
   | "payload_too_large"
+  | "request_timeout"
   | "kind_mismatch"
   | "test_callback_failed"
   | "invalid_signature"

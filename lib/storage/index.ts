@@ -9,7 +9,8 @@ import type { Readable } from "node:stream";
 import type { AssetType } from "@/db/schema";
 import { env, type Env } from "@/lib/server/env";
 import { createLocalStorage } from "./local";
-import { createS3Storage, parseStorageUrl } from "./s3";
+import { createS3Storage } from "./s3";
+import { parseStorageUrl } from "./url";
 import { processSingleton } from "@/lib/server/registry";
 
 export { createLocalStorage, type LocalStorageConfig } from "./local";

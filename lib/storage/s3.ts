@@ -48,14 +48,6 @@ const sdk = (): Promise<Sdk> =>
     getSignedUrl: presigner.getSignedUrl,
   })));
 
-/** `s3://bucket` or `s3://bucket/some/prefix` → bucket and prefix. */
-export function parseStorageUrl(url: string): { bucket: string; prefix?: string } {
-  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
-  if (!match) throw new Error(`not an s3:// URL: ${url}`);
-  const prefix = (match[2] ?? "").split("/").filter(Boolean).join("/");
-  return { bucket: match[1]!, prefix: prefix || undefined };
-}
-
 export function createS3Storage(config: S3StorageConfig): Storage {
   const { bucket, urlTtlSeconds } = config;
   const prefix = (config.prefix ?? "").split("/").filter(Boolean).join("/");

@@ -57,6 +57,9 @@ export const downloadTask = (taskId: string) => request<TaskDetail>("POST", `${t
 export const downloadAsset = (assetId: number) => request<TaskDetail>("POST", `/api/assets/${assetId}/download`);
 export const submitTask = (body: CreateTaskBody) => request<TaskDetail>("POST", "/api/tasks", body);
 
+/** One delivery with its whole body and headers. */
+export const getDelivery = (id: number) => request<Delivery>("GET", `/api/deliveries/${id}`);
+
 export type ReplayResult = { outcome: { verdict: string }; delivery: Delivery | null; task: Task | null };
 export const replayDelivery = (id: number) => request<ReplayResult>("POST", `/api/deliveries/${id}/replay`);
 

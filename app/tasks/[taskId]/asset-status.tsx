@@ -29,6 +29,19 @@ export function AssetStatus({ asset }: { asset: Asset }) {
   );
 }
 
+/**
+ * The provider's URL of a file not stored, as text only: the dashboard never
+ * makes a viewer's browser fetch an address it did not fetch itself (it may
+ * be one the download guard refused, on the viewer's own network).
+ */
+export function RemoteUrl({ url }: { url: string }) {
+  return (
+    <span className="block font-mono text-xs break-all text-zinc-500 select-all dark:text-zinc-400" data-testid="remote-url">
+      {url}
+    </span>
+  );
+}
+
 export function AssetActions({
   asset,
   label,

@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/ui/format";
-import { AssetActions, AssetStatus, type Asset, type Redownload } from "./asset-status";
+import { AssetActions, AssetStatus, RemoteUrl, type Asset, type Redownload } from "./asset-status";
 
 /** WAV files played from the dashboard's own file route (Range requests, so seeking works). */
 export function AudioPlayers({ assets, onRedownload }: { assets: Asset[]; onRedownload: Redownload }) {
@@ -43,7 +43,10 @@ function AudioItem({ asset, label, onRedownload }: { asset: Asset; label: string
           className="w-full"
         />
       ) : (
-        <p className="text-sm text-zinc-500 dark:text-zinc-400">The player appears once the file is stored in the dashboard.</p>
+        <div className="space-y-1 text-sm text-zinc-500 dark:text-zinc-400">
+          <p>The player appears once the file is stored in the dashboard.</p>
+          <RemoteUrl url={asset.remoteUrl} />
+        </div>
       )}
       {asset.status !== "stored" && <AssetStatus asset={asset} />}
     </li>

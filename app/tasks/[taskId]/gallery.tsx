@@ -1,15 +1,7 @@
 "use client";
-/* eslint-disable @next/next/no-img-element -- covers come from our file route or the provider's CDN, not next/image */
+/* eslint-disable @next/next/no-img-element -- covers come from our own file route, not next/image */
 import { useEffect, useRef, useState } from "react";
-import { isHttpUrl } from "@/lib/ui/format";
-import { AssetActions, AssetStatus, type Asset, type Redownload } from "./asset-status";
-
-/** What to show for a cover: our stored copy, else the provider's URL while it still exists. */
-function imageSource(asset: Asset, expired: boolean): string | null {
-  if (asset.fileUrl) return asset.fileUrl;
-  if (!expired && isHttpUrl(asset.remoteUrl)) return asset.remoteUrl;
-  return null;
-}
+import { AssetActions, AssetStatus, RemoteUrl, type Asset, type Redownload } from "./asset-status";
 
 export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; expired: boolean; onRedownload: Redownload }) {
   const [open, setOpen] = useState<number | null>(null);
@@ -19,7 +11,7 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
     <>
       <ul className="grid grid-cols-1 gap-4 p-4 sm:grid-cols-2 sm:p-5 lg:grid-cols-3" data-testid="gallery">
         {assets.map((asset, i) => {
-          const src = imageSource(asset, expired);
+          const src = asset.fileUrl;
           const label = `Cover ${i + 1}`;
           return (
             <li key={asset.id} className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
@@ -44,11 +36,8 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
                   />
                 ) : (
                   <span className="grid size-full place-items-center p-4 text-center text-sm text-zinc-500">
-                    {expired ? "The provider has deleted this file and no copy was stored." : "Not available"}
+                    {expired ? "The provider has deleted this file and no copy was stored." : "No copy here yet"}
                   </span>
-                )}
-                {!asset.fileUrl && src && (
-                  <span className="absolute top-2 left-2 rounded bg-black/60 px-1.5 py-0.5 text-[11px] font-medium text-white">Remote</span>
                 )}
               </button>
               <div className="space-y-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
@@ -56,6 +45,7 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
                   <span className="text-sm font-medium">{label}</span>
                 </div>
                 <AssetStatus asset={asset} />
+                {!src && <RemoteUrl url={asset.remoteUrl} />}
                 <AssetActions asset={asset} label={label} onRedownload={onRedownload} remoteUsable={!expired} />
               </div>
             </li>
@@ -66,7 +56,6 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
         <Lightbox
           assets={assets}
           index={open}
-          expired={expired}
           onIndex={setOpen}
           onClose={() => {
             const opener = openers.current[open];
@@ -82,13 +71,11 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
 function Lightbox({
   assets,
   index,
-  expired,
   onIndex,
   onClose,
 }: {
   assets: Asset[];
   index: number;
-  expired: boolean;
   onIndex: (i: number) => void;
   onClose: () => void;
 }) {
@@ -110,7 +97,7 @@ function Lightbox({
   }, []);
 
   if (!asset) return null;
-  const src = imageSource(asset, expired);
+  const src = asset.fileUrl;
   return (
     <dialog
       ref={dialog}

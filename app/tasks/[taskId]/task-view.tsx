@@ -222,12 +222,29 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
         </Card>
 
         <Card className="min-w-0 lg:col-span-3">
-          <CardHeader title="Deliveries" description="Every callback received for this task, duplicates included." />
+          <CardHeader
+            title="Deliveries"
+            description={
+              task.deliveryCount > detail.deliveries.length
+                ? `The newest ${detail.deliveries.length} of ${task.deliveryCount} callbacks received for this task.`
+                : "Every callback received for this task, duplicates included."
+            }
+          />
           {detail.deliveries.length ? (
             <div className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
               {detail.deliveries.map((delivery, i) => (
                 <DeliveryCard key={delivery.id} delivery={delivery} showTask={false} open={i === 0} />
               ))}
+              {task.deliveryCount > detail.deliveries.length && (
+                <p className="px-4 py-3 text-sm sm:px-5">
+                  <Link
+                    href={`/deliveries?taskId=${encodeURIComponent(task.taskId)}`}
+                    className="font-medium text-violet-700 underline-offset-2 hover:underline dark:text-violet-300"
+                  >
+                    All {task.deliveryCount} deliveries of this task in the inbox
+                  </Link>
+                </p>
+              )}
             </div>
           ) : (
             <EmptyState title="No callbacks received">
