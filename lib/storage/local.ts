@@ -114,7 +114,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
     async stat(key) {
       const file = await realFile(key);
       if (!file) return null;
-      return fs.stat(file).then(
+      return fs.stat(/* turbopackIgnore: true */ file).then(
         (s) => (s.isFile() ? { size: s.size } : null),
         () => null,
       );
@@ -123,7 +123,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
     async open(key): Promise<StoredObject | null> {
       const file = await realFile(key);
       if (!file) return null;
-      const handle = await fs.open(file, "r").catch(() => null);
+      const handle = await fs.open(/* turbopackIgnore: true */ file, "r").catch(() => null);
       if (!handle) return null;
       const stat = await handle.stat().catch(() => null);
       if (!stat?.isFile()) {
