@@ -10,9 +10,13 @@ export const metadata: Metadata = { title: "Inbox" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function DeliveriesPage({ searchParams }: Props) {
-  const raw = (await searchParams).verdict;
-  const parsed = listDeliveriesQuery.safeParse({ verdict: (Array.isArray(raw) ? raw[0] : raw) || undefined });
-  const verdict = parsed.success ? parsed.data.verdict : undefined;
-  const [page, url] = await Promise.all([listDeliveries({ verdict, limit: 30 }), callbackUrl()]);
-  return <InboxView initialVerdict={verdict} initialPage={page} callbackUrl={url} />;
+  const params = await searchParams;
+  const first = (name: string) => {
+    const value = params[name];
+    return (Array.isArray(value) ? value[0] : value) || undefined;
+  };
+  const parsed = listDeliveriesQuery.safeParse({ verdict: first("verdict"), q: first("q"), taskId: first("taskId") });
+  const { verdict, q, taskId } = parsed.success ? parsed.data : {};
+  const [page, url] = await Promise.all([listDeliveries({ verdict, q, taskId, limit: 30 }), callbackUrl()]);
+  return <InboxView initial={{ verdict, q, taskId }} initialPage={page} callbackUrl={url} />;
 }
