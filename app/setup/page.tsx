@@ -10,6 +10,7 @@ import { refusedCallbacks } from "@/lib/callbacks/refused";
 import { env } from "@/lib/server/env";
 import { storage } from "@/lib/storage";
 import { ProviderStatusCard } from "./provider-status";
+import { RetentionCard } from "./retention-card";
 import { SubmitForms } from "./submit-forms";
 
 export const dynamic = "force-dynamic";
@@ -108,6 +109,8 @@ export default async function SetupPage() {
             </dl>
           </Card>
         </div>
+
+        <RetentionCard />
 
         {sessions !== null && <SessionsCard count={sessions} />}
 
