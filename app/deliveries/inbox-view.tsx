@@ -4,9 +4,10 @@ import useSWRInfinite from "swr/infinite";
 import { CopyableUrl } from "@/components/copy-button";
 import { DeliveryCard } from "@/components/delivery-card";
 import { useToast } from "@/components/toast";
-import { BUTTON, Card, EmptyState, LoadMore, PageHeader, Spinner } from "@/components/ui";
+import { BUTTON, Card, EmptyState, INPUT, LoadMore, PageHeader, Spinner } from "@/components/ui";
 import { fetchJson, replayDelivery, type Delivery, type DeliveryPage } from "@/lib/ui/api-client";
 import type { DeliveryVerdict } from "@/db/schema";
+import { BulkReplay } from "./bulk-replay";
 
 const PAGE_SIZE = 30;
 const VERDICTS: [DeliveryVerdict | undefined, string][] = [
@@ -16,27 +17,57 @@ const VERDICTS: [DeliveryVerdict | undefined, string][] = [
   ["rejected", "Rejected"],
 ];
 
-type Props = { initialVerdict?: DeliveryVerdict; initialPage: DeliveryPage; callbackUrl: string };
+/** Typing settles this long before the search runs. */
+const SEARCH_DELAY_MS = 250;
 
-export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
-  const [verdict, setVerdict] = useState(initialVerdict);
+type Filters = { verdict?: DeliveryVerdict; q?: string; taskId?: string };
+type Props = { initial: Filters; initialPage: DeliveryPage; callbackUrl: string };
+
+/** The filters as query parameters (the page's and the API's alike); empty ones left out. */
+function filterParams({ verdict, q, taskId }: Filters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (verdict) params.set("verdict", verdict);
+  if (q?.trim()) params.set("q", q.trim());
+  if (taskId?.trim()) params.set("taskId", taskId.trim());
+  return params;
+}
+
+/** `value`, once it has stopped changing for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+export function InboxView({ initial, initialPage, callbackUrl }: Props) {
+  const [verdict, setVerdict] = useState(initial.verdict);
+  const [query, setQuery] = useState(initial.q ?? "");
+  const [taskFilter, setTaskFilter] = useState(initial.taskId ?? "");
+  const q = useSettled(query, SEARCH_DELAY_MS);
+  const taskId = useSettled(taskFilter, SEARCH_DELAY_MS);
+  const filters = filterParams({ verdict, q, taskId });
+  const initialFilters = filterParams(initial).toString();
   const notify = useToast();
 
   useEffect(() => {
-    const target = verdict ? `/deliveries?verdict=${verdict}` : "/deliveries";
+    const search = filterParams({ verdict, q, taskId }).toString();
+    const target = search ? `/deliveries?${search}` : "/deliveries";
     if (window.location.pathname + window.location.search !== target) window.history.replaceState(null, "", target);
-  }, [verdict]);
+  }, [verdict, q, taskId]);
 
   const pages = useSWRInfinite<DeliveryPage>(
     (_index, previous: DeliveryPage | null) => {
       if (previous && !previous.nextCursor) return null;
-      const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-      if (verdict) params.set("verdict", verdict);
+      const params = new URLSearchParams(filters);
+      params.set("limit", String(PAGE_SIZE));
       if (previous?.nextCursor) params.set("cursor", previous.nextCursor);
       return `/api/deliveries?${params}`;
     },
     fetchJson,
-    { fallbackData: verdict === initialVerdict ? [initialPage] : undefined, refreshInterval: 10_000, keepPreviousData: true },
+    { fallbackData: filters.toString() === initialFilters ? [initialPage] : undefined, refreshInterval: 10_000, keepPreviousData: true },
   );
   const items = pages.data?.flatMap((p) => p.items) ?? [];
   const nextCursor = pages.data?.at(-1)?.nextCursor ?? null;
@@ -62,7 +93,32 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
         title="Inbox"
         description="Every callback received, as it arrived: raw body, headers and what the dashboard made of it."
       />
+      <BulkReplay onDone={() => pages.mutate()} />
       <Card>
+        <div className="grid gap-2 border-b border-zinc-200 p-2 sm:grid-cols-3 dark:border-zinc-800" role="search">
+          <label className="sm:col-span-2">
+            <span className="sr-only">Search the raw bodies</span>
+            <input
+              type="search"
+              className={INPUT}
+              placeholder="Search bodies (any part of a task id, URL, message…)"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              maxLength={200}
+            />
+          </label>
+          <label>
+            <span className="sr-only">Task id</span>
+            <input
+              type="search"
+              className={`${INPUT} font-mono`}
+              placeholder="Task id"
+              value={taskFilter}
+              onChange={(e) => setTaskFilter(e.target.value)}
+              maxLength={128}
+            />
+          </label>
+        </div>
         <div
           className="flex flex-wrap items-center gap-1 border-b border-zinc-200 p-2 dark:border-zinc-800"
           role="group"
@@ -89,6 +145,8 @@ export function InboxView({ initialVerdict, initialPage, callbackUrl }: Props) {
             <div className="flex justify-center p-10 text-zinc-500">
               <Spinner className="size-5" />
             </div>
+          ) : q.trim() || taskId.trim() ? (
+            <EmptyState title="No deliveries match" />
           ) : verdict ? (
             <EmptyState title={`No ${verdict} deliveries`} />
           ) : (
