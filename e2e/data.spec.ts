@@ -54,6 +54,6 @@ test("search the inbox by a part of a body and filter by task", async ({ page, s
 test("replay every rejected delivery since a time shows the counts", async ({ page, server, inbox }) => {
   await server.callback('{"broken": ');
   await inbox.goto();
-  await page.getByRole("button", { name: "Replay rejected" }).click();
+  await page.getByRole("button", { name: "Replay these" }).click();
   await expect(page.getByTestId("bulk-replay-result")).toContainText(/\d+ replayed: \d+ accepted, [1-9]\d* still rejected/);
 });

@@ -59,7 +59,7 @@ export function BulkReplay({ onDone }: { onDone: () => void }) {
         />
         <button type="submit" className={BUTTON.secondary} disabled={busy}>
           {busy && <Spinner />}
-          Replay rejected
+          Replay these
         </button>
         <p role="status" className="text-zinc-600 dark:text-zinc-400" data-testid="bulk-replay-result">
           {result &&
