@@ -9,7 +9,7 @@ import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { Badge, BUTTON, KindBadge, Spinner, StatusBadge } from "@/components/ui";
 import { getDelivery, type Delivery } from "@/lib/ui/api-client";
-import { formatBytes, prettyJson, shortId } from "@/lib/ui/format";
+import { formatAbsolute, formatBytes, prettyJson, shortId } from "@/lib/ui/format";
 
 export function DeliveryCard({
   delivery,
@@ -55,7 +55,9 @@ export function DeliveryCard({
       )}
       {!open && (
         <p className="mt-1.5 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={delivery.body.slice(0, 500)}>
-          {delivery.body.slice(0, 240) || "(empty body)"}
+          {delivery.prunedAt
+            ? `(body and headers pruned by retention on ${formatAbsolute(delivery.prunedAt)})`
+            : delivery.body.slice(0, 240) || "(empty body)"}
         </p>
       )}
       <details className="group mt-2" open={open} onToggle={(e) => setExpanded(e.currentTarget.open)}>

@@ -7,7 +7,8 @@ export const TASK_KINDS = ["cover", "wav"] as const;
 export const TASK_STATUSES = ["pending", "succeeded", "failed"] as const;
 export const TASK_SOURCES = ["callback", "poll", "submit"] as const;
 export const ASSET_TYPES = ["image", "audio"] as const;
-export const ASSET_STATUSES = ["pending", "downloading", "stored", "failed"] as const;
+// "removed": the stored copy was deleted on purpose (FILE_RETENTION_DAYS); removedAt/removedReason say when and why.
+export const ASSET_STATUSES = ["pending", "downloading", "stored", "failed", "removed"] as const;
 export const DELIVERY_VERDICTS = ["accepted", "duplicate", "rejected"] as const;
 export const SIGNATURE_VERDICTS = ["verified", "unsigned", "invalid"] as const;
 export const SIGNATURE_SCHEMES = ["kie", "standard-webhooks"] as const;

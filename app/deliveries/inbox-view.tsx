@@ -1,13 +1,13 @@
 "use client";
-import Link from "next/link";
 import { useEffect, useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { CopyableUrl } from "@/components/copy-button";
 import { DeliveryCard } from "@/components/delivery-card";
 import { useToast } from "@/components/toast";
-import { BUTTON, Card, EmptyState, LoadMore, PageHeader, Spinner } from "@/components/ui";
+import { BUTTON, Card, EmptyState, INPUT, LoadMore, PageHeader, Spinner } from "@/components/ui";
 import { fetchJson, replayDelivery, type Delivery, type DeliveryPage } from "@/lib/ui/api-client";
 import type { DeliveryVerdict } from "@/db/schema";
+import { BulkReplay } from "./bulk-replay";
 
 const PAGE_SIZE = 30;
 const VERDICTS: [DeliveryVerdict | undefined, string][] = [
@@ -17,36 +17,57 @@ const VERDICTS: [DeliveryVerdict | undefined, string][] = [
   ["rejected", "Rejected"],
 ];
 
-type Props = { initialVerdict?: DeliveryVerdict; taskId?: string; initialPage: DeliveryPage; callbackUrl: string };
+/** Typing settles this long before the search runs. */
+const SEARCH_DELAY_MS = 250;
 
-/** The inbox's own address for a filter. */
-function inboxUrl(verdict: DeliveryVerdict | undefined, taskId: string | undefined): string {
+type Filters = { verdict?: DeliveryVerdict; q?: string; taskId?: string };
+type Props = { initial: Filters; initialPage: DeliveryPage; callbackUrl: string };
+
+/** The filters as query parameters (the page's and the API's alike); empty ones left out. */
+function filterParams({ verdict, q, taskId }: Filters): URLSearchParams {
   const params = new URLSearchParams();
   if (verdict) params.set("verdict", verdict);
-  if (taskId) params.set("taskId", taskId);
-  return params.size ? `/deliveries?${params}` : "/deliveries";
+  if (q?.trim()) params.set("q", q.trim());
+  if (taskId?.trim()) params.set("taskId", taskId.trim());
+  return params;
 }
 
-export function InboxView({ initialVerdict, taskId, initialPage, callbackUrl }: Props) {
-  const [verdict, setVerdict] = useState(initialVerdict);
+/** `value`, once it has stopped changing for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+export function InboxView({ initial, initialPage, callbackUrl }: Props) {
+  const [verdict, setVerdict] = useState(initial.verdict);
+  const [query, setQuery] = useState(initial.q ?? "");
+  const [taskFilter, setTaskFilter] = useState(initial.taskId ?? "");
+  const q = useSettled(query, SEARCH_DELAY_MS);
+  const taskId = useSettled(taskFilter, SEARCH_DELAY_MS);
+  const filters = filterParams({ verdict, q, taskId });
+  const initialFilters = filterParams(initial).toString();
   const notify = useToast();
 
   useEffect(() => {
-    const target = inboxUrl(verdict, taskId);
+    const search = filterParams({ verdict, q, taskId }).toString();
+    const target = search ? `/deliveries?${search}` : "/deliveries";
     if (window.location.pathname + window.location.search !== target) window.history.replaceState(null, "", target);
-  }, [verdict, taskId]);
+  }, [verdict, q, taskId]);
 
   const pages = useSWRInfinite<DeliveryPage>(
     (_index, previous: DeliveryPage | null) => {
       if (previous && !previous.nextCursor) return null;
-      const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-      if (verdict) params.set("verdict", verdict);
-      if (taskId) params.set("taskId", taskId);
+      const params = new URLSearchParams(filters);
+      params.set("limit", String(PAGE_SIZE));
       if (previous?.nextCursor) params.set("cursor", previous.nextCursor);
       return `/api/deliveries?${params}`;
     },
     fetchJson,
-    { fallbackData: verdict === initialVerdict ? [initialPage] : undefined, refreshInterval: 10_000, keepPreviousData: true },
+    { fallbackData: filters.toString() === initialFilters ? [initialPage] : undefined, refreshInterval: 10_000, keepPreviousData: true },
   );
   const items = pages.data?.flatMap((p) => p.items) ?? [];
   const nextCursor = pages.data?.at(-1)?.nextCursor ?? null;
@@ -72,7 +93,32 @@ export function InboxView({ initialVerdict, taskId, initialPage, callbackUrl }: 
         title="Inbox"
         description="Every callback received, as it arrived: raw body, headers and what the dashboard made of it."
       />
+      <BulkReplay onDone={() => pages.mutate()} />
       <Card>
+        <div className="grid gap-2 border-b border-zinc-200 p-2 sm:grid-cols-3 dark:border-zinc-800" role="search">
+          <label className="sm:col-span-2">
+            <span className="sr-only">Search the raw bodies</span>
+            <input
+              type="search"
+              className={INPUT}
+              placeholder="Search bodies (any part of a task id, URL, message…)"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              maxLength={200}
+            />
+          </label>
+          <label>
+            <span className="sr-only">Task id</span>
+            <input
+              type="search"
+              className={`${INPUT} font-mono`}
+              placeholder="Task id"
+              value={taskFilter}
+              onChange={(e) => setTaskFilter(e.target.value)}
+              maxLength={128}
+            />
+          </label>
+        </div>
         <div
           className="flex flex-wrap items-center gap-1 border-b border-zinc-200 p-2 dark:border-zinc-800"
           role="group"
@@ -93,24 +139,16 @@ export function InboxView({ initialVerdict, taskId, initialPage, callbackUrl }: 
               {label}
             </button>
           ))}
-          {taskId && (
-            <span className="ml-auto flex items-center gap-2 px-2 text-sm text-zinc-600 dark:text-zinc-400" data-testid="task-filter">
-              <span>
-                Task <span className="font-mono">{taskId}</span>
-              </span>
-              <Link href={inboxUrl(verdict, undefined)} className="font-medium underline-offset-2 hover:underline">
-                Show every task
-              </Link>
-            </span>
-          )}
         </div>
         {items.length === 0 ? (
           pages.isLoading ? (
             <div className="flex justify-center p-10 text-zinc-500">
               <Spinner className="size-5" />
             </div>
-          ) : verdict || taskId ? (
-            <EmptyState title={["No", verdict, "deliveries", taskId && "for this task"].filter(Boolean).join(" ")} />
+          ) : q.trim() || taskId.trim() ? (
+            <EmptyState title="No deliveries match" />
+          ) : verdict ? (
+            <EmptyState title={`No ${verdict} deliveries`} />
           ) : (
             <EmptyState title="No callbacks received yet">
               <p>

@@ -13,8 +13,8 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 
 export default async function DeliveriesPage({ searchParams }: Props) {
   const params = await searchParams;
-  const parsed = listDeliveriesQuery.safeParse({ verdict: first(params.verdict), taskId: first(params.taskId) });
-  const { verdict, taskId } = parsed.success ? parsed.data : {};
-  const [page, url] = await Promise.all([listDeliveries({ verdict, taskId, limit: 30 }), callbackUrl()]);
-  return <InboxView initialVerdict={verdict} taskId={taskId} initialPage={page} callbackUrl={url} />;
+  const parsed = listDeliveriesQuery.safeParse({ verdict: first(params.verdict), q: first(params.q), taskId: first(params.taskId) });
+  const { verdict, q, taskId } = parsed.success ? parsed.data : {};
+  const [page, url] = await Promise.all([listDeliveries({ verdict, q, taskId, limit: 30 }), callbackUrl()]);
+  return <InboxView initial={{ verdict, q, taskId }} initialPage={page} callbackUrl={url} />;
 }

@@ -11,6 +11,7 @@ import { refusedCallbacks } from "@/lib/callbacks/refused";
 import { env } from "@/lib/server/env";
 import { storage } from "@/lib/storage";
 import { ProviderStatusCard } from "./provider-status";
+import { RetentionCard } from "./retention-card";
 import { SubmitForms } from "./submit-forms";
 
 export const dynamic = "force-dynamic";
@@ -109,6 +110,8 @@ export default async function SetupPage() {
             </dl>
           </Card>
         </div>
+
+        <RetentionCard />
 
         {sessions !== null && <SessionsCard count={sessions} />}
 

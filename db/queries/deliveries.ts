@@ -1,10 +1,11 @@
 import "server-only";
-import { and, desc, eq, getTableColumns, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { getDb } from "@/db/client";
 import { deliveries, type DeliveryRow, type DeliveryVerdict } from "@/db/schema";
-import { DELIVERY_PREVIEW_BYTES, toDelivery, toDeliveryPreview, type Delivery, type Page } from "./dto";
+import { DELIVERY_PREVIEW_BYTES, toDelivery, toDeliveryPreview, type Delivery, type DeliveryPreviewRow, type Page } from "./dto";
 
-export type DeliveryFilter = { verdict?: DeliveryVerdict; taskId?: string; cursor?: number; limit: number };
+export type DeliveryFilter = { verdict?: DeliveryVerdict; taskId?: string; q?: string; cursor?: number; limit: number };
 
 const { body, ...otherColumns } = getTableColumns(deliveries);
 /**
@@ -18,18 +19,53 @@ export const deliveryPreviewColumns = {
   bodyBytes: sql<number>`length(cast(${body} as blob))`.mapWith(Number),
 };
 
-/** The callback inbox, newest first, each body and its headers shortened to a preview. */
+/**
+ * The trigram index of raw bodies (migration 0005: FTS5, external content,
+ * kept by triggers). Declared here, not in db/schema.ts: drizzle-kit does not
+ * model virtual tables.
+ */
+const deliveriesFts = sqliteTable("deliveries_fts", { rowid: integer("rowid").notNull(), body: text("body") });
+
+/** The trigram tokenizer indexes 3-character pieces: shorter queries cannot use it. */
+const MIN_INDEXED_QUERY = 3;
+
+/** `q` as one FTS5 phrase: every character literal (quotes doubled), matched as a substring, ignoring case. */
+const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The callback inbox, newest first, by verdict, task and a substring of the
+ * raw body. A search walks the trigram index newest first and stops at a
+ * page, so it stays fast on large inboxes whether `q` is rare or common.
+ * Each body and its headers are shortened to a preview.
+ */
 export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>> {
   const where: SQL[] = [];
   if (filter.verdict) where.push(eq(deliveries.verdict, filter.verdict));
   if (filter.taskId) where.push(eq(deliveries.taskId, filter.taskId));
-  if (filter.cursor !== undefined) where.push(lt(deliveries.id, filter.cursor));
-  const rows = await getDb()
-    .select(deliveryPreviewColumns)
-    .from(deliveries)
-    .where(and(...where))
-    .orderBy(desc(deliveries.id))
-    .limit(filter.limit + 1);
+  const db = getDb();
+  let rows: DeliveryPreviewRow[];
+  if (filter.q && [...filter.q].length >= MIN_INDEXED_QUERY) {
+    if (filter.cursor !== undefined) where.push(lt(deliveriesFts.rowid, filter.cursor));
+    const found = await db
+      .select(deliveryPreviewColumns)
+      .from(deliveriesFts)
+      .innerJoin(deliveries, eq(deliveries.id, deliveriesFts.rowid))
+      .where(and(sql`${deliveriesFts} match ${ftsPhrase(filter.q)}`, ...where))
+      .orderBy(desc(deliveriesFts.rowid))
+      .limit(filter.limit + 1);
+    rows = found;
+  } else {
+    if (filter.cursor !== undefined) where.push(lt(deliveries.id, filter.cursor));
+    // One or two characters: a scan, newest first, ignoring ASCII case like the index does.
+    if (filter.q) where.push(sql`${deliveries.body} like ${`%${escapeLike(filter.q)}%`} escape '\\'`);
+    rows = await db
+      .select(deliveryPreviewColumns)
+      .from(deliveries)
+      .where(and(...where))
+      .orderBy(desc(deliveries.id))
+      .limit(filter.limit + 1);
+  }
   const items = rows.slice(0, filter.limit);
   return { items: items.map(toDeliveryPreview), nextCursor: rows.length > filter.limit ? String(items.at(-1)!.id) : null };
 }
@@ -41,12 +77,50 @@ export async function getDelivery(id: number): Promise<Delivery | null> {
 }
 
 /** What a replay reads of a stored delivery: its body as received and the kind its path fixed. */
-export async function getReplaySource(id: number): Promise<Pick<DeliveryRow, "body" | "pathKind" | "signature"> | null> {
+export async function getReplaySource(id: number): Promise<Pick<DeliveryRow, "body" | "pathKind" | "signature" | "prunedAt"> | null> {
   return (
     (await getDb()
-      .select({ body: deliveries.body, pathKind: deliveries.pathKind, signature: deliveries.signature })
+      .select({ body: deliveries.body, pathKind: deliveries.pathKind, signature: deliveries.signature, prunedAt: deliveries.prunedAt })
       .from(deliveries)
       .where(eq(deliveries.id, id))
       .get()) ?? null
   );
+}
+
+/**
+ * Ids of deliveries with `verdict` received since `since`, after `afterId` and
+ * up to `upToId`, oldest first: one batch of a bulk replay. Pruned ones have no
+ * body left to replay.
+ */
+export async function replayCandidates(filter: {
+  verdict: DeliveryVerdict;
+  since: Date;
+  afterId: number;
+  upToId: number;
+  limit: number;
+}): Promise<number[]> {
+  const rows = await getDb()
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.verdict, filter.verdict),
+        gte(deliveries.receivedAt, filter.since),
+        gt(deliveries.id, filter.afterId),
+        lte(deliveries.id, filter.upToId),
+        isNull(deliveries.prunedAt),
+      ),
+    )
+    .orderBy(asc(deliveries.id))
+    .limit(filter.limit);
+  return rows.map((r) => r.id);
+}
+
+/** The newest delivery's id (0 when there is none). */
+export async function lastDeliveryId(): Promise<number> {
+  const row = await getDb()
+    .select({ id: sql<number>`coalesce(max(${deliveries.id}), 0)` })
+    .from(deliveries)
+    .get();
+  return Number(row?.id ?? 0);
 }

@@ -40,6 +40,9 @@ export function toAsset(row: AssetRow) {
     // A stored copy stays served (and linked) while a re-download runs.
     fileUrl: row.storagePath ? `/api/assets/${row.id}/file` : null,
     storedAt: iso(row.storedAt),
+    // Set when the stored copy was deleted on purpose; status "removed" until downloaded again.
+    removedAt: iso(row.removedAt),
+    removedReason: row.removedReason,
   };
 }
 
@@ -79,6 +82,8 @@ function deliveryOf(row: DeliveryPreviewRow, limit: number) {
     // Rows stored before signatures were checked were taken on the token alone: unsigned.
     signature: row.signature ?? "unsigned",
     signatureScheme: row.signatureScheme,
+    // When DELIVERY_RETENTION_DAYS emptied body and headers.
+    prunedAt: iso(row.prunedAt),
   };
 }
 

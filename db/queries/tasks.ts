@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { atomic, getDb, step } from "@/db/client";
 import { assets, deliveries, events, tasks, type TaskKind, type TaskStatus } from "@/db/schema";
 import { deliveryPreviewColumns } from "./deliveries";
 import { toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
@@ -90,4 +90,28 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> 
     deliveries: deliveryRows.map(toDeliveryPreview),
     events: eventRows.map(toEvent),
   };
+}
+
+/** The storage keys a task's files occupy (copies and thumbnails); null when the task is unknown. */
+export async function taskStorageKeys(taskId: string): Promise<string[] | null> {
+  const db = getDb();
+  const task = await db.select({ id: tasks.id }).from(tasks).where(eq(tasks.taskId, taskId)).get();
+  if (!task) return null;
+  const rows = await db
+    .select({ storagePath: assets.storagePath, thumbnailPath: assets.thumbnailPath })
+    .from(assets)
+    .where(eq(assets.taskId, taskId));
+  return rows.flatMap((r) => [r.storagePath, r.thumbnailPath]).filter((key): key is string => key !== null);
+}
+
+/** Deletes a task with its assets, timeline and deliveries in one commit; false when it was already gone. */
+export async function deleteTaskRows(taskId: string): Promise<boolean> {
+  const db = getDb();
+  const results = await atomic([
+    step(db.delete(deliveries).where(eq(deliveries.taskId, taskId))),
+    step(db.delete(events).where(eq(events.taskId, taskId))),
+    step(db.delete(assets).where(eq(assets.taskId, taskId))),
+    step(db.delete(tasks).where(eq(tasks.taskId, taskId))),
+  ]);
+  return results.at(-1)!.changes > 0;
 }

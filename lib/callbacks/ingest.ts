@@ -13,6 +13,7 @@ import { noteRefusedCallback } from "@/lib/callbacks/refused";
 import { parseCallback, type ParsedCallback } from "@/lib/callbacks/schemas";
 import { checkSignature, signatureRefusal } from "@/lib/callbacks/signature";
 import { afterResultApplied } from "@/lib/files/downloads";
+import { afterCallbackRetention } from "@/lib/retention/prune";
 
 const MAX_CALLBACK_BYTES = 1_048_576;
 /**
@@ -62,6 +63,7 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
     // A refused callback is kept (rejected, for the inbox) but never applied to a task.
     refusal ? { ok: false, kind: parsed.ok ? parsed.result.kind : parsed.kind, error: refusal.message } : parsed,
   );
+  afterCallbackRetention();
   if (refusal) return errorJson(401, refusal.code, refusal.message);
   if (recorded.verdict === "rejected") return errorJson(400, "invalid_callback", recorded.error ?? "not a valid callback");
   afterResultApplied(recorded);
@@ -72,6 +74,8 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
 export async function replayDelivery(id: number): Promise<RecordedDelivery> {
   const delivery = await getReplaySource(id);
   if (!delivery) throw notFound(`No delivery with id ${id}.`);
+  if (delivery.prunedAt)
+    throw new AppError(409, "delivery_pruned", `Delivery ${id} is not replayed: its body was pruned (DELIVERY_RETENTION_DAYS).`);
   // The signature cannot be checked again (its timestamp has expired), so the verdict stored on arrival stands.
   const refusal = signatureRefusal(delivery.signature ?? "unsigned", null, env().CALLBACK_REQUIRE_SIGNATURE);
   if (refusal) throw new AppError(409, refusal.code, `Delivery ${id} is not replayed: ${refusal.message}`);

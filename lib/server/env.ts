@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   WORKER: flag.optional(),
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TRUST_PROXY: flag.optional(),
+  DELIVERY_RETENTION_DAYS: z.coerce.number({ message: "must be a number of days" }).int().min(0).default(0),
+  FILE_RETENTION_DAYS: z.coerce.number({ message: "must be a number of days" }).int().min(0).default(0),
 });
 
 type Parsed = z.infer<typeof EnvSchema>;

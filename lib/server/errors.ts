@@ -23,6 +23,7 @@ export type ErrorCode =
   | "test_callback_failed"
   | "invalid_signature"
   | "signature_required"
+  | "delivery_pruned"
   // files
   | "no_files"
   | "not_stored"

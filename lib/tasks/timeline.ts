@@ -14,7 +14,8 @@ export type EventType =
   | "download_requested"
   | "download_started"
   | "download_stored"
-  | "download_failed";
+  | "download_failed"
+  | "file_removed";
 
 /** One line to append to a task's timeline. */
 export type TimelineEntry = { type: EventType; detail: string };
@@ -32,6 +33,7 @@ const EVENTS: Record<EventType, { label: string; tone: EventTone }> = {
   download_started: { label: "download started", tone: "download" },
   download_stored: { label: "download stored", tone: "stored" },
   download_failed: { label: "download failed", tone: "failure" },
+  file_removed: { label: "file removed", tone: "other" },
 };
 
 /** How the pages show an event type; a type this version does not know is shown by its own words. */
@@ -111,3 +113,6 @@ function formatDelay(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
 }
+
+export const fileRemovedText = (asset: AssetRef, days: number) =>
+  `${assetLabel(asset)}: stored copy removed by retention (FILE_RETENTION_DAYS=${days}); Re-download fetches it again while the provider has it`;

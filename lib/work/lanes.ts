@@ -5,13 +5,14 @@
 import "server-only";
 import { processSingleton } from "@/lib/server/registry";
 
-export type Lane = "downloads" | "polls" | "notifications";
+export type Lane = "downloads" | "polls" | "notifications" | "retention";
 type LaneState = { run?: () => Promise<unknown>; running: boolean; again: boolean };
 
 const lanes = processSingleton("work-lanes", (): Record<Lane, LaneState> => ({
   downloads: { running: false, again: false },
   polls: { running: false, again: false },
   notifications: { running: false, again: false },
+  retention: { running: false, again: false },
 }));
 
 /** Gives a lane its runner; until then (WORKER=0, scripts) waking it does nothing. */

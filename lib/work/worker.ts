@@ -10,6 +10,7 @@ import { countDueWork } from "@/db/queries/queue";
 import { drainDownloads, runDueDownloads } from "@/lib/files/downloads";
 import { drainNotifications, runNotifier, type NotifyReport } from "@/lib/notifications/send";
 import { runDuePolls } from "@/lib/provider/poller";
+import { RETENTION_EVERY_MS, retentionEnabled, runRetention, type RetentionReport } from "@/lib/retention/prune";
 import { env } from "@/lib/server/env";
 import { processSingleton } from "@/lib/server/registry";
 import { registerLane, wake } from "@/lib/work/lanes";
@@ -17,8 +18,13 @@ import { registerLane, wake } from "@/lib/work/lanes";
 const TICK_MS = 1_000;
 /** Time a tick leaves notifications even when downloads used up its budget. */
 const NOTIFY_MIN_MS = 5_000;
+/** Share of a cron tick's budget retention may use; what is left waits for the next tick. */
+const RETENTION_SHARE = 0.2;
 
-const timer = processSingleton("worker", () => ({ handle: undefined as NodeJS.Timeout | undefined }));
+const timer = processSingleton("worker", () => ({
+  handle: undefined as NodeJS.Timeout | undefined,
+  retention: undefined as NodeJS.Timeout | undefined,
+}));
 
 /** Starts the in-process timer once per server, unless WORKER=0. */
 export function startWorker(): void {
@@ -35,24 +41,34 @@ export function startWorker(): void {
   wake("downloads");
   wake("polls");
   wake("notifications");
+  // Retention is no per-second work: once at start, then every few minutes.
+  if (retentionEnabled()) {
+    registerLane("retention", () => runRetention());
+    timer.retention = setInterval(() => wake("retention"), RETENTION_EVERY_MS);
+    timer.retention.unref();
+    wake("retention");
+  }
 }
 type TickReport = {
   downloads: { started: number; stored: number; failed: number; retrying: number; due: number };
   polls: { polled: number; due: number };
   notifications: NotifyReport;
+  retention: RetentionReport;
   tookMs: number;
 };
 
 /**
- * One bounded round of due work, for GET /api/cron/tick: polls first (their
- * results may queue downloads), then downloads until `budgetMs` runs out,
- * then notifications (of what those did too) for a few seconds at least.
+ * One bounded round of due work, for GET /api/cron/tick: retention first (a
+ * small share of the budget, so a backlog of downloads never starves it), then
+ * polls (their results may queue downloads), then downloads until `budgetMs`
+ * runs out, then notifications (of what those did too) for a few seconds at least.
  * Claims make overlapping ticks (and other instances' workers) skip rows
  * already taken. Whatever is left stays due for the next tick.
  */
 export async function runTick(budgetMs: number): Promise<TickReport> {
   const started = Date.now();
   const deadline = started + budgetMs;
+  const retention = await runRetention(started + budgetMs * RETENTION_SHARE);
   const polled = await runDuePolls();
   const downloads = await drainDownloads(deadline);
   const notifications = await drainNotifications(Math.max(deadline, Date.now() + NOTIFY_MIN_MS));
@@ -61,6 +77,7 @@ export async function runTick(budgetMs: number): Promise<TickReport> {
     downloads: { ...downloads, due: due.downloads },
     polls: { polled, due: due.polls },
     notifications,
+    retention,
     tookMs: Date.now() - started,
   };
 }

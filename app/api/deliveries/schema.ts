@@ -2,11 +2,28 @@ import { z } from "zod";
 import { DELIVERY_VERDICTS } from "@/db/schema";
 import { cursorSchema, limitSchema } from "@/app/api/tasks/schema";
 
+/** Empty means absent, so a cleared search box is no filter. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);
+
 export const listDeliveriesQuery = z.object({
   verdict: z.enum(DELIVERY_VERDICTS).optional(),
-  taskId: z.string().min(1).max(200).optional(),
+  /** A substring of the raw body (any case). */
+  q: optionalText(200),
+  taskId: optionalText(128),
   cursor: cursorSchema.optional(),
   limit: limitSchema,
 });
 
 export const deliveryIdSchema = z.coerce.number().int().positive();
+
+export const replayMatchingBody = z.object({
+  verdict: z.enum(DELIVERY_VERDICTS).default("rejected"),
+  /** Deliveries received at or after this time. */
+  since: z.iso.datetime({ offset: true }).transform((v) => new Date(v)),
+});

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { BUTTON, ProgressBar, SafeLink, Spinner, StatusBadge } from "@/components/ui";
 import type { TaskDetail } from "@/lib/ui/api-client";
-import { formatBytes } from "@/lib/ui/format";
+import { formatAbsolute, formatBytes } from "@/lib/ui/format";
 
 export type Asset = TaskDetail["assets"][number];
 export type Redownload = (assetId: number, label: string) => Promise<void>;
@@ -14,7 +14,7 @@ export function AssetStatus({ asset }: { asset: Asset }) {
     <div className="min-w-0 space-y-1.5">
       <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
         <StatusBadge status={asset.status} />
-        {asset.bytes !== null && (
+        {asset.bytes !== null && asset.status !== "removed" && (
           <span className="tabular-nums">
             {asset.status === "stored" ? formatBytes(asset.bytes) : `${formatBytes(asset.bytesReceived)} of ${formatBytes(asset.bytes)}`}
           </span>
@@ -24,6 +24,7 @@ export function AssetStatus({ asset }: { asset: Asset }) {
       {active && asset.bytes ? (
         <ProgressBar label={`Downloading file ${asset.position + 1}`} value={asset.bytesReceived} max={asset.bytes} />
       ) : null}
+      {asset.status === "removed" && asset.removedAt && <RemovedNote removedAt={asset.removedAt} reason={asset.removedReason} />}
       {asset.error && <p className="text-xs break-words text-red-700 dark:text-red-400">{asset.error}</p>}
     </div>
   );
@@ -39,6 +40,16 @@ export function RemoteUrl({ url }: { url: string }) {
     <span className="block font-mono text-xs break-all text-zinc-500 select-all dark:text-zinc-400" data-testid="remote-url">
       {url}
     </span>
+  );
+}
+
+/** Why a file the dashboard had stored is gone, and what brings it back. */
+function RemovedNote({ removedAt, reason }: { removedAt: string; reason: string | null }) {
+  return (
+    <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="asset-removed">
+      {reason === "retention" ? "Removed by retention" : "Removed"} on {formatAbsolute(removedAt)}. Re-download fetches it again while the
+      provider still has it.
+    </p>
   );
 }
 

@@ -11,6 +11,7 @@ import { downloadAsset, downloadTask, fetchJson, pollTask, taskDetailUrl, type T
 import { expiryWarning, formatAbsolute } from "@/lib/ui/format";
 import { eventStyle, type EventTone } from "@/lib/tasks/timeline";
 import { AudioPlayers } from "./audio-player";
+import { DeleteTask } from "./delete-task";
 import { Gallery } from "./gallery";
 
 const LIVE_MS = 2_000;
@@ -121,6 +122,7 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
             {busy === "download" && <Spinner />}
             Re-download all
           </button>
+          <DeleteTask taskId={task.taskId} files={assets.filter((a) => a.fileUrl).length} />
         </div>
       </div>
 

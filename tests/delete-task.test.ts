@@ -1,0 +1,105 @@
+// DELETE /api/tasks/{taskId} on a real server: the rows and the stored files go
+// (local folder per database driver, and once with an S3 bucket), and a later
+// callback for the same id creates the task again.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makePng } from "../scripts/lib/media";
+import { allStored, detail, waitForAssets } from "./helpers/assets";
+import { coverSuccess } from "./helpers/callbacks";
+import { describeEachDatabase, setupServer } from "./helpers/drivers";
+import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { uniqueTaskId } from "./helpers/ids";
+import { startS3, type S3Server } from "./helpers/s3";
+import { startServer, type TestServer } from "./helpers/server";
+
+const png = makePng(40, 40, 7);
+let files: FileServer;
+beforeAll(async () => {
+  files = await startFileServer();
+  files.route("/d.png", bytes(png, "image/png"));
+});
+afterAll(() => files?.close());
+
+const callback = (taskId: string) => coverSuccess(taskId, [`${files.url}/d.png?0`, `${files.url}/d.png?1`]);
+const remove = (server: TestServer, taskId: string) => fetch(`${server.url}/api/tasks/${encodeURIComponent(taskId)}`, { method: "DELETE" });
+
+/** Stores a two-file cover task; answers its id and its files' storage keys. */
+async function storedTask(server: TestServer): Promise<{ taskId: string; keys: string[] }> {
+  const taskId = uniqueTaskId("del");
+  expect((await server.callback(callback(taskId))).status).toBe(200);
+  await server.callback(callback(taskId)); // a duplicate: a second delivery row
+  await waitForAssets(server, taskId, allStored);
+  const rows = await server.sql<{ storage_path: string }>("select storage_path from assets where task_id = ? order by position", [taskId]);
+  return { taskId, keys: rows.map((r) => r.storage_path) };
+}
+
+async function expectGone(server: TestServer, taskId: string) {
+  expect((await server.getJson(`/api/tasks/${taskId}`)).status).toBe(404);
+  for (const table of ["tasks", "assets", "events", "deliveries"]) {
+    expect(await server.sql(`select count(*) as n from ${table} where task_id = ?`, [taskId])).toEqual([{ n: 0 }]);
+  }
+}
+
+/** A later callback for the id makes the task again, with its files. */
+async function expectRecreated(server: TestServer, taskId: string) {
+  expect((await server.callback(callback(taskId))).status).toBe(200);
+  const again = await waitForAssets(server, taskId, allStored);
+  expect(again.task).toMatchObject({ status: "succeeded", deliveryCount: 1 });
+  expect(again.deliveries).toHaveLength(1);
+}
+
+describeEachDatabase("delete a task", (database) => {
+  const server = setupServer(database, { env: { DOWNLOAD_ALLOW_PRIVATE: "1" } });
+
+  it("deletes the rows and the files on disk; a later callback recreates the task", async () => {
+    const { taskId, keys } = await storedTask(server());
+    const onDisk = keys.map((key) => path.join(server().storageDir, key));
+    expect(onDisk.every((file) => fs.existsSync(file))).toBe(true);
+    const other = await storedTask(server());
+
+    const res = await remove(server(), taskId);
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    await expectGone(server(), taskId);
+    expect(onDisk.some((file) => fs.existsSync(file))).toBe(false);
+    // Another task is untouched.
+    expect((await detail(server(), other.taskId)).assets.every((a) => a.status === "stored")).toBe(true);
+    expect(other.keys.every((key) => fs.existsSync(path.join(server().storageDir, key)))).toBe(true);
+
+    expect((await remove(server(), taskId)).status).toBe(404);
+    await expectRecreated(server(), taskId);
+    expect(onDisk.every((file) => fs.existsSync(file))).toBe(true);
+  });
+
+  it("answers 404 for an unknown task", async () => {
+    const res = await remove(server(), uniqueTaskId("nobody"));
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("not_found");
+  });
+});
+
+describe("delete a task with object storage", () => {
+  let s3: S3Server;
+  let server: TestServer;
+  beforeAll(async () => {
+    s3 = await startS3({ prefix: "files" });
+    server = await startServer({ env: { ...s3.env, DOWNLOAD_ALLOW_PRIVATE: "1" } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await s3?.stop();
+  });
+  /** Whether the bucket holds `key` (s3rver answers unsigned requests). */
+  const inBucket = async (key: string) => (await fetch(`${s3.endpoint}/${s3.bucket}/files/${key}`, { method: "HEAD" })).status === 200;
+
+  it("deletes the objects from the bucket", async () => {
+    const { taskId, keys } = await storedTask(server);
+    expect(await Promise.all(keys.map(inBucket))).toEqual([true, true]);
+    expect((await remove(server, taskId)).status).toBe(204);
+    await expectGone(server, taskId);
+    expect(await Promise.all(keys.map(inBucket))).toEqual([false, false]);
+    await expectRecreated(server, taskId);
+    expect(await Promise.all(keys.map(inBucket))).toEqual([true, true]);
+  });
+});

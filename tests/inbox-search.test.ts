@@ -1,0 +1,121 @@
+// The inbox's search (q: a substring of the raw body, through the trigram
+// index), its task filter, and bulk replay, over real HTTP on both drivers.
+import { describe, expect, it } from "vitest";
+import type { Delivery, Page } from "@/db/queries/dto";
+import { coverSuccess, taskDetail, wavFailure } from "./helpers/callbacks";
+import { describeEachDatabase, setupServer } from "./helpers/drivers";
+import { uniqueTaskId } from "./helpers/ids";
+import type { TestServer } from "./helpers/server";
+
+const list = async (server: TestServer, query: Record<string, string>) => {
+  const res = await server.getJson<Page<Delivery>>(`/api/deliveries?${new URLSearchParams(query)}`);
+  expect(res.status).toBe(200);
+  return res.body;
+};
+const replayAll = (server: TestServer, body: unknown) =>
+  fetch(`${server.url}/api/deliveries/replay`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+describeEachDatabase("inbox search", (database) => {
+  const server = setupServer(database);
+
+  describe("q and taskId", () => {
+    it("finds a substring of a body, in any case, newest first, page by page", async () => {
+      const taskId = uniqueTaskId("needle");
+      const other = uniqueTaskId("hay");
+      await server().callback({ code: 501, msg: "First Failure", data: { taskId } });
+      await server().callback({ code: 502, msg: "Second Failure", data: { taskId } });
+      await server().callback({ code: 501, msg: "unrelated", data: { taskId: other } });
+      // The middle of the id: not a prefix, not a word.
+      const middle = taskId.slice(4, -3);
+      const found = await list(server(), { q: middle });
+      expect(found.items.map((d) => d.taskId)).toEqual([taskId, taskId]);
+      expect(found.items[0]!.body).toContain("Second Failure");
+      expect((await list(server(), { q: "SECOND failure" })).items.map((d) => d.taskId)).toContain(taskId);
+
+      const first = await list(server(), { q: middle, limit: "1" });
+      expect(first.items).toHaveLength(1);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await list(server(), { q: middle, limit: "1", cursor: first.nextCursor! });
+      expect(second.items[0]!.body).toContain("First Failure");
+      expect(second.nextCursor).toBeNull();
+
+      expect((await list(server(), { q: middle, verdict: "rejected" })).items).toHaveLength(0);
+      expect((await list(server(), { q: `${middle}-not-there` })).items).toHaveLength(0);
+    });
+
+    it("takes any characters, and one or two of them too", async () => {
+      const taskId = uniqueTaskId("odd");
+      await server().callback(`{"weird": "a\\"b%_c ${taskId}"}`);
+      for (const q of ['a\\"b%_c', '"', "%_", `${taskId} OR x`]) {
+        const res = await server().getJson<Page<Delivery>>(`/api/deliveries?q=${encodeURIComponent(q)}`);
+        expect(res.status).toBe(200);
+      }
+      expect((await list(server(), { q: '\\"b%_c' })).items[0]!.body).toContain(taskId);
+      expect((await list(server(), { q: "%_" })).items[0]!.body).toContain(taskId);
+      expect((await server().getJson(`/api/deliveries?q=${"x".repeat(201)}`)).status).toBe(400);
+    });
+
+    it("filters by task id", async () => {
+      const taskId = uniqueTaskId("filter");
+      await server().callback({ code: 501, msg: "one", data: { taskId } });
+      await server().callback({ code: 501, msg: "two", data: { taskId: uniqueTaskId("filter") } });
+      const found = await list(server(), { taskId });
+      expect(found.items.map((d) => d.taskId)).toEqual([taskId]);
+      expect((await list(server(), { taskId, q: "one" })).items).toHaveLength(1);
+      expect((await list(server(), { taskId, q: "two" })).items).toHaveLength(0);
+    });
+  });
+
+  describe("bulk replay", () => {
+    it("turns deliveries rejected for a task tracked as the wrong kind into tasks, once that task is deleted", async () => {
+      // Earlier tests' rejected deliveries are older than this.
+      await new Promise((r) => setTimeout(r, 20));
+      const since = new Date().toISOString();
+      const taskId = uniqueTaskId("wrongkind");
+      // The task was first known as a WAV conversion (a mistake: it is a cover task)...
+      expect((await server().callback(wavFailure(taskId), { path: "/api/callbacks/wav" })).status).toBe(200);
+      // ...so its cover callbacks are refused as the wrong kind, and kept as rejected.
+      const cover = coverSuccess(taskId);
+      for (let i = 0; i < 2; i++) {
+        const res = await server().callback(cover);
+        expect(res.status).toBe(400);
+        expect((await res.json()).error.message).toContain("is a WAV task, and this is a cover callback");
+      }
+      await server().callback('{"still": "not a callback"');
+      expect((await list(server(), { verdict: "rejected", q: taskId })).items).toHaveLength(2);
+
+      // Nothing fixed yet: replaying changes nothing.
+      const before = await replayAll(server(), { verdict: "rejected", since });
+      expect(await before.json()).toEqual({ replayed: 3, accepted: 0, rejected: 3, skipped: 0 });
+
+      // The fix: delete the wrongly tracked task; then replay every rejected delivery since.
+      expect((await fetch(`${server().url}/api/tasks/${taskId}`, { method: "DELETE" })).status).toBe(204);
+      const res = await replayAll(server(), { verdict: "rejected", since });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ replayed: 3, accepted: 2, rejected: 1, skipped: 0 });
+
+      const { body } = await taskDetail(server(), taskId);
+      expect(body.task).toMatchObject({ kind: "cover", status: "succeeded", deliveryCount: 2 });
+      expect(body.assets).toHaveLength(2);
+      expect(body.deliveries.map((d) => d.verdict).sort()).toEqual(["accepted", "duplicate"]);
+      expect((await list(server(), { verdict: "rejected", q: taskId })).items).toHaveLength(0);
+    });
+
+    it("matches only deliveries since the given time, and checks its body", async () => {
+      const future = new Date(Date.now() + 60_000).toISOString();
+      expect(await (await replayAll(server(), { verdict: "rejected", since: future })).json()).toEqual({
+        replayed: 0,
+        accepted: 0,
+        rejected: 0,
+        skipped: 0,
+      });
+      const bad = await replayAll(server(), { verdict: "rejected", since: "yesterday" });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.code).toBe("invalid_request");
+    });
+  });
+});
