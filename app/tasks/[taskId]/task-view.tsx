@@ -121,6 +121,9 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
             {busy === "download" && <Spinner />}
             Re-download all
           </button>
+          <a href={`${url}/archive`} download className={BUTTON.secondary} title="The stored files, metadata.json and SHA256SUMS">
+            Download archive
+          </a>
         </div>
       </div>
 
