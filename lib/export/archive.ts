@@ -89,7 +89,10 @@ async function* exportEntries(filter: ExportFilter): AsyncGenerator<ZipEntry> {
 
 /** GET /api/export: one ZIP of every matching task (a folder each) plus tasks.csv. */
 export function exportResponse(filter: ExportFilter, signal: AbortSignal): Response {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const body = zipStream(exportEntries(filter), { signal, label: "export" });
   return new Response(body, { headers: zipHeaders(`suno-export-${stamp}.zip`) });
 }

@@ -66,21 +66,25 @@ export function zipStream(entries: AsyncIterable<ZipEntry>, options: { signal?: 
     const entry = next.value;
     waiting = entry;
     const { name, compress, mtime, size } = entry;
-    zip.addReadStreamLazy(name, { compress, mtime: mtime ?? new Date(), mode: 0o100644, ...(size === undefined ? {} : { size }) }, (done) => {
-      waiting = undefined;
-      if (stopped) return entry.release?.();
-      // Yazl calls this once the previous entry is written: fetch the one after meanwhile.
-      void addNext();
-      Promise.resolve()
-        .then(entry.open)
-        .then((stream) => {
-          if (stopped) return void stream.destroy();
-          reading = stream;
-          // yazl pipes the stream, and pipe() does not forward errors.
-          stream.on("error", stop);
-          done(null, stream);
-        }, stop);
-    });
+    zip.addReadStreamLazy(
+      name,
+      { compress, mtime: mtime ?? new Date(), mode: 0o100644, ...(size === undefined ? {} : { size }) },
+      (done) => {
+        waiting = undefined;
+        if (stopped) return entry.release?.();
+        // Yazl calls this once the previous entry is written: fetch the one after meanwhile.
+        void addNext();
+        Promise.resolve()
+          .then(entry.open)
+          .then((stream) => {
+            if (stopped) return void stream.destroy();
+            reading = stream;
+            // yazl pipes the stream, and pipe() does not forward errors.
+            stream.on("error", stop);
+            done(null, stream);
+          }, stop);
+      },
+    );
   };
 
   return new ReadableStream<Uint8Array>(
