@@ -22,6 +22,7 @@ import {
 import { fetchJson, type TaskListItem, type TaskPage, type TaskStats } from "@/lib/ui/api-client";
 import { expiryWarning, formatBytes, shortId } from "@/lib/ui/format";
 import type { TaskKind, TaskStatus } from "@/db/schema";
+import { ExportLinks } from "./export-links";
 
 export type TaskFilters = { kind?: TaskKind; status?: TaskStatus; q?: string };
 
@@ -164,6 +165,7 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
                   ["failed", "Failed"],
                 ]}
               />
+              <ExportLinks filters={filters} />
             </div>
           </div>
 

@@ -1,11 +1,20 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { atomic, getDb, step } from "@/db/client";
 import { assets, deliveries, events, tasks, type TaskKind, type TaskStatus } from "@/db/schema";
 import { deliveryPreviewColumns } from "./deliveries";
 import { toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
 
-export type TaskFilter = { kind?: TaskKind; status?: TaskStatus; q?: string; cursor?: number; limit: number };
+export type TaskFilter = {
+  kind?: TaskKind;
+  status?: TaskStatus;
+  q?: string;
+  /** createdAt ≥ from and < to (exports). */
+  from?: Date;
+  to?: Date;
+  cursor?: number;
+  limit: number;
+};
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -28,6 +37,8 @@ export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>>
   const where: SQL[] = [];
   if (filter.kind) where.push(eq(tasks.kind, filter.kind));
   if (filter.status) where.push(eq(tasks.status, filter.status));
+  if (filter.from) where.push(gte(tasks.createdAt, filter.from));
+  if (filter.to) where.push(lt(tasks.createdAt, filter.to));
   if (filter.cursor !== undefined) where.push(lt(tasks.id, filter.cursor));
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
@@ -81,7 +92,12 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> 
   if (!task) return null;
   const [assetRows, deliveryRows, eventRows] = await Promise.all([
     db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)),
-    db.select(deliveryPreviewColumns).from(deliveries).where(eq(deliveries.taskId, taskId)).orderBy(desc(deliveries.id)).limit(DETAIL_DELIVERIES),
+    db
+      .select(deliveryPreviewColumns)
+      .from(deliveries)
+      .where(eq(deliveries.taskId, taskId))
+      .orderBy(desc(deliveries.id))
+      .limit(DETAIL_DELIVERIES),
     db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS),
   ]);
   return {

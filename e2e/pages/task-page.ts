@@ -13,6 +13,7 @@ export class TaskPage {
   readonly deliveries: Locator;
   readonly pollNow: Locator;
   readonly redownloadAll: Locator;
+  readonly downloadArchive: Locator;
   readonly noFiles: Locator;
   readonly notFound: Locator;
 
@@ -28,6 +29,7 @@ export class TaskPage {
     this.deliveries = page.getByTestId("delivery");
     this.pollNow = page.getByRole("button", { name: "Poll now" });
     this.redownloadAll = page.getByRole("button", { name: "Re-download all" });
+    this.downloadArchive = page.getByRole("link", { name: "Download archive" });
     this.noFiles = page.getByRole("heading", { name: "No files" });
     this.notFound = page.getByRole("heading", { name: "No such task" });
   }

@@ -122,6 +122,9 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
             {busy === "download" && <Spinner />}
             Re-download all
           </button>
+          <a href={`${url}/archive`} download className={BUTTON.secondary} title="The stored files, metadata.json and SHA256SUMS">
+            Download archive
+          </a>
           <DeleteTask taskId={task.taskId} files={assets.filter((a) => a.fileUrl).length} />
         </div>
       </div>
