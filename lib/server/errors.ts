@@ -27,6 +27,9 @@ export type ErrorCode =
   | "not_stored"
   | "file_missing"
   | "range_not_satisfiable"
+  // thumbnails and waveforms (lib/media)
+  | "no_thumbnail"
+  | "no_waveform"
   // the provider (lib/provider/client.ts, lib/provider/status.ts)
   | "rate_limited"
   | "provider_not_configured"
