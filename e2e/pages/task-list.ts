@@ -11,6 +11,8 @@ export class TaskListPage {
   readonly search: Locator;
   readonly loadMore: Locator;
   readonly sendTestCallback: Locator;
+  /** Cover thumbnails, table and cards alike. */
+  readonly thumbnails: Locator;
 
   constructor(readonly page: Page) {
     this.table = page.getByTestId("task-table");
@@ -22,6 +24,7 @@ export class TaskListPage {
     this.search = page.getByRole("searchbox", { name: "Search by task id" });
     this.loadMore = page.getByRole("button", { name: "Load more" });
     this.sendTestCallback = page.getByRole("button", { name: "Send a test callback" });
+    this.thumbnails = page.getByTestId("cover-thumbnail");
   }
 
   /** Opens the list, optionally with a search (`?q=`); `base` is another server's URL. */
