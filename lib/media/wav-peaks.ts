@@ -5,6 +5,7 @@
 // bucket of the file's duration, the loudest sample of any channel. Memory is
 // bounded whatever the size, and it never throws: a file it cannot read gives
 // no waveform (null) and the download goes on regardless.
+import { createInt16Kernel, type Int16Kernel } from "./simd16";
 
 export type Waveform = {
   /** Loudest sample per stretch of time, 0..1 of full scale, in order. */
@@ -52,6 +53,8 @@ export class WavPeaks {
   private buckets: number[] = [];
   private fineFrames = FINE_START_FRAMES;
   private scratch = new ArrayBuffer(0);
+  /** The WebAssembly SIMD loop for 16-bit samples, where available. */
+  private int16: Int16Kernel | null = null;
 
   /** Feeds the next bytes of the file. Never throws. */
   push(chunk: Uint8Array): void {
@@ -102,6 +105,7 @@ export class WavPeaks {
       this.chunkHeader(head.toString("latin1", 0, 4), head.readUInt32LE(4));
     } else if (this.state === "fmt") {
       this.format = parseFmt(head);
+      if (this.format?.sample === "i16") this.int16 = createInt16Kernel();
       if (!this.format) this.state = "failed";
       else this.skip(head.length & 1);
     }
@@ -182,16 +186,25 @@ export class WavPeaks {
   /** Measures `count` whole samples from the start of `buf`, closing buckets as their ends pass. */
   private measure(buf: Buffer, count: number): void {
     const format = this.format!;
-    // Copied to an aligned scratch buffer so the samples can be read as a typed array (much faster than DataView).
     const length = count * format.bytes;
-    if (this.scratch.byteLength < length) this.scratch = new ArrayBuffer(Math.max(length, 64 * 1024));
-    new Uint8Array(this.scratch, 0, length).set(buf.subarray(0, length));
-    const samples = SAMPLES[format.sample](this.scratch, length);
+    let maxAbs: (from: number, to: number) => number;
+    if (this.int16) {
+      const kernel = this.int16;
+      kernel.load(buf, length);
+      maxAbs = (from, to) => kernel.maxAbs(from, to);
+    } else {
+      // Copied to an aligned scratch buffer so the samples can be read as a typed array (much faster than DataView).
+      if (this.scratch.byteLength < length) this.scratch = new ArrayBuffer(Math.max(length, 64 * 1024));
+      new Uint8Array(this.scratch, 0, length).set(buf.subarray(0, length));
+      const samples = SAMPLES[format.sample](this.scratch, length);
+      const loop = MAX_ABS[format.sample];
+      maxAbs = (from, to) => loop(samples, from, to);
+    }
     let done = 0;
     while (done < count) {
       if (this.totalSamples !== null && this.samples >= this.totalSamples) return;
       const n = Math.min(count - done, this.bucketEnd - this.samples);
-      const m = MAX_ABS[format.sample](samples, done, done + n);
+      const m = maxAbs(done, done + n);
       if (m > this.bucketMax) this.bucketMax = m;
       done += n;
       this.samples += n;

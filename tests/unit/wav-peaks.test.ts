@@ -3,6 +3,7 @@
 // full-loud sine must come out as peaks near 0.5, then near 1, whatever the
 // encoding and however the bytes are cut.
 import { describe, expect, it } from "vitest";
+import { createInt16Kernel } from "@/lib/media/simd16";
 import { PEAK_COUNT, WavPeaks, type Waveform } from "@/lib/media/wav-peaks";
 import { makeWav, makeWavFile, type WavOptions } from "../../scripts/lib/media";
 
@@ -56,6 +57,25 @@ const LAYOUTS: [string, WavOptions][] = [
   ["16-bit with a LIST chunk of odd size before data", { encoding: "int16", listBytes: 301 }],
   ["32-bit float with a LIST chunk", { encoding: "float32", listBytes: 64 }],
 ];
+
+describe("the 16-bit WebAssembly SIMD kernel", () => {
+  it("finds the same loudest sample as a plain loop, over any range", () => {
+    const kernel = createInt16Kernel()!;
+    expect(kernel).not.toBeNull();
+    const next = random(12);
+    for (let round = 0; round < 50; round++) {
+      const count = 1 + Math.floor(next() * 70_000); // also past the first memory page: it grows
+      const samples = new Int16Array(count).map(() => Math.round((next() - 0.5) * 2 * 32767 * next() ** 4));
+      if (round % 5 === 0) samples[Math.floor(next() * count)] = -32768;
+      kernel.load(new Uint8Array(samples.buffer), count * 2);
+      const from = Math.floor(next() * count);
+      const to = from + Math.floor(next() * (count - from + 1));
+      let expected = 0;
+      for (let i = from; i < to; i++) expected = Math.max(expected, Math.abs(samples[i]!));
+      expect(kernel.maxAbs(from, to)).toBe(expected);
+    }
+  });
+});
 
 describe("WavPeaks", () => {
   describe.each(LAYOUTS)("%s", (_name, options) => {
