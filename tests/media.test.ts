@@ -15,6 +15,8 @@ import { coverSuccess, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
 import { uniqueTaskId } from "./helpers/ids";
+import { startS3, type S3Server } from "./helpers/s3";
+import { startServer, type TestServer } from "./helpers/server";
 
 const bigPng = makePng(1200, 800, 2);
 const smallPng = makePng(200, 120, 3);
@@ -129,5 +131,30 @@ describeEachDatabase("thumbnails and waveforms", (database) => {
     const res = await server().getJson<{ error: { code: string } }>(`/api/assets/${asset.id}/waveform`);
     expect(res).toMatchObject({ status: 404, body: { error: { code: "no_waveform" } } });
     expect((await server().getJson("/api/assets/999999/waveform")).status).toBe(404);
+  });
+});
+
+describeEachDatabase("thumbnails from a bucket", (database) => {
+  let files: FileServer;
+  let s3: S3Server;
+  let server: TestServer;
+  beforeAll(async () => {
+    [files, s3] = await Promise.all([startFileServer(), startS3()]);
+    files.route("/big.png", bytes(bigPng, "image/png"));
+    server = await startServer({ database, env: { ...s3.env, DOWNLOAD_ALLOW_PRIVATE: "1" } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await Promise.all([files?.close(), s3?.stop()]);
+  });
+
+  it("serves the thumbnail itself (no redirect to an expiring URL), cacheable for good", async () => {
+    const taskId = uniqueTaskId("thumb-s3");
+    await server.callback(coverSuccess(taskId, [`${files.url}/big.png`]));
+    const asset = (await waitForAssets(server, taskId, allStored)).assets[0]!;
+    const res = await fetch(new URL(asset.thumbnailUrl!, server.url), { redirect: "manual" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).width).toBe(320);
   });
 });
