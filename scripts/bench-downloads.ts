@@ -3,6 +3,8 @@
 // RSS growth meanwhile; callback answer latency idle vs. during four such
 // downloads. Prints figures, asserts nothing. Needs a build (`npx next build`).
 //   npx tsx scripts/bench-downloads.ts
+// With --waveform: the cost of measuring a WAV's waveform on the way in
+// instead (scripts/lib/bench-waveform.ts).
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,11 +12,17 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { startServer } from "../tests/helpers/server";
 import { startBigWavServer } from "./lib/big-wav-server";
+import { benchWaveform } from "./lib/bench-waveform";
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB; // exactly the default DOWNLOAD_MAX_BYTES
 const RUNS = 3;
 const LATENCY_SAMPLES = 300;
+
+if (process.argv.includes("--waveform")) {
+  await benchWaveform(SIZE);
+  process.exit(0);
+}
 
 type Asset = { status: string; error: string | null; storedAt: string | null; bytes: number | null };
 type Detail = { assets: Asset[]; events: { type: string; at: string }[] };

@@ -21,6 +21,7 @@ import {
 } from "@/components/ui";
 import { fetchJson, type TaskListItem, type TaskPage, type TaskStats } from "@/lib/ui/api-client";
 import { expiryWarning, formatBytes, shortId } from "@/lib/ui/format";
+import { CoverThumbnail } from "./cover-thumbnail";
 import type { TaskKind, TaskStatus } from "@/db/schema";
 import { ExportLinks } from "./export-links";
 
@@ -353,6 +354,7 @@ function TaskTable({ items }: { items: TaskListItem[] }) {
             <tr key={task.taskId} className="align-top hover:bg-zinc-50/70 dark:hover:bg-zinc-800/30">
               <td className="px-4 py-3">
                 <div className="flex items-center gap-2">
+                  <CoverThumbnail task={task} size="row" />
                   <KindBadge kind={task.kind} />
                   <TaskLink task={task} />
                 </div>
@@ -385,6 +387,7 @@ function TaskTable({ items }: { items: TaskListItem[] }) {
           <li key={task.taskId} className="space-y-2 px-3 py-3">
             <div className="flex items-center justify-between gap-2">
               <div className="flex min-w-0 items-center gap-2">
+                <CoverThumbnail task={task} size="card" />
                 <KindBadge kind={task.kind} />
                 <TaskLink task={task} />
               </div>

@@ -92,7 +92,15 @@ export async function reportProgress(
   return result.changes > 0;
 }
 
-export type StoredFile = { bytes: number; sha256: string; contentType: string; storagePath: string };
+export type StoredFile = {
+  bytes: number;
+  sha256: string;
+  contentType: string;
+  storagePath: string;
+  /** Set (or cleared) with the file, so a re-download never keeps the old one's (lib/media/tap.ts). */
+  thumbnailPath: string | null;
+  waveform: string | null;
+};
 
 /** Marks a claimed asset stored; answers the path of the copy it replaces (to delete), or null when the claim was lost. */
 export async function markStored(claim: Claim, file: StoredFile, now: Date): Promise<{ replacedPath: string | null } | null> {

@@ -23,6 +23,13 @@ export function toTask(row: TaskRow) {
   };
 }
 
+/**
+ * A cover's thumbnail: made on storing, or on first request for covers stored
+ * before thumbnails existed. The file's sha256 in the URL lets the answer be
+ * cached for good, and a re-download (new sha256) changes the URL.
+ */
+export const thumbnailUrl = (id: number, sha256: string | null) => `/api/assets/${id}/thumbnail?v=${(sha256 ?? "0").slice(0, 16)}`;
+
 export function toAsset(row: AssetRow) {
   return {
     id: row.id,
@@ -39,6 +46,8 @@ export function toAsset(row: AssetRow) {
     error: row.error,
     // A stored copy stays served (and linked) while a re-download runs.
     fileUrl: row.storagePath ? `/api/assets/${row.id}/file` : null,
+    thumbnailUrl: row.type === "image" && row.storagePath ? thumbnailUrl(row.id, row.sha256) : null,
+    waveformUrl: row.waveform ? `/api/assets/${row.id}/waveform` : null,
     storedAt: iso(row.storedAt),
     // Set when the stored copy was deleted on purpose; status "removed" until downloaded again.
     removedAt: iso(row.removedAt),

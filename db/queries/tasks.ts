@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "
 import { atomic, getDb, step } from "@/db/client";
 import { assets, deliveries, events, tasks, type TaskKind, type TaskStatus } from "@/db/schema";
 import { deliveryPreviewColumns } from "./deliveries";
+import { firstCoverThumbnails } from "./media";
 import { toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
 
 export type TaskFilter = {
@@ -28,7 +29,8 @@ export type AssetProgress = {
   bytes: number;
   bytesReceived: number;
 };
-export type TaskListItem = Task & AssetProgress;
+/** `thumbnailUrl`: the small image of a cover task's first stored cover (lib/media/thumbnail.ts), else null. */
+export type TaskListItem = Task & AssetProgress & { thumbnailUrl: string | null };
 
 const NO_ASSETS: AssetProgress = { assetsTotal: 0, assetsStored: 0, assetsFailed: 0, assetsActive: 0, bytes: 0, bytesReceived: 0 };
 
@@ -54,9 +56,14 @@ export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>>
     .limit(filter.limit + 1);
   const items = rows.slice(0, filter.limit);
   const more = rows.length > filter.limit;
-  const progress = await assetProgress(items.map((t) => t.taskId));
+  const taskIds = items.map((t) => t.taskId);
+  const [progress, thumbnails] = await Promise.all([assetProgress(taskIds), firstCoverThumbnails(taskIds)]);
   return {
-    items: items.map((row) => ({ ...toTask(row), ...(progress.get(row.taskId) ?? NO_ASSETS) })),
+    items: items.map((row) => ({
+      ...toTask(row),
+      ...(progress.get(row.taskId) ?? NO_ASSETS),
+      thumbnailUrl: thumbnails.get(row.taskId) ?? null,
+    })),
     nextCursor: more ? String(items.at(-1)!.id) : null,
   };
 }

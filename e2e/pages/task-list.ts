@@ -13,6 +13,8 @@ export class TaskListPage {
   readonly sendTestCallback: Locator;
   readonly exportZip: Locator;
   readonly exportCsv: Locator;
+  /** Cover thumbnails, table and cards alike. */
+  readonly thumbnails: Locator;
 
   constructor(readonly page: Page) {
     this.table = page.getByTestId("task-table");
@@ -26,6 +28,7 @@ export class TaskListPage {
     this.sendTestCallback = page.getByRole("button", { name: "Send a test callback" });
     this.exportZip = page.getByRole("link", { name: "Export ZIP" });
     this.exportCsv = page.getByRole("link", { name: "Export CSV" });
+    this.thumbnails = page.getByTestId("cover-thumbnail");
   }
 
   /** Opens the list, optionally with a search (`?q=`); `base` is another server's URL. */

@@ -10,6 +10,8 @@ export class TaskPage {
   readonly lightbox: Locator;
   readonly audio: Locator;
   readonly audioDuration: Locator;
+  /** The WAV player's waveform, a seek slider. */
+  readonly waveform: Locator;
   readonly deliveries: Locator;
   readonly pollNow: Locator;
   readonly redownloadAll: Locator;
@@ -26,6 +28,7 @@ export class TaskPage {
     this.lightbox = page.getByTestId("lightbox");
     this.audio = page.locator("audio");
     this.audioDuration = page.getByTestId("audio-duration");
+    this.waveform = page.getByRole("slider", { name: /^Seek / });
     this.deliveries = page.getByTestId("delivery");
     this.pollNow = page.getByRole("button", { name: "Poll now" });
     this.redownloadAll = page.getByRole("button", { name: "Re-download all" });

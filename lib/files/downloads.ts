@@ -2,7 +2,8 @@
 // time + lease, db/queries/assets.ts); this module takes due assets and
 // streams each into the storage (a local folder or an S3 bucket, lib/storage)
 // in constant memory, with a size cap, a time limit, a content check and a
-// sha256 computed as the bytes pass; the file appears under its key only once
+// sha256 computed as the bytes pass (and, by lib/media/tap.ts, a WAV's
+// waveform and a cover's thumbnail); the file appears under its key only once
 // complete. Transient failures are retried with growing delays; permanent
 // ones end with a clear error.
 import "server-only";
@@ -21,6 +22,7 @@ import { drainNotifications, wakeNotifications } from "@/lib/notifications/send"
 import { hasLane, wake } from "@/lib/work/lanes";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
 import { processSingleton } from "@/lib/server/registry";
+import { mediaTap, type MediaTap } from "@/lib/media/tap";
 import { after } from "next/server";
 
 /** Downloads at once per process. */
@@ -161,9 +163,10 @@ async function runDownload(claim: Claim): Promise<Outcome> {
       config.DOWNLOAD_ALLOW_PRIVATE || isOwnSample(claim.remoteUrl),
     );
     progress.stop();
+    const extras = await file.media.finish(store, file.storagePath);
     const stored = await markStored(
       claim,
-      { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath: file.storagePath },
+      { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath: file.storagePath, ...extras },
       new Date(),
     );
     if (stored?.replacedPath) await store.remove(stored.replacedPath).catch(() => {});
@@ -214,7 +217,7 @@ function trackProgress(claim: Claim, lost: () => void): Progress {
   return progress;
 }
 
-type Fetched = Sniffed & { bytes: number; sha256: string; storagePath: string };
+type Fetched = Sniffed & { bytes: number; sha256: string; storagePath: string; media: MediaTap };
 
 /**
  * Streams the remote file into the storage, checking status, size and content
@@ -246,6 +249,7 @@ async function fetchToFile(
   progress.total = declared;
 
   const hash = createHash("sha256");
+  const media = mediaTap(claim.type);
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
   /** Counts, caps, sniffs and hashes one chunk as it arrives; throws to end the download. */
@@ -257,6 +261,7 @@ async function fetchToFile(
       if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
     }
     hash.update(chunk);
+    media.push(chunk);
   };
   /** Chunks that arrived before the format was known (at most SNIFF_BYTES of them). */
   let held: Buffer[] = [];
@@ -295,7 +300,7 @@ async function fetchToFile(
     if (!upload) await open(format);
     const finished = upload as unknown as Upload;
     await finished.finish();
-    return { ...format, bytes: progress.bytes, sha256: hash.digest("hex"), storagePath: finished.key };
+    return { ...format, bytes: progress.bytes, sha256: hash.digest("hex"), storagePath: finished.key, media };
   } catch (error) {
     // Nothing half-written stays behind, also when the upload was still opening.
     const pending = opening as Promise<Upload> | null;

@@ -33,6 +33,9 @@ export type ErrorCode =
   | "destination_refused"
   | "notification_busy"
   | "conflict"
+  // thumbnails and waveforms (lib/media)
+  | "no_thumbnail"
+  | "no_waveform"
   // the provider (lib/provider/client.ts, lib/provider/status.ts)
   | "rate_limited"
   | "provider_not_configured"

@@ -73,3 +73,71 @@ export function makeWav(seconds = 2, frequency = 440, sampleRate = 44_100): Buff
   }
   return Buffer.concat([wavHeader(data.length, sampleRate), data]);
 }
+
+export type WavOptions = {
+  seconds?: number;
+  sampleRate?: number;
+  channels?: number;
+  /** Sample encoding: integer PCM of 16, 24 or 32 bits, or 32-bit float. */
+  encoding?: "int16" | "int24" | "int32" | "float32";
+  /** A WAVE_FORMAT_EXTENSIBLE `fmt ` chunk (the format in its sub-format GUID). */
+  extensible?: boolean;
+  /** A LIST chunk of this many bytes before `data` (odd sizes get the pad byte). */
+  listBytes?: number;
+  /** The data size as streamed WAVs write it (0xFFFFFFFF, also in the RIFF size). */
+  unknownSize?: boolean;
+  /** Amplitude (0..1 of full scale) at time t of total seconds: by default half loud, then full. */
+  loudness?: (t: number, seconds: number) => number;
+};
+
+const ENCODINGS = {
+  int16: { bytes: 2, tag: 1 },
+  int24: { bytes: 3, tag: 1 },
+  int32: { bytes: 4, tag: 1 },
+  float32: { bytes: 4, tag: 3 },
+} as const;
+
+/** A WAV of a 440 Hz sine (every channel alike) in any of the layouts the waveform reader must handle. */
+export function makeWavFile(options: WavOptions = {}): Buffer {
+  const { seconds = 1, sampleRate = 8_000, channels = 2, encoding = "int16", extensible = false, listBytes = 0, unknownSize = false } = options;
+  const loudness = options.loudness ?? ((t: number, total: number) => (t < total / 2 ? 0.5 : 1));
+  const { bytes, tag } = ENCODINGS[encoding];
+  const frames = Math.round(seconds * sampleRate);
+  const data = Buffer.alloc(frames * channels * bytes);
+  for (let i = 0; i < frames; i++) {
+    const x = Math.sin((2 * Math.PI * 440 * i) / sampleRate) * loudness(i / sampleRate, seconds);
+    for (let c = 0; c < channels; c++) {
+      const at = (i * channels + c) * bytes;
+      if (encoding === "float32") data.writeFloatLE(x, at);
+      else data.writeIntLE(Math.round(x * (2 ** (bytes * 8 - 1) - 1)), at, bytes);
+    }
+  }
+  const fmt = Buffer.alloc(extensible ? 40 : 16);
+  fmt.writeUInt16LE(extensible ? 0xfffe : tag, 0);
+  fmt.writeUInt16LE(channels, 2);
+  fmt.writeUInt32LE(sampleRate, 4);
+  fmt.writeUInt32LE(sampleRate * channels * bytes, 8);
+  fmt.writeUInt16LE(channels * bytes, 12);
+  fmt.writeUInt16LE(bytes * 8, 14);
+  if (extensible) {
+    fmt.writeUInt16LE(22, 16); // cbSize
+    fmt.writeUInt16LE(bytes * 8, 18); // valid bits
+    fmt.writeUInt32LE(channels === 1 ? 0x4 : 0x3, 20); // channel mask
+    fmt.writeUInt16LE(tag, 24);
+    Buffer.from("000000001000800000aa00389b71", "hex").copy(fmt, 26);
+  }
+  const riffChunk = (id: string, body: Buffer, size = body.length) => {
+    const head = Buffer.alloc(8);
+    head.write(id, 0, "ascii");
+    head.writeUInt32LE(size, 4);
+    return Buffer.concat([head, body, Buffer.alloc(body.length & 1)]);
+  };
+  const list = listBytes > 0 ? riffChunk("LIST", Buffer.alloc(listBytes, 0x41)) : Buffer.alloc(0);
+  const body = Buffer.concat([
+    Buffer.from("WAVE", "ascii"),
+    riffChunk("fmt ", fmt),
+    list,
+    riffChunk("data", data, unknownSize ? 0xffffffff : data.length),
+  ]);
+  return Buffer.concat([riffChunk("RIFF", body, unknownSize ? 0xffffffff : body.length)]);
+}

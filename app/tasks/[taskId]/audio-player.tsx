@@ -2,6 +2,7 @@
 import { useCallback, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/ui/format";
 import { AssetActions, AssetStatus, RemoteUrl, type Asset, type Redownload } from "./asset-status";
+import { Waveform } from "./waveform";
 
 /** WAV files played from the dashboard's own file route (Range requests, so seeking works). */
 export function AudioPlayers({ assets, onRedownload }: { assets: Asset[]; onRedownload: Redownload }) {
@@ -16,8 +17,10 @@ export function AudioPlayers({ assets, onRedownload }: { assets: Asset[]; onRedo
 
 function AudioItem({ asset, label, onRedownload }: { asset: Asset; label: string; onRedownload: Redownload }) {
   const [duration, setDuration] = useState<number | null>(null);
+  const [audio, setAudio] = useState<HTMLAudioElement | null>(null);
   // The metadata may load before hydration attaches onLoadedMetadata: read it on mount too.
   const readLoadedDuration = useCallback((audio: HTMLAudioElement | null) => {
+    setAudio(audio);
     if (audio && audio.readyState >= HTMLMediaElement.HAVE_METADATA && Number.isFinite(audio.duration)) setDuration(audio.duration);
   }, []);
   return (
@@ -32,6 +35,7 @@ function AudioItem({ asset, label, onRedownload }: { asset: Asset; label: string
         </div>
         <AssetActions asset={asset} label={label} onRedownload={onRedownload} remoteUsable />
       </div>
+      {asset.fileUrl && asset.waveformUrl && <Waveform url={asset.waveformUrl} audio={audio} label={`${label} of task ${asset.taskId}`} />}
       {asset.fileUrl ? (
         <audio
           ref={readLoadedDuration}

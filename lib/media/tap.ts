@@ -1,0 +1,49 @@
+// What the download pipeline learns about a file on the way through, without
+// reading it again: a WAV's waveform (peaks measured chunk by chunk) and a
+// cover's bytes (kept, covers being small, for its thumbnail). Neither can
+// fail a download: a file they cannot use simply gets no waveform or thumbnail.
+import "server-only";
+import type { AssetType } from "@/db/schema";
+import type { Storage } from "@/lib/storage";
+import { storeThumbnail, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
+import { WavPeaks } from "./wav-peaks";
+
+export type MediaExtras = { thumbnailPath: string | null; waveform: string | null };
+
+export type MediaTap = {
+  /** Sees every chunk of the file, in order, as it arrives. */
+  push(chunk: Buffer): void;
+  /** Once the file is stored under `storagePath`: its thumbnail (stored) and waveform (JSON). */
+  finish(store: Storage, storagePath: string): Promise<MediaExtras>;
+};
+
+/** `WAVEFORM=0` turns waveforms off, for the download benchmark's comparison only. */
+const waveformsOn = () => process.env.WAVEFORM !== "0";
+
+export function mediaTap(type: AssetType): MediaTap {
+  if (type === "audio") {
+    const peaks = waveformsOn() ? new WavPeaks() : null;
+    return {
+      push: (chunk) => peaks?.push(chunk),
+      finish: async () => {
+        const waveform = peaks?.result();
+        return { thumbnailPath: null, waveform: waveform ? JSON.stringify(waveform) : null };
+      },
+    };
+  }
+  let chunks: Buffer[] | null = [];
+  let bytes = 0;
+  return {
+    push(chunk) {
+      if (!chunks) return;
+      bytes += chunk.length;
+      // An oversized cover gets no thumbnail rather than holding its bytes in memory.
+      if (bytes > THUMBNAIL_SOURCE_MAX_BYTES) chunks = null;
+      else chunks.push(chunk);
+    },
+    finish: async (store, storagePath) => ({
+      thumbnailPath: chunks ? await storeThumbnail(store, storagePath, Buffer.concat(chunks)) : null,
+      waveform: null,
+    }),
+  };
+}
