@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/", label: "Tasks" },
   { href: "/deliveries", label: "Inbox" },
+  { href: "/insights", label: "Insights" },
   { href: "/setup", label: "Setup" },
 ];
 
