@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { databaseLocation } from "@/db/client";
 import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
@@ -9,6 +10,7 @@ import { activeSessionCount } from "@/lib/auth/session";
 import { refusedCallbacks } from "@/lib/callbacks/refused";
 import { env } from "@/lib/server/env";
 import { storage } from "@/lib/storage";
+import { Doctor, DoctorSkeleton } from "./doctor";
 import { ProviderStatusCard } from "./provider-status";
 import { SubmitForms } from "./submit-forms";
 
@@ -88,6 +90,10 @@ export default async function SetupPage() {
             </div>
           </div>
         </Card>
+
+        <Suspense fallback={<DoctorSkeleton />}>
+          <Doctor />
+        </Suspense>
 
         <div className="grid gap-6 lg:grid-cols-2">
           <ProviderStatusCard keySet={Boolean(config.SUNO_API_KEY)} baseUrl={config.SUNO_API_BASE_URL} />

@@ -11,6 +11,7 @@ import { drainDownloads, runDueDownloads } from "@/lib/files/downloads";
 import { runDuePolls } from "@/lib/provider/poller";
 import { env } from "@/lib/server/env";
 import { processSingleton } from "@/lib/server/registry";
+import { beat } from "@/lib/work/heartbeat";
 import { registerLane, wake } from "@/lib/work/lanes";
 
 const TICK_MS = 1_000;
@@ -20,8 +21,15 @@ const timer = processSingleton("worker", () => ({ handle: undefined as NodeJS.Ti
 /** Starts the in-process timer once per server, unless WORKER=0. */
 export function startWorker(): void {
   if (!env().WORKER || timer.handle) return;
-  registerLane("downloads", () => runDueDownloads());
-  registerLane("polls", runDuePolls);
+  // A finished round of either lane is the heartbeat (written at most once a minute).
+  registerLane("downloads", async () => {
+    await runDueDownloads();
+    await beat("worker");
+  });
+  registerLane("polls", async () => {
+    await runDuePolls();
+    await beat("worker");
+  });
   timer.handle = setInterval(() => {
     wake("downloads");
     wake("polls");
@@ -48,6 +56,7 @@ export async function runTick(budgetMs: number): Promise<TickReport> {
   const polled = await runDuePolls();
   const downloads = await drainDownloads(deadline);
   const due = await countDueWork(new Date());
+  await beat("cron");
   return {
     downloads: { ...downloads, due: due.downloads },
     polls: { polled, due: due.polls },
