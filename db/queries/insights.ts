@@ -29,33 +29,18 @@ const DAY_MS = 86_400_000;
 const HOUR = sql.raw(String(HOUR_MS));
 const DAY = sql.raw(String(DAY_MS));
 
-/**
- * Nearest-rank percentile: the value at 1-based rank ceil(p/100 × n) of the
- * sorted values (integer arithmetic: SQLite's ceil() is an optional build).
- */
-const rank = (p: number) => sql.raw(`((n * ${p} + 99) / 100)`);
-
+/** Percentiles are nearest-rank: the value at 1-based rank ceil(p/100 × n) of the sorted turnarounds. */
 export async function getInsights(days: number, now = new Date()): Promise<Insights> {
   const db = getDb();
   const since = now.getTime() - days * DAY_MS;
 
-  const [percentiles, outcomes, perHour, perDay] = await Promise.all([
-    // One sort per kind of the window's succeeded tasks; only the two ranked rows come back.
-    db.all<{ kind: TaskKind; n: number; rn: number; ms: number }>(sql`
-      select kind, n, rn, ms from (
-        select kind,
-          max(0, completed_at - created_at) as ms,
-          row_number() over (partition by kind order by completed_at - created_at) as rn,
-          count(*) over (partition by kind) as n
-        from tasks
-        where status = 'succeeded' and completed_at >= ${since}
-      ) where rn = ${rank(50)} or rn = ${rank(95)}`),
-    // Sources and failures from one grouped scan of the completed tasks.
-    db.all<{ status: string; source: string | null; code: number | null; n: number }>(sql`
-      select status, last_source as source, code, count(*) as n
+  const [outcomes, perHour, perDay] = await Promise.all([
+    // Sources, failures and the succeeded count per kind, from one grouped scan of the completed tasks.
+    db.all<{ status: string; kind: TaskKind; source: string | null; code: number | null; n: number }>(sql`
+      select status, kind, last_source as source, code, count(*) as n
       from tasks
       where completed_at >= ${since} and status in ('succeeded', 'failed')
-      group by status, last_source, code`),
+      group by status, kind, last_source, code`),
     db.all<{ bucket: number; n: number }>(sql`
       select received_at / ${HOUR} as bucket, count(*) as n
       from deliveries where received_at >= ${since}
@@ -66,15 +51,35 @@ export async function getInsights(days: number, now = new Date()): Promise<Insig
       group by bucket order by bucket`),
   ]);
 
+  const counts = Object.fromEntries(TASK_KINDS.map((k) => [k, 0])) as Record<TaskKind, number>;
+  for (const row of outcomes) if (row.status === "succeeded") counts[row.kind] += Number(row.n);
+  const ranks = TASK_KINDS.flatMap((kind) => [50, 95].map((p) => ({ kind, rank: Math.ceil((counts[kind] * p) / 100) }))).filter(
+    (r) => r.rank > 0,
+  );
+  // With the counts known, one sort per kind brings back only the ranked rows.
+  const ranked =
+    ranks.length === 0
+      ? []
+      : await db.all<{ kind: TaskKind; rn: number; ms: number }>(sql`
+      select kind, rn, ms from (
+        select kind,
+          max(0, completed_at - created_at) as ms,
+          row_number() over (partition by kind order by completed_at - created_at) as rn
+        from tasks
+        where status = 'succeeded' and completed_at >= ${since}
+      ) where ${sql.join(
+        ranks.map((r) => sql`(kind = ${r.kind} and rn = ${r.rank})`),
+        sql` or `,
+      )}`);
+
   const turnaround = Object.fromEntries(
     TASK_KINDS.map((kind) => {
-      const rows = percentiles.filter((r) => r.kind === kind).map((r) => ({ n: Number(r.n), rn: Number(r.rn), ms: Number(r.ms) }));
-      const n = rows[0]?.n ?? 0;
       const at = (p: number) => {
-        const row = rows.find((r) => r.rn === Math.ceil((r.n * p) / 100));
-        return row ? row.ms / 1000 : null;
+        const rank = Math.ceil((counts[kind] * p) / 100);
+        const row = ranked.find((r) => r.kind === kind && Number(r.rn) === rank);
+        return row ? Number(row.ms) / 1000 : null;
       };
-      return [kind, { p50Seconds: at(50), p95Seconds: at(95), count: n }];
+      return [kind, { p50Seconds: at(50), p95Seconds: at(95), count: counts[kind] }];
     }),
   ) as Record<TaskKind, Turnaround>;
 
