@@ -223,7 +223,7 @@ function database(f: DoctorFacts): Check {
       "Look for a process holding the database open for reading (a backup, a sqlite3 shell) and restart the dashboard.",
     );
   }
-  return check("database", title, "ok", `SQLite ${size}${wal} at ${d.location}.`);
+  return check("database", title, "ok", `SQLite ${size}${wal}.`);
 }
 
 function lastCallback(f: DoctorFacts): Check {
