@@ -1,8 +1,9 @@
 // The one gate in front of every page and API route: refuses host names it
 // does not answer to (DNS rebinding) and state-changing requests from other
 // origins, and when DASHBOARD_PASSWORD is set asks for a session everywhere
-// except the callback receivers, health and the login itself. Every answer
-// it passes or gives carries the security headers (pages: a CSP with a nonce).
+// except the callback receivers, plain health (not ?verbose) and the login
+// itself. Every answer it passes or gives carries the security headers (pages:
+// a CSP with a nonce).
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/server/env";
 import type { ErrorCode } from "@/lib/server/errors";
@@ -129,5 +130,9 @@ export const config = {
   // session needed); the callback receivers and health (the provider and
   // monitors hold no session and send no Origin, and callbacks are the hot
   // path). next.config.ts gives those their security headers.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/|api/callbacks(?:/|$)|api/health$).*)"],
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|icon.svg|samples/|api/callbacks(?:/|$)|api/health$).*)",
+    // Health with ?verbose (the setup doctor's details) is gated like any API route; plain health stays open.
+    { source: "/api/health", has: [{ type: "query", key: "verbose" }] },
+  ],
 };

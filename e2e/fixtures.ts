@@ -9,6 +9,7 @@ import { startS3 } from "../tests/helpers/s3";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { Shell } from "./pages/common";
 import { InboxPage } from "./pages/inbox";
+import { InsightsPage } from "./pages/insights";
 import { LoginPage } from "./pages/login";
 import { SetupPage } from "./pages/setup";
 import { TaskListPage } from "./pages/task-list";
@@ -22,6 +23,7 @@ type Pages = {
   taskList: TaskListPage;
   taskPage: TaskPage;
   inbox: InboxPage;
+  insights: InsightsPage;
   setupPage: SetupPage;
   loginPage: LoginPage;
 };
@@ -31,6 +33,7 @@ export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<s
   taskList: async ({ page }, provide) => provide(new TaskListPage(page)),
   taskPage: async ({ page }, provide) => provide(new TaskPage(page)),
   inbox: async ({ page }, provide) => provide(new InboxPage(page)),
+  insights: async ({ page }, provide) => provide(new InsightsPage(page)),
   setupPage: async ({ page }, provide) => provide(new SetupPage(page)),
   loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
   serverEnv: [{}, { scope: "worker", option: true }],

@@ -5,9 +5,15 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const only = process.argv.slice(2);
-const benches = ["bench-ingest.ts", "bench-downloads.ts", "bench-s3.ts", "bench-tasks.ts", "bench-search.ts", "bench-export.ts"].filter(
-  (file) => fs.existsSync(path.join(root, "scripts", file)) && (only.length === 0 || only.some((o) => file.includes(o))),
-);
+const benches = [
+  "bench-ingest.ts",
+  "bench-downloads.ts",
+  "bench-s3.ts",
+  "bench-tasks.ts",
+  "bench-search.ts",
+  "bench-export.ts",
+  "bench-insights.ts",
+].filter((file) => fs.existsSync(path.join(root, "scripts", file)) && (only.length === 0 || only.some((o) => file.includes(o))));
 
 if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   console.log("> next build");

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { databaseLocation } from "@/db/client";
 import { CopyButton } from "@/components/copy-button";
 import { NotificationDestinations } from "@/components/notification-destinations";
@@ -10,6 +11,7 @@ import { activeSessionCount } from "@/lib/auth/session";
 import { refusedCallbacks } from "@/lib/callbacks/refused";
 import { env } from "@/lib/server/env";
 import { storage } from "@/lib/storage";
+import { Doctor, DoctorSkeleton } from "./doctor";
 import { ProviderStatusCard } from "./provider-status";
 import { RetentionCard } from "./retention-card";
 import { SubmitForms } from "./submit-forms";
@@ -90,6 +92,10 @@ export default async function SetupPage() {
             </div>
           </div>
         </Card>
+
+        <Suspense fallback={<DoctorSkeleton />}>
+          <Doctor />
+        </Suspense>
 
         <div className="grid gap-6 lg:grid-cols-2">
           <ProviderStatusCard keySet={Boolean(config.SUNO_API_KEY)} baseUrl={config.SUNO_API_BASE_URL} />

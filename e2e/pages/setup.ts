@@ -10,6 +10,7 @@ export class SetupPage {
   readonly testTaskLink: Locator;
   readonly musicTaskId: Locator;
   readonly submitError: Locator;
+  readonly doctor: Locator;
 
   constructor(readonly page: Page) {
     this.callbackUrls = page.getByTestId("callback-url");
@@ -20,6 +21,7 @@ export class SetupPage {
     this.testTaskLink = page.getByTestId("test-task-link");
     this.musicTaskId = page.getByLabel("Music task id");
     this.submitError = page.getByTestId("submit-error");
+    this.doctor = page.getByTestId("doctor");
   }
 
   /** `base` is another server's URL. */
@@ -35,6 +37,11 @@ export class SetupPage {
     const taskId = text?.match(/test-[0-9a-f]+/)?.[0];
     if (!taskId) throw new Error(`no test task id in ${JSON.stringify(text)}`);
     return taskId;
+  }
+
+  /** One check of the doctor (its data-verdict is ok, warn or fail). */
+  check(id: string): Locator {
+    return this.page.getByTestId(`check-${id}`);
   }
 
   async chooseForm(kind: "Cover" | "WAV") {

@@ -13,6 +13,7 @@ import { runDuePolls } from "@/lib/provider/poller";
 import { RETENTION_EVERY_MS, retentionEnabled, runRetention, type RetentionReport } from "@/lib/retention/prune";
 import { env } from "@/lib/server/env";
 import { processSingleton } from "@/lib/server/registry";
+import { beat } from "@/lib/work/heartbeat";
 import { registerLane, wake } from "@/lib/work/lanes";
 
 const TICK_MS = 1_000;
@@ -29,8 +30,15 @@ const timer = processSingleton("worker", () => ({
 /** Starts the in-process timer once per server, unless WORKER=0. */
 export function startWorker(): void {
   if (!env().WORKER || timer.handle) return;
-  registerLane("downloads", () => runDueDownloads());
-  registerLane("polls", runDuePolls);
+  // A finished round of either lane is the heartbeat (written at most once a minute).
+  registerLane("downloads", async () => {
+    await runDueDownloads();
+    await beat("worker");
+  });
+  registerLane("polls", async () => {
+    await runDuePolls();
+    await beat("worker");
+  });
   registerLane("notifications", runNotifier);
   timer.handle = setInterval(() => {
     wake("downloads");
@@ -73,6 +81,7 @@ export async function runTick(budgetMs: number): Promise<TickReport> {
   const downloads = await drainDownloads(deadline);
   const notifications = await drainNotifications(Math.max(deadline, Date.now() + NOTIFY_MIN_MS));
   const due = await countDueWork(new Date());
+  await beat("cron");
   return {
     downloads: { ...downloads, due: due.downloads },
     polls: { polled, due: due.polls },

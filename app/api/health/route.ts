@@ -1,7 +1,31 @@
+import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
+import { z } from "zod";
+import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { overall } from "@/lib/server/doctor";
+import { runDoctor } from "@/lib/server/doctor-facts";
+import { env } from "@/lib/server/env";
+import { AppError, route } from "@/lib/server/errors";
 import { checkHealth } from "@/lib/server/health";
 
-export async function GET() {
+const healthQuery = z.object({ verbose: z.enum(["0", "1"]).default("0") });
+
+/**
+ * Plain: open to monitors, driver names only. `?verbose=1`: the setup
+ * doctor's checks (paths, times, credits), behind the session when
+ * DASHBOARD_PASSWORD is set: proxy.ts gates it, and so does this route, so
+ * the details never depend on how the proxy's matcher reads a query string.
+ */
+export const GET = route(async (request) => {
+  const { verbose } = healthQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const health = await checkHealth();
-  return NextResponse.json(health, { status: health.ok ? 200 : 503, headers: { "cache-control": "no-store" } });
-}
+  const headers = { "cache-control": "no-store" };
+  const status = health.ok ? 200 : 503;
+  if (verbose === "0") return NextResponse.json(health, { status, headers });
+  const password = env().DASHBOARD_PASSWORD;
+  if (password && !(await isValidSession(password, (await cookies()).get(SESSION_COOKIE)?.value))) {
+    throw new AppError(401, "unauthorized", "Log in first: the detailed health is behind DASHBOARD_PASSWORD.");
+  }
+  const checks = await runDoctor(health);
+  return NextResponse.json({ ...health, verdict: overall(checks), checks }, { status, headers });
+});

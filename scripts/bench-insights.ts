@@ -1,0 +1,209 @@
+// Benchmark of /api/insights over 100,000 tasks (with their deliveries and
+// assets) spread over the last 90 days: p50/p99 of GET /api/insights for 7, 90
+// and 365 days next to each raw SQL query's time and plan, with the indexes of
+// the migrations and again with the proposed ones, and the first-load
+// JavaScript of `/` and `/insights` (gzipped). Prints figures; no assertions.
+// Needs a production build (`npx next build`).
+// Run: npx tsx scripts/bench-insights.ts
+import fs from "node:fs";
+import os from "node:os";
+import { gzipSync } from "node:zlib";
+import Database from "better-sqlite3";
+import { startServer } from "../tests/helpers/server";
+
+const TASKS = 100_000;
+const REQUESTS = 100;
+const DAY = 86_400_000;
+const SPAN = 90 * DAY;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const summary = (ms: number[]) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms`;
+};
+
+function seed(file: string, now: number) {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  const task = db.prepare(
+    `insert into tasks (task_id, kind, status, code, message, created_at, updated_at, completed_at, last_source, delivery_count)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+  );
+  const delivery = db.prepare(
+    `insert into deliveries (received_at, kind, task_id, verdict, body, headers, path) values (?, ?, ?, ?, '{"code":200}', '{}', '/api/callbacks')`,
+  );
+  const asset = db.prepare(
+    `insert into assets (task_id, type, position, remote_url, status, bytes, bytes_received, created_at, updated_at, stored_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const start = now - SPAN;
+  // better-sqlite3 itself (not Drizzle), with a synchronous body: one commit for the seed.
+  // eslint-disable-next-line no-restricted-syntax
+  db.transaction(() => {
+    for (let i = 0; i < TASKS; i++) {
+      const kind = i % 5 < 3 ? "cover" : "wav";
+      const r = (i * 7919) % 100;
+      const status = r < 70 ? "succeeded" : r < 90 ? "failed" : "pending";
+      const created = start + Math.floor((i * SPAN) / TASKS);
+      const completed = status === "pending" ? null : created + 5_000 + ((i * 104_729) % 600) * 1000;
+      const source = status === "pending" ? "submit" : i % 7 === 0 ? "poll" : "callback";
+      const taskId = `bench${i.toString(16).padStart(12, "0")}`;
+      const code = status === "succeeded" ? 200 : status === "failed" ? [501, 451, 531, 400][i % 4]! : null;
+      task.run(taskId, kind, status, code, status === "failed" ? "failed" : null, created, completed ?? created, completed, source);
+      if (completed !== null && source === "callback") {
+        delivery.run(completed, kind, taskId, "accepted");
+        if (i % 20 === 0) delivery.run(completed + 1000, kind, taskId, "duplicate");
+      }
+      if (status !== "succeeded") continue;
+      for (let p = 0; p < (kind === "cover" ? 2 : 1); p++) {
+        const stored = i % 10 !== 0;
+        const bytes = kind === "cover" ? 500_000 : 40_000_000;
+        asset.run(
+          taskId,
+          kind === "cover" ? "image" : "audio",
+          p,
+          `https://cdn.example/${taskId}/${p}`,
+          stored ? "stored" : "pending",
+          bytes,
+          stored ? bytes : 0,
+          completed!,
+          completed!,
+          stored ? completed! + 10_000 : null,
+        );
+      }
+    }
+    for (let i = 0; i < 2_000; i++) delivery.run(start + i * 3_600_000, null, null, "rejected");
+  })();
+  db.close();
+}
+
+/** The queries of getInsights, in SQL as db/queries/insights.ts writes them, timed in-process, with their plans. */
+function rawQueries(file: string, now: number, days: number): { label: string; ms: number[]; plan: string }[] {
+  const db = new Database(file, { readonly: true });
+  const since = now - days * DAY;
+  const counts = db
+    .prepare("select kind, count(*) as n from tasks where status = 'succeeded' and completed_at >= ? group by kind")
+    .all(since) as { kind: string; n: number }[];
+  const ranks = counts.flatMap((c) => [50, 95].map((p) => `(kind = '${c.kind}' and rn = ${Math.ceil((c.n * p) / 100)})`)).join(" or ");
+  const queries = {
+    outcomes: `select status, kind, last_source as source, code, count(*) as n from tasks
+        where completed_at >= ? and status in ('succeeded', 'failed') group by status, kind, last_source, code`,
+    ranked: `select kind, rn, ms from (select kind, max(0, completed_at - created_at) as ms,
+        row_number() over (partition by kind order by completed_at - created_at) as rn
+        from tasks where status = 'succeeded' and completed_at >= ?) where ${ranks || "0"}`,
+    perHour: `select received_at / 3600000 as bucket, count(*) as n from deliveries where received_at >= ? group by bucket order by bucket`,
+    perDay: `select stored_at / 86400000 as bucket, coalesce(sum(bytes), 0) as bytes from assets
+        where status = 'stored' and stored_at >= ? group by bucket order by bucket`,
+  };
+  const results = Object.entries(queries).map(([label, text]) => {
+    const statement = db.prepare(text);
+    const ms: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      statement.all(since);
+      ms.push(performance.now() - t0);
+    }
+    const plan = (db.prepare(`explain query plan ${text}`).all(since) as { detail: string }[]).map((r) => r.detail).join("; ");
+    return { label, ms, plan };
+  });
+  db.close();
+  return results;
+}
+
+/** Indexes the report proposes (not in the migrations): made on the bench's copy only, to measure them. */
+const PROPOSED_INDEXES = [
+  // Covering: the completed tasks of a window are read from the index alone, no table lookups.
+  "create index tasks_completed_insights_idx on tasks (status, completed_at, kind, last_source, code, created_at)",
+  "create index deliveries_received_at_idx on deliveries (received_at)",
+  "create index assets_stored_bytes_idx on assets (status, stored_at, bytes)",
+];
+
+async function measure(url: string, file: string, now: number) {
+  console.log(`\n${REQUESTS} sequential requests each:`);
+  for (const days of [7, 90, 365]) {
+    const http = await timeRequests(`${url}/api/insights?days=${days}`);
+    console.log(`${`GET /api/insights?days=${days}`.padEnd(32)} HTTP ${summary(http)}   (target p50 < 100 ms)`);
+    for (const q of rawQueries(file, now, days)) {
+      console.log(`  raw SQL ${q.label.padEnd(9)} ${summary(q.ms)}   plan: ${q.plan}`);
+    }
+  }
+  console.log(`${"GET /insights (server-rendered)".padEnd(32)} HTTP ${summary(await timeRequests(`${url}/insights`))}`);
+}
+
+async function timeRequests(url: string): Promise<number[]> {
+  // Warm-up; a keep-alive socket the server closed while the raw queries ran may fail once.
+  for (let i = 0; i < 5; i++)
+    await fetch(url).then(
+      (res) => res.arrayBuffer(),
+      () => null,
+    );
+  const times: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    times.push(performance.now() - t0);
+    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  }
+  return times;
+}
+
+async function firstLoadJs(baseUrl: string, page: string): Promise<{ files: number; raw: number; gzip: number }> {
+  const html = await (await fetch(`${baseUrl}${page}`)).text();
+  const srcs = [...new Set([...html.matchAll(/<script[^>]*\ssrc="(\/_next\/static\/[^"]+\.js)"/g)].map((m) => m[1]!))];
+  let raw = 0;
+  let gzip = 0;
+  for (const src of srcs) {
+    const body = Buffer.from(await (await fetch(`${baseUrl}${src}`)).arrayBuffer());
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+  }
+  return { files: srcs.length, raw, gzip };
+}
+
+const server = await startServer({ env: { WORKER: "0" } });
+try {
+  await server.stop(); // the first start created and migrated the database
+  const now = Date.now();
+  const t0 = Date.now();
+  seed(server.dbFile, now);
+  console.log(
+    `seeded ${TASKS.toLocaleString("en")} tasks over 90 days with deliveries and assets in ${((Date.now() - t0) / 1000).toFixed(1)} s (${(fs.statSync(server.dbFile).size / 1e6).toFixed(0)} MB)`,
+  );
+  await server.restart();
+
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${os.cpus().length} cores (figures scale with it)`,
+  );
+  console.log("\n--- with the indexes of the migrations");
+  await measure(server.url, server.dbFile, now);
+
+  await server.stop();
+  const db = new Database(server.dbFile);
+  for (const statement of PROPOSED_INDEXES) db.exec(statement);
+  db.close();
+  await server.restart();
+  console.log(`\n--- with the proposed indexes: ${PROPOSED_INDEXES.map((s) => s.replace("create index ", "")).join("; ")}`);
+  await measure(server.url, server.dbFile, now);
+
+  console.log("");
+  for (const [page, target] of [
+    ["/", 200],
+    ["/insights", 260],
+  ] as const) {
+    const js = await firstLoadJs(server.url, page);
+    console.log(
+      `first-load JS of ${page}: ${js.files} chunks, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (target ≤ ${target} kB)`,
+    );
+  }
+} catch (error) {
+  console.error(`${error}\nserver log:\n${server.log().slice(-3000)}`);
+  process.exitCode = 1;
+} finally {
+  await server.stop();
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+}
