@@ -65,6 +65,8 @@ export const tasks = sqliteTable(
     index("tasks_kind_status_id_idx").on(t.kind, t.status, t.id),
     index("tasks_parent_task_id_idx").on(t.parentTaskId),
     index("tasks_next_poll_at_idx").on(t.nextPollAt),
+    // Covers the insights' reads of a window of finished tasks (GET /api/insights).
+    index("tasks_completed_insights_idx").on(t.status, t.completedAt, t.kind, t.lastSource, t.code, t.createdAt),
   ],
 );
 
@@ -135,7 +137,12 @@ export const deliveries = sqliteTable(
     // When DELIVERY_RETENTION_DAYS removed the body and headers (the row stays).
     prunedAt: timestamp("pruned_at"),
   },
-  (t) => [index("deliveries_task_id_idx").on(t.taskId), index("deliveries_verdict_id_idx").on(t.verdict, t.id)],
+  (t) => [
+    index("deliveries_task_id_idx").on(t.taskId),
+    index("deliveries_verdict_id_idx").on(t.verdict, t.id),
+    // Callbacks per hour (insights) and the doctor's "last callback".
+    index("deliveries_received_at_idx").on(t.receivedAt),
+  ],
 );
 
 export const events = sqliteTable(

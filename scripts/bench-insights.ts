@@ -1,7 +1,6 @@
 // Benchmark of /api/insights over 100,000 tasks (with their deliveries and
 // assets) spread over the last 90 days: p50/p99 of GET /api/insights for 7, 90
-// and 365 days next to each raw SQL query's time and plan, with the indexes of
-// the migrations and again with the proposed ones, and the first-load
+// and 365 days next to each raw SQL query's time and plan, and the first-load
 // JavaScript of `/` and `/insights` (gzipped). Prints figures; no assertions.
 // Needs a production build (`npx next build`).
 // Run: npx tsx scripts/bench-insights.ts
@@ -111,14 +110,6 @@ function rawQueries(file: string, now: number, days: number): { label: string; m
   return results;
 }
 
-/** Indexes the report proposes (not in the migrations): made on the bench's copy only, to measure them. */
-const PROPOSED_INDEXES = [
-  // Covering: the completed tasks of a window are read from the index alone, no table lookups.
-  "create index tasks_completed_insights_idx on tasks (status, completed_at, kind, last_source, code, created_at)",
-  "create index deliveries_received_at_idx on deliveries (received_at)",
-  "create index assets_stored_bytes_idx on assets (status, stored_at, bytes)",
-];
-
 async function measure(url: string, file: string, now: number) {
   console.log(`\n${REQUESTS} sequential requests each:`);
   for (const days of [7, 90, 365]) {
@@ -179,15 +170,6 @@ try {
       .map((l) => l.toFixed(1))
       .join(" ")} on ${os.cpus().length} cores (figures scale with it)`,
   );
-  console.log("\n--- with the indexes of the migrations");
-  await measure(server.url, server.dbFile, now);
-
-  await server.stop();
-  const db = new Database(server.dbFile);
-  for (const statement of PROPOSED_INDEXES) db.exec(statement);
-  db.close();
-  await server.restart();
-  console.log(`\n--- with the proposed indexes: ${PROPOSED_INDEXES.map((s) => s.replace("create index ", "")).join("; ")}`);
   await measure(server.url, server.dbFile, now);
 
   console.log("");

@@ -47,7 +47,7 @@ export async function getInsights(days: number, now = new Date()): Promise<Insig
       group by bucket order by bucket`),
     db.all<{ bucket: number; bytes: number }>(sql`
       select stored_at / ${DAY} as bucket, coalesce(sum(bytes), 0) as bytes
-      from assets where status = 'stored' and stored_at >= ${since}
+      from assets where status in ('stored', 'removed') and stored_at >= ${since}
       group by bucket order by bucket`),
   ]);
 

@@ -1,0 +1,2 @@
+CREATE INDEX `deliveries_received_at_idx` ON `deliveries` (`received_at`);--> statement-breakpoint
+CREATE INDEX `tasks_completed_insights_idx` ON `tasks` (`status`,`completed_at`,`kind`,`last_source`,`code`,`created_at`);
