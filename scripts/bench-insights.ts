@@ -6,9 +6,9 @@
 // Run: npx tsx scripts/bench-insights.ts
 import fs from "node:fs";
 import os from "node:os";
-import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { startServer } from "../tests/helpers/server";
+import { firstLoadJs, timeRequests } from "./lib/http-timing";
 
 const TASKS = 100_000;
 const REQUESTS = 100;
@@ -113,44 +113,13 @@ function rawQueries(file: string, now: number, days: number): { label: string; m
 async function measure(url: string, file: string, now: number) {
   console.log(`\n${REQUESTS} sequential requests each:`);
   for (const days of [7, 90, 365]) {
-    const http = await timeRequests(`${url}/api/insights?days=${days}`);
+    const http = await timeRequests(`${url}/api/insights?days=${days}`, REQUESTS);
     console.log(`${`GET /api/insights?days=${days}`.padEnd(32)} HTTP ${summary(http)}   (target p50 < 100 ms)`);
     for (const q of rawQueries(file, now, days)) {
       console.log(`  raw SQL ${q.label.padEnd(9)} ${summary(q.ms)}   plan: ${q.plan}`);
     }
   }
-  console.log(`${"GET /insights (server-rendered)".padEnd(32)} HTTP ${summary(await timeRequests(`${url}/insights`))}`);
-}
-
-async function timeRequests(url: string): Promise<number[]> {
-  // Warm-up; a keep-alive socket the server closed while the raw queries ran may fail once.
-  for (let i = 0; i < 5; i++)
-    await fetch(url).then(
-      (res) => res.arrayBuffer(),
-      () => null,
-    );
-  const times: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url);
-    await res.arrayBuffer();
-    times.push(performance.now() - t0);
-    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-  }
-  return times;
-}
-
-async function firstLoadJs(baseUrl: string, page: string): Promise<{ files: number; raw: number; gzip: number }> {
-  const html = await (await fetch(`${baseUrl}${page}`)).text();
-  const srcs = [...new Set([...html.matchAll(/<script[^>]*\ssrc="(\/_next\/static\/[^"]+\.js)"/g)].map((m) => m[1]!))];
-  let raw = 0;
-  let gzip = 0;
-  for (const src of srcs) {
-    const body = Buffer.from(await (await fetch(`${baseUrl}${src}`)).arrayBuffer());
-    raw += body.length;
-    gzip += gzipSync(body, { level: 9 }).length;
-  }
-  return { files: srcs.length, raw, gzip };
+  console.log(`${"GET /insights (server-rendered)".padEnd(32)} HTTP ${summary(await timeRequests(`${url}/insights`, REQUESTS))}`);
 }
 
 const server = await startServer({ env: { WORKER: "0" } });

@@ -4,9 +4,9 @@
 // assertions. Needs a production build (`npx next build`).
 // Run: npx tsx scripts/bench-tasks.ts
 import fs from "node:fs";
-import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { startServer } from "../tests/helpers/server";
+import { firstLoadJs, timeRequests } from "./lib/http-timing";
 
 const TASKS = 100_000;
 const REQUESTS = 200;
@@ -91,32 +91,6 @@ function rawQuery(file: string, filter: { status?: string; kind?: string }): num
   return times;
 }
 
-async function timeRequests(url: string): Promise<number[]> {
-  for (let i = 0; i < 10; i++) await (await fetch(url)).arrayBuffer(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url);
-    await res.arrayBuffer();
-    times.push(performance.now() - t0);
-    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-  }
-  return times;
-}
-
-async function firstLoadJs(baseUrl: string): Promise<{ files: number; raw: number; gzip: number }> {
-  const html = await (await fetch(`${baseUrl}/`)).text();
-  const srcs = [...new Set([...html.matchAll(/<script[^>]*\ssrc="(\/_next\/static\/[^"]+\.js)"/g)].map((m) => m[1]!))];
-  let raw = 0;
-  let gzip = 0;
-  for (const src of srcs) {
-    const body = Buffer.from(await (await fetch(`${baseUrl}${src}`)).arrayBuffer());
-    raw += body.length;
-    gzip += gzipSync(body, { level: 9 }).length;
-  }
-  return { files: srcs.length, raw, gzip };
-}
-
 const server = await startServer({ env: { WORKER: "0" } });
 try {
   await server.stop(); // the first start created and migrated the database
@@ -133,16 +107,16 @@ try {
   ];
   console.log(`\n${REQUESTS} sequential requests each, 50 tasks per page:`);
   for (const c of cases) {
-    const http = await timeRequests(`${server.url}/api/tasks${c.query}`);
+    const http = await timeRequests(`${server.url}/api/tasks${c.query}`, REQUESTS);
     const sql = rawQuery(server.dbFile, c.filter);
     console.log(`${c.label.padEnd(42)} HTTP ${summary(http)}   raw SQL ${summary(sql)}   (target p50 < 30 ms)`);
   }
 
   // The page's other reads: counts by status × kind and storage used, and the whole server render.
-  console.log(`${"GET /api/stats".padEnd(42)} HTTP ${summary(await timeRequests(`${server.url}/api/stats`))}`);
-  console.log(`${"GET / (server-rendered page)".padEnd(42)} HTTP ${summary(await timeRequests(`${server.url}/`))}`);
+  console.log(`${"GET /api/stats".padEnd(42)} HTTP ${summary(await timeRequests(`${server.url}/api/stats`, REQUESTS))}`);
+  console.log(`${"GET / (server-rendered page)".padEnd(42)} HTTP ${summary(await timeRequests(`${server.url}/`, REQUESTS))}`);
 
-  const js = await firstLoadJs(server.url);
+  const js = await firstLoadJs(server.url, "/");
   console.log(
     `\nfirst-load JS of /: ${js.files} chunks, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (target ≤ 200 kB)`,
   );
