@@ -12,7 +12,7 @@ import { AppError, errorJson, notFound } from "@/lib/server/errors";
 import { noteRefusedCallback } from "@/lib/callbacks/refused";
 import { parseCallback, type ParsedCallback } from "@/lib/callbacks/schemas";
 import { checkSignature, signatureRefusal } from "@/lib/callbacks/signature";
-import { afterResultApplied } from "@/lib/files/downloads";
+import { afterResultApplied } from "@/lib/work/after-result";
 import { afterCallbackRetention } from "@/lib/retention/prune";
 
 const MAX_CALLBACK_BYTES = 1_048_576;

@@ -18,12 +18,11 @@ import { AppError, notFound } from "@/lib/server/errors";
 import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
 import { isOwnSample } from "@/lib/callbacks/samples";
-import { drainNotifications, wakeNotifications } from "@/lib/notifications/send";
-import { hasLane, wake } from "@/lib/work/lanes";
+import { drainNotifications } from "@/lib/notifications/send";
+import { wakeOrAfterAnswer } from "@/lib/work/lanes";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
 import { processSingleton } from "@/lib/server/registry";
 import { mediaTap, type MediaTap } from "@/lib/media/tap";
-import { after } from "next/server";
 
 /** Downloads at once per process. */
 const CONCURRENCY = 4;
@@ -351,23 +350,10 @@ const NOTIFY_AFTER_MS = 5_000;
 
 /** Starts queued downloads now: on the in-process worker, or after the current answer where there is none. */
 export function wakeDownloads(): void {
-  if (hasLane("downloads")) return wake("downloads");
-  try {
-    // Files stored here may complete a task: its notifications go out in the same after(), as time allows.
-    after(() =>
-      drainDownloads(Date.now() + AFTER_BUDGET_MS)
-        .then(() => drainNotifications(Date.now() + NOTIFY_AFTER_MS))
-        .then(() => undefined),
-    );
-  } catch {
-    // Outside a request (a script): the next cron tick takes the downloads.
-  }
-}
-
-/** Called after a result was committed; must never delay or fail the caller. */
-export function afterResultApplied(applied: { newAssets: number }): void {
-  if (applied.newAssets > 0) wakeDownloads();
-  // A final state is an event to notify. A worker's timer finds it within a
-  // second; waking its lane on every callback would only add writes under load.
-  if (!hasLane("notifications")) wakeNotifications();
+  // Files stored here may complete a task: without a worker its notifications go out in the same after(), as time allows.
+  wakeOrAfterAnswer(
+    "downloads",
+    (deadline) => drainDownloads(deadline).then(() => drainNotifications(Date.now() + NOTIFY_AFTER_MS)),
+    AFTER_BUDGET_MS,
+  );
 }

@@ -6,7 +6,6 @@
 // can be resent by hand. Runs on the worker's own lane, after() a callback's
 // answer when there is no worker, and in the cron tick.
 import "server-only";
-import { after } from "next/server";
 import type { Attempt } from "@/db/queries/destinations";
 import {
   claimDueNotifications,
@@ -22,7 +21,7 @@ import { FetchRefused, safePost } from "@/lib/files/safe-fetch";
 import { env } from "@/lib/server/env";
 import { AppError, notFound } from "@/lib/server/errors";
 import { processSingleton } from "@/lib/server/registry";
-import { hasLane, wake } from "@/lib/work/lanes";
+import { wakeOrAfterAnswer } from "@/lib/work/lanes";
 import { detectEvents, scanFilesAtRisk } from "./detect";
 import { buildPayload } from "./payload";
 import { signWebhook } from "./sign";
@@ -183,12 +182,7 @@ const AFTER_BUDGET_MS = 20_000;
 
 /** Looks for events to send now: on the worker's lane, or after the current answer where there is none. */
 export function wakeNotifications(): void {
-  if (hasLane("notifications")) return wake("notifications");
-  try {
-    after(() => drainNotifications(Date.now() + AFTER_BUDGET_MS).then(() => undefined));
-  } catch {
-    // Outside a request (a script): the next cron tick sends them.
-  }
+  wakeOrAfterAnswer("notifications", drainNotifications, AFTER_BUDGET_MS);
 }
 
 /** Sends a `test` event to a destination now and answers the attempt (never retried). */

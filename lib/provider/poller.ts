@@ -10,7 +10,7 @@ import { AppError, notFound } from "@/lib/server/errors";
 import { isProviderConfigured, sunoClient } from "@/lib/provider/status";
 import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/provider/client";
 import { providerLimiter } from "@/lib/provider/rate-limiter";
-import { afterResultApplied } from "@/lib/files/downloads";
+import { afterResultApplied } from "@/lib/work/after-result";
 import { pollingExpired } from "@/lib/tasks/rules";
 
 /** Long enough for one request with its time limit; a crashed worker's claim expires after it. */

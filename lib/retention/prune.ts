@@ -8,11 +8,10 @@
 // through the database, so once per interval across instances), and in every
 // cron tick.
 import "server-only";
-import { after } from "next/server";
 import { claimRetentionRun, pruneDeliveries, recordRetentionRun, takeExpiredFiles } from "@/db/queries/retention";
 import { env } from "@/lib/server/env";
 import { storage } from "@/lib/storage";
-import { hasLane } from "@/lib/work/lanes";
+import { afterAnswer, hasLane } from "@/lib/work/lanes";
 
 const DAY_MS = 86_400_000;
 /** Rows per batch: one short write each. */
@@ -87,11 +86,7 @@ async function removeObjects(keys: string[]): Promise<void> {
  */
 export function afterCallbackRetention(): void {
   if (hasLane("retention") || !retentionEnabled()) return;
-  try {
-    after(async () => {
-      if (await claimRetentionRun(new Date(), RETENTION_EVERY_MS)) await runRetention(Date.now() + AFTER_BUDGET_MS);
-    });
-  } catch {
-    // Outside a request: the next cron tick runs it.
-  }
+  afterAnswer(async () => {
+    if (await claimRetentionRun(new Date(), RETENTION_EVERY_MS)) await runRetention(Date.now() + AFTER_BUDGET_MS);
+  });
 }

@@ -3,6 +3,7 @@
 // importing the worker: lib/work/worker.ts registers each lane's runner, and
 // everything else only calls wake().
 import "server-only";
+import { after } from "next/server";
 import { processSingleton } from "@/lib/server/registry";
 
 export type Lane = "downloads" | "polls" | "notifications" | "retention";
@@ -46,4 +47,25 @@ export function wake(lane: Lane): void {
         wake(lane);
       }
     });
+}
+
+/** Runs `task` once the current answer is sent (Next.js after()); outside a request there is none, and the cron tick does the work. */
+export function afterAnswer(task: () => Promise<unknown>): void {
+  try {
+    after(async () => {
+      await task();
+    });
+  } catch {
+    // Not in a request (a script).
+  }
+}
+
+/**
+ * Starts a lane's work now: on the worker where this process has one, else
+ * (WORKER=0) right after the current answer, draining for at most `budgetMs`
+ * (within the route's maxDuration).
+ */
+export function wakeOrAfterAnswer(lane: Lane, drain: (deadline: number) => Promise<unknown>, budgetMs: number): void {
+  if (hasLane(lane)) return wake(lane);
+  afterAnswer(() => drain(Date.now() + budgetMs));
 }
