@@ -6,7 +6,7 @@
 // a CSP with a nonce).
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/server/env";
-import type { ErrorCode } from "@/lib/server/errors";
+import { errorJson } from "@/lib/server/errors";
 import { COMMON_SECURITY_HEADERS, NON_DOCUMENT_CSP, newNonce, pagePolicy } from "@/lib/server/security-headers";
 import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { bucketOrigins } from "@/lib/storage/url";
@@ -22,31 +22,17 @@ export async function proxy(request: NextRequest) {
 async function gate(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   if (!isKnownHost(request.headers.get("host"))) {
-    return NextResponse.json(
-      {
-        error: {
-          code: "unknown_host" satisfies ErrorCode,
-          message: "Refused: this dashboard answers at the host of PUBLIC_BASE_URL, localhost or an IP address.",
-        },
-      },
-      { status: 421 },
-    );
+    return errorJson(421, "unknown_host", "Refused: this dashboard answers at the host of PUBLIC_BASE_URL, localhost or an IP address.");
   }
   if (STATE_CHANGING.has(request.method) && isCrossOrigin(request)) {
-    return NextResponse.json(
-      { error: { code: "cross_origin" satisfies ErrorCode, message: "Refused: this request came from another site." } },
-      { status: 403 },
-    );
+    return errorJson(403, "cross_origin", "Refused: this request came from another site.");
   }
   const password = env().DASHBOARD_PASSWORD;
   if (!password || OPEN_WITHOUT_SESSION.has(pathname)) return NextResponse.next();
   if (await isValidSession(password, request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
 
   if (pathname.startsWith("/api/")) {
-    return NextResponse.json(
-      { error: { code: "unauthorized" satisfies ErrorCode, message: "Log in first: this dashboard is protected by DASHBOARD_PASSWORD." } },
-      { status: 401 },
-    );
+    return errorJson(401, "unauthorized", "Log in first: this dashboard is protected by DASHBOARD_PASSWORD.");
   }
   const login = request.nextUrl.clone();
   login.pathname = "/login";
