@@ -20,6 +20,7 @@ import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib
 import { isOwnSample } from "@/lib/callbacks/samples";
 import { drainNotifications } from "@/lib/notifications/send";
 import { wakeOrAfterAnswer } from "@/lib/work/lanes";
+import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
 import { processSingleton } from "@/lib/server/registry";
 import { mediaTap, type MediaTap } from "@/lib/media/tap";
@@ -52,10 +53,8 @@ class DownloadFailure extends Error {
 }
 
 /** How one attempt ended: stored, waiting for a retry, failed for good, or taken over by another worker. */
-type Outcome = "stored" | "retrying" | "failed" | "lost";
-
-/** A bounded round of downloads (cron tick, after()): what it started and how those ended. */
-type Round = { running: Set<Promise<void>>; tally: Record<Outcome, number>; started: number };
+const OUTCOMES = ["stored", "retrying", "failed", "lost"] as const;
+type Outcome = (typeof OUTCOMES)[number];
 
 // One count per process, so the concurrency limit holds across bundles.
 const downloadSlots = processSingleton("downloads", () => ({ active: 0 }));
@@ -65,33 +64,28 @@ const downloadSlots = processSingleton("downloads", () => ({ active: 0 }));
  * it started. Never waits for them. Outside a round, a freed slot takes the
  * next due download right away; a round claims again itself.
  */
-export async function runDueDownloads(round?: Round): Promise<number> {
-  const downloads = downloadSlots;
-  const slots = CONCURRENCY - downloads.active;
+export async function runDueDownloads(round?: Round<Outcome>): Promise<number> {
+  const slots = CONCURRENCY - downloadSlots.active;
   if (slots <= 0) return 0;
   // Reserve the slots before the first await so concurrent calls cannot overbook.
-  downloads.active += slots;
+  downloadSlots.active += slots;
   let claims: Claim[] = [];
   try {
     const now = new Date();
     claims = await claimDueAssets(now, slots, new Date(now.getTime() + LEASE_MS));
   } finally {
-    downloads.active -= slots - claims.length;
+    downloadSlots.active -= slots - claims.length;
   }
-  for (const claim of claims) {
-    const running: Promise<void> = runDownload(claim)
-      .then((outcome) => void (round && round.tally[outcome]++))
-      .catch((error) => console.error(`[downloads] asset ${claim.id}:`, error))
-      .finally(() => {
-        downloads.active--;
-        round?.running.delete(running);
-        if (!round) void runDueDownloads().catch((error) => console.error("[downloads] claim failed:", error));
-      });
-    round?.running.add(running);
-  }
-  if (round) round.started += claims.length;
-  return claims.length;
+  return startJobs(claims, downloadJobs, round);
 }
+
+const downloadJobs = {
+  run: runDownload,
+  release: () => void downloadSlots.active--,
+  next: () => runDueDownloads(),
+  name: "downloads",
+  describe: (claim: Claim) => `asset ${claim.id}`,
+};
 
 /** Downloads still running at the deadline get this much longer before the round answers without them. */
 const ROUND_GRACE_MS = 10_000;
@@ -103,19 +97,11 @@ const ROUND_GRACE_MS = 10_000;
  * runs out and the next round takes the download over.
  */
 export async function drainDownloads(deadline: number): Promise<{ started: number; stored: number; failed: number; retrying: number }> {
-  const round: Round = { running: new Set(), tally: { stored: 0, retrying: 0, failed: 0, lost: 0 }, started: 0 };
-  while (Date.now() < deadline) {
-    await runDueDownloads(round);
-    if (round.running.size === 0) break;
-    // A finished download frees a slot for the next due one.
-    await Promise.race([...round.running, sleep(deadline - Date.now())]);
-  }
-  if (round.running.size > 0) await Promise.race([Promise.all(round.running), sleep(deadline + ROUND_GRACE_MS - Date.now())]);
+  const round = newRound(OUTCOMES);
+  await drainRound(round, runDueDownloads, deadline, ROUND_GRACE_MS);
   const { stored, failed, retrying } = round.tally;
   return { started: round.started, stored, failed, retrying };
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 
 /** Queues one asset for a fresh download (also when its stored file was deleted); answers its task's detail. */
 export async function redownloadAsset(assetId: number): Promise<TaskDetail> {

@@ -22,6 +22,7 @@ import { env } from "@/lib/server/env";
 import { AppError, notFound } from "@/lib/server/errors";
 import { processSingleton } from "@/lib/server/registry";
 import { wakeOrAfterAnswer } from "@/lib/work/lanes";
+import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
 import { detectEvents, scanFilesAtRisk } from "./detect";
 import { buildPayload } from "./payload";
 import { signWebhook } from "./sign";
@@ -44,11 +45,11 @@ const retryDelays = () => env().NOTIFY_RETRY_DELAYS_SECONDS ?? RETRY_DELAYS_MS;
 
 const slots = processSingleton("notification-slots", () => ({ active: 0, perDestination: new Map<number, number>(), lastScan: 0 }));
 
-type Outcome = "delivered" | "retrying" | "failed" | "lost";
-type Round = { running: Set<Promise<void>>; tally: Record<Outcome, number>; started: number };
+const OUTCOMES = ["delivered", "retrying", "failed", "lost"] as const;
+type Outcome = (typeof OUTCOMES)[number];
 
 /** Claims due notifications up to the free slots and starts them; never waits for them. */
-async function runDueNotifications(round?: Round): Promise<number> {
+async function runDueNotifications(round?: Round<Outcome>): Promise<number> {
   const free = CONCURRENCY - slots.active;
   if (free <= 0) return 0;
   // Reserved before the first await so concurrent calls cannot overbook.
@@ -61,25 +62,22 @@ async function runDueNotifications(round?: Round): Promise<number> {
   } finally {
     slots.active -= free - claims.length;
   }
-  for (const claim of claims) {
-    const id = claim.destinationId;
-    slots.perDestination.set(id, (slots.perDestination.get(id) ?? 0) + 1);
-    const running: Promise<void> = send(claim)
-      .then(({ outcome }) => void (round && round.tally[outcome]++))
-      .catch((error) => console.error(`[notifications] ${claim.id}:`, error))
-      .finally(() => {
-        slots.active--;
-        const left = (slots.perDestination.get(id) ?? 1) - 1;
-        if (left > 0) slots.perDestination.set(id, left);
-        else slots.perDestination.delete(id);
-        round?.running.delete(running);
-        if (!round) void runDueNotifications().catch((error) => console.error("[notifications] claim failed:", error));
-      });
-    round?.running.add(running);
-  }
-  if (round) round.started += claims.length;
-  return claims.length;
+  for (const { destinationId: id } of claims) slots.perDestination.set(id, (slots.perDestination.get(id) ?? 0) + 1);
+  return startJobs(claims, notificationJobs, round);
 }
+
+const notificationJobs = {
+  run: async (claim: NotificationClaim) => (await send(claim)).outcome,
+  release: ({ destinationId: id }: NotificationClaim) => {
+    slots.active--;
+    const left = (slots.perDestination.get(id) ?? 1) - 1;
+    if (left > 0) slots.perDestination.set(id, left);
+    else slots.perDestination.delete(id);
+  },
+  next: () => runDueNotifications(),
+  name: "notifications",
+  describe: (claim: NotificationClaim) => String(claim.id),
+};
 
 /** One attempt of a claimed notification; records it, and what comes next. */
 async function send(claim: NotificationClaim): Promise<{ outcome: Outcome; attempt: Attempt | null }> {
@@ -163,19 +161,12 @@ export type NotifyReport = { queued: number; started: number; delivered: number;
  * own time limit.
  */
 export async function drainNotifications(deadline: number): Promise<NotifyReport> {
-  const round: Round = { running: new Set(), tally: { delivered: 0, retrying: 0, failed: 0, lost: 0 }, started: 0 };
+  const round = newRound(OUTCOMES);
   const queued = await detect(deadline, true);
-  while (Date.now() < deadline) {
-    await runDueNotifications(round);
-    if (round.running.size === 0) break;
-    await Promise.race([...round.running, sleep(deadline - Date.now())]);
-  }
-  if (round.running.size > 0) await Promise.race([Promise.all(round.running), sleep(SEND_TIMEOUT_MS)]);
+  await drainRound(round, runDueNotifications, deadline, SEND_TIMEOUT_MS);
   const { delivered, failed, retrying } = round.tally;
   return { queued, started: round.started, delivered, failed, retrying, due: await countDueNotifications(new Date()) };
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 
 /** How long notifications after a callback's answer may take (within the route's maxDuration). */
 const AFTER_BUDGET_MS = 20_000;
