@@ -16,6 +16,7 @@ import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { env } from "@/lib/server/env";
+import { migrateLibsql, migrateSqlite } from "./migrate";
 import * as schema from "./schema";
 import { processSingleton } from "@/lib/server/registry";
 
@@ -29,9 +30,10 @@ type Handle =
   | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
   | { driver: "libsql"; db: Db; client: LibsqlClient; writer: LibsqlClient; writes: Semaphore };
 
-const state = processSingleton("database", () => ({ handle: undefined as Handle | undefined, opening: undefined as Promise<Handle> | undefined }));
-
-const MIGRATIONS = () => path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
+const state = processSingleton("database", () => ({
+  handle: undefined as Handle | undefined,
+  opening: undefined as Promise<Handle> | undefined,
+}));
 
 /** Absolute path of the SQLite file named by a `file:` DATABASE_URL. */
 export function databaseFile(url = env().DATABASE_URL): string {
@@ -56,7 +58,6 @@ async function openSqlite(): Promise<Handle> {
   // Loaded only for file: URLs, so a libSQL deployment never needs the native addon.
   const { default: Database } = await import("better-sqlite3");
   const { drizzle } = await import("drizzle-orm/better-sqlite3");
-  const { migrate } = await import("drizzle-orm/better-sqlite3/migrator");
   const file = databaseFile();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
@@ -67,14 +68,13 @@ async function openSqlite(): Promise<Handle> {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS() });
+  migrateSqlite(sqlite);
   return { driver: "better-sqlite3", db: db as unknown as Db, sqlite, statements: new Map() };
 }
 
 async function openLibsql(): Promise<Handle> {
   const { createClient } = await import("@libsql/client/http");
   const { drizzle } = await import("drizzle-orm/libsql/http");
-  const { migrate } = await import("drizzle-orm/libsql/migrator");
   const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
   const connect = () => createClient({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN, fetch: libsqlFetch });
   // Reads and atomic writes on clients of their own: the server runs one write
@@ -82,12 +82,7 @@ async function openLibsql(): Promise<Handle> {
   const client = connect();
   const writer = connect();
   const db = drizzle(client, { schema });
-  // Instances starting together race to migrate: the loser fails on a table
-  // the winner just made, and finds nothing left to do when it looks again.
-  await migrate(db, { migrationsFolder: MIGRATIONS() }).catch(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await migrate(db, { migrationsFolder: MIGRATIONS() });
-  });
+  await migrateLibsql(writer);
   return { driver: "libsql", db: db as unknown as Db, client, writer, writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT) };
 }
 
