@@ -1,7 +1,9 @@
 // `npm test`: types and lint, a fresh production build, then every test
 // against it: vitest (HTTP against `next start`, on both database drivers and
-// both storage backends), then Playwright (Chromium).
+// both storage backends, and the rehearsals of the Vercel build and of the
+// container's standalone server on Node 24), then Playwright (Chromium).
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -21,4 +23,10 @@ run("tsc --noEmit", [bin("typescript", "bin/tsc"), "--noEmit"]);
 run("eslint", [bin("eslint", "bin/eslint.js"), "."]);
 run("next build", [bin("next", "dist/bin/next"), "build"]);
 run("vitest", [bin("vitest", "vitest.mjs"), "run", ...process.argv.slice(2)]);
+// Debian's Chromium where installed (playwright.config.ts), else Playwright's
+// own, downloaded once here when missing (this needs the network).
+const { chromium } = await import("@playwright/test");
+if (!fs.existsSync("/usr/bin/chromium") && !fs.existsSync(chromium.executablePath())) {
+  run("playwright install chromium", [bin("@playwright/test", "cli.js"), "install", "chromium"]);
+}
 run("playwright", [bin("@playwright/test", "cli.js"), "test"]);

@@ -24,6 +24,8 @@ export type S3Server = {
   env: Record<string, string>;
   /** The server's output so far, for failure messages. */
   log: () => string;
+  /** Every key in the bucket (through the S3 API, ListObjectsV2), sorted. */
+  keys: () => Promise<string[]>;
   stop: () => Promise<void>;
 };
 
@@ -84,6 +86,7 @@ export async function startS3(options: { bucket?: string; prefix?: string } = {}
         S3_REGION: "us-east-1",
       },
       log: () => output,
+      keys: () => listKeys(endpoint, bucket),
       stop,
     };
   } catch (error) {
@@ -91,3 +94,18 @@ export async function startS3(options: { bucket?: string; prefix?: string } = {}
     throw error;
   }
 }
+
+async function listKeys(endpoint: string, bucket: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const query = new URLSearchParams({ "list-type": "2", ...(token ? { "continuation-token": token } : {}) });
+    const xml = await (await fetch(`${endpoint}/${bucket}?${query}`)).text();
+    for (const m of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(decodeXml(m[1]!));
+    token = /<IsTruncated>true<\/IsTruncated>/.test(xml) ? decodeXml(/<NextContinuationToken>([^<]*)</.exec(xml)?.[1] ?? "") : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+const decodeXml = (text: string) =>
+  text.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" })[e]!);
