@@ -5,6 +5,9 @@ const common = Object.entries(COMMON_SECURITY_HEADERS).map(([key, value]) => ({ 
 const nonDocument = [{ key: "Content-Security-Policy", value: NON_DOCUMENT_CSP }];
 
 const nextConfig: NextConfig = {
+  // The container image (Dockerfile) builds with NEXT_OUTPUT=standalone: a
+  // server.js with only the files it needs. `next start` wants the default.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   // better-sqlite3 is a native addon: load it from node_modules at run time.
   serverExternalPackages: ["better-sqlite3"],
   poweredByHeader: false,
