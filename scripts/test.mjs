@@ -27,6 +27,6 @@ run("vitest", [bin("vitest", "vitest.mjs"), "run", ...process.argv.slice(2)]);
 // own, downloaded once here when missing (this needs the network).
 const { chromium } = await import("@playwright/test");
 if (!fs.existsSync("/usr/bin/chromium") && !fs.existsSync(chromium.executablePath())) {
-  run("playwright install chromium", [bin("@playwright/test", "cli.js"), "install", "chromium"]);
+  run("download of Playwright's Chromium", [bin("@playwright/test", "cli.js"), "install", "chromium"]);
 }
 run("playwright", [bin("@playwright/test", "cli.js"), "test"]);
