@@ -17,6 +17,7 @@ export type ErrorCode =
   | "cross_origin"
   // callbacks and tasks
   | "invalid_callback"
+  | "conflicting_task_ids"
   | "payload_too_large"
   | "request_timeout"
   | "kind_mismatch"
