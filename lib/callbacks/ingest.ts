@@ -6,7 +6,7 @@ import { getReplaySource } from "@/db/queries/deliveries";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
 import type { TaskKind } from "@/db/schema";
 import { isValidCallbackToken } from "@/lib/auth/callback-token";
-import { clientAddress } from "@/lib/server/client-address";
+import { clientAddress, SOCKET_HEADER } from "@/lib/server/client-address";
 import { env } from "@/lib/server/env";
 import { AppError, errorJson, notFound } from "@/lib/server/errors";
 import { noteRefusedCallback } from "@/lib/callbacks/refused";
@@ -132,10 +132,11 @@ async function readBody(request: Request, limit: number, deadlineMs: number): Pr
   return Buffer.concat(chunks, size).toString("utf8");
 }
 
+/** The headers as sent: secrets redacted, the dashboard's own internal header left out. */
 function storedHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
-    out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+    if (name !== SOCKET_HEADER) out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
   });
   return out;
 }
