@@ -1,9 +1,15 @@
 // Callbacks refused for their token (401) are counted in memory and written
-// at most once per FLUSH_MS, as one write carrying the count and the latest
-// one: a flood of bad tokens must not become a flood of database writes.
+// as one write carrying the count and the latest one: a flood of bad tokens
+// must not become a flood of database writes. With a worker (a long-lived
+// process) a timer writes at most once per FLUSH_MS; without one (WORKER=0,
+// serverless) the instance may be frozen once the answer is sent, so the
+// write runs right after the answer (after()), taking along whatever else
+// came in while the previous write was on its way.
 import "server-only";
 import { getRefusedCallbacks, recordUnauthorized } from "@/db/queries/settings";
+import { env } from "@/lib/server/env";
 import { processSingleton } from "@/lib/server/registry";
+import { afterAnswer } from "@/lib/work/lanes";
 
 const FLUSH_MS = 3_000;
 
@@ -13,16 +19,24 @@ const pending = processSingleton("refused-callbacks", () => ({
   count: 0,
   last: undefined as Refusal | undefined,
   timer: undefined as NodeJS.Timeout | undefined,
+  /** The write on its way: the next one waits for it, so writes never overlap. */
+  writing: Promise.resolve(),
 }));
 
 export function noteRefusedCallback(refusal: Refusal): void {
   pending.count += 1;
   pending.last = refusal;
-  pending.timer ??= setTimeout(() => void flushRefusedCallbacks(), FLUSH_MS);
+  if (env().WORKER) pending.timer ??= setTimeout(() => void flushRefusedCallbacks(), FLUSH_MS);
+  else afterAnswer(flushRefusedCallbacks);
 }
 
 /** Writes what was counted since the last write (also at shutdown); a failed write is kept for the next one. */
-export async function flushRefusedCallbacks(): Promise<void> {
+export function flushRefusedCallbacks(): Promise<void> {
+  pending.writing = pending.writing.then(writePending);
+  return pending.writing;
+}
+
+async function writePending(): Promise<void> {
   clearTimeout(pending.timer);
   pending.timer = undefined;
   const { count, last } = pending;
