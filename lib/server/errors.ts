@@ -32,6 +32,7 @@ export type ErrorCode =
   | "range_not_satisfiable"
   // notifications (lib/notifications)
   | "destination_refused"
+  | "no_secret"
   | "notification_busy"
   | "conflict"
   // thumbnails and waveforms (lib/media)
