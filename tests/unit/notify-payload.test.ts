@@ -69,3 +69,27 @@ describe("chat bodies", () => {
     expect(slack.blocks[0].text.text).toContain("&lt;@everyone&gt; &amp; co");
   });
 });
+
+describe("Discord's Markdown", () => {
+  /** The Markdown characters of `text` not escaped by a backslash: what Discord would act on. */
+  function unescaped(text: string): string[] {
+    const found: string[] = [];
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === "\\") i++;
+      else if ("*_~`|>#[]()<-:".includes(text[i]!)) found.push(text[i]!);
+    }
+    return found;
+  }
+  const unescape = (text: string) => text.replace(/\\([^A-Za-z0-9\s])/g, "$1");
+
+  it("escapes the provider's text: it reads as written, with no formatting, masked link or heading of its own", () => {
+    const message =
+      "# Heading\n> quote **bold** _it_ ~~gone~~ `code` ||spoiler|| [click me](https://evil.example) <https://x.example> - item \\ end";
+    const failed = { ...task, taskId: "a_b__c", status: "failed" as const, code: 501, message };
+    const discord = JSON.parse(buildPayload("discord", "task.failed", now, { task: failed, assets: [] }, ctx("http://localhost:3000")));
+    const embed = discord.embeds[0];
+    for (const text of [discord.content, embed.title, embed.description]) expect(unescaped(text), text).toEqual([]);
+    expect(unescape(embed.description)).toBe(`Task a_b__c. The provider answered 501: ${message}.`);
+    expect(unescape(discord.content)).toBe("Cover task a_b__c failed");
+  });
+});
