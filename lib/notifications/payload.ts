@@ -113,10 +113,16 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 /**
  * Discord renders Markdown in content, embed titles and descriptions. None of
  * our text means any, and the provider's must not (a masked link, a heading,
- * a spoiler): every character Markdown could act on is escaped with a
- * backslash, which Discord shows as the character itself.
+ * a quote, a spoiler): whatever Markdown could act on is escaped with a
+ * backslash, which Discord shows as the character itself. List markers count
+ * only at the start of a line, so `-` and `.` elsewhere (task ids) stay as
+ * they are.
  */
-const discordEscape = (text: string) => text.replace(/[\\*_~`|>#[\]()<:@+\-.!]/g, "\\$&");
+const discordEscape = (text: string) =>
+  text
+    .replace(/[\\*_~`|[\]()<>#]/g, "\\$&")
+    .replace(/^(\s*)([-+])(?=\s)/gm, "$1\\$2")
+    .replace(/^(\s*\d+)\.(?=\s)/gm, "$1\\.");
 
 function discordBody(m: Message) {
   return {
