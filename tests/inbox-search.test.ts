@@ -59,6 +59,28 @@ describeEachDatabase("inbox search", (database) => {
       expect((await server().getJson(`/api/deliveries?q=${"x".repeat(201)}`)).status).toBe(400);
     });
 
+    it("refuses control characters in q and taskId with a 400: a NUL neither errors nor matches everything", async () => {
+      const taskId = uniqueTaskId("nul");
+      await server().callback({ code: 501, msg: "nul test", data: { taskId } });
+      for (const [name, value] of [
+        ["q", "ab\0"],
+        ["q", "\0"],
+        ["q", "a\u0001bc"],
+        ["q", "line\nbreak"],
+        ["q", "del\u007f"],
+        ["taskId", `${taskId}\0`],
+        ["taskId", "\0"],
+      ] as const) {
+        const res = await server().getJson<{ error: { code: string; message: string } }>(
+          `/api/deliveries?${new URLSearchParams({ [name]: value })}`,
+        );
+        expect(res.status, JSON.stringify(value)).toBe(400);
+        expect(res.body.error).toEqual({ code: "invalid_request", message: `${name}: must not contain control characters` });
+      }
+      // Whitespace around the text is trimmed as before, not refused.
+      expect((await list(server(), { q: "\tnul test\n" })).items.map((d) => d.taskId)).toContain(taskId);
+    });
+
     it("filters by task id", async () => {
       const taskId = uniqueTaskId("filter");
       await server().callback({ code: 501, msg: "one", data: { taskId } });

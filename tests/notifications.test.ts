@@ -3,9 +3,10 @@
 // that checks Standard Webhooks signatures with the `standardwebhooks`
 // package; retries with one webhook-id, a kill -9 mid-send, Discord and Slack
 // shapes, a destination that never answers. Once per database driver.
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../scripts/lib/media";
-import { waitForAssets } from "./helpers/assets";
+import { allStored, waitForAssets } from "./helpers/assets";
 import { coverSuccess } from "./helpers/callbacks";
 import { uniqueTaskId } from "./helpers/ids";
 import { describeEachDatabase, writeSql } from "./helpers/drivers";
@@ -13,7 +14,16 @@ import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
 import { startReceiver, type Receiver, type Received } from "./helpers/receiver";
 import { startServer, type TestServer } from "./helpers/server";
 
-type Destination = { id: number; url: string; format: string; events: string[]; secret: string | null; enabled: boolean };
+/** `secret` only in the answers that make one (create, rotate); `secretHint` everywhere. */
+type Destination = {
+  id: number;
+  url: string;
+  format: string;
+  events: string[];
+  secret?: string | null;
+  secretHint: string | null;
+  enabled: boolean;
+};
 type Attempt = {
   id: number;
   notificationId: number;
@@ -277,6 +287,83 @@ describeEachDatabase("notifications", (database) => {
     const [f] = await until("slack failure", () => (ofTask("/slack", failed).length ? ofTask("/slack", failed) : undefined));
     expect((f!.json as { blocks: { type: string }[] }).blocks.map((b) => b.type)).toEqual(["section"]);
     await disable(slack);
+  });
+
+  it("shows a webhook's secret once (made, rotated), masked everywhere else; rotating replaces it at once", async () => {
+    const made = await addDestination("/rotate", "webhook", ["task.succeeded"]);
+    const first = made.secret!;
+    expect(first).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(made.secretHint).toBe(`whsec_…${first.slice(-4)}`);
+    const key = first.slice("whsec_".length, -4);
+
+    const listed = (await api<{ items: Destination[] }>(server, "GET", "/api/destinations")).body.items.find((d) => d.id === made.id)!;
+    expect(listed).not.toHaveProperty("secret");
+    expect(listed.secretHint).toBe(made.secretHint);
+    const patched = await api<Destination>(server, "PATCH", `/api/destinations/${made.id}`, { name: "renamed" });
+    expect(patched.status).toBe(200);
+    expect(patched.body).not.toHaveProperty("secret");
+    for (const answer of [listed, patched.body]) expect(JSON.stringify(answer)).not.toContain(key);
+
+    const rotated = await api<Destination>(server, "POST", `/api/destinations/${made.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    const second = rotated.body.secret!;
+    expect(second).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(second).not.toBe(first);
+    expect(rotated.body).toMatchObject({ id: made.id, name: "renamed", secretHint: `whsec_…${second.slice(-4)}` });
+    const after = (await api<{ items: Destination[] }>(server, "GET", "/api/destinations")).body.items.find((d) => d.id === made.id)!;
+    expect(after).not.toHaveProperty("secret");
+    expect(after.secretHint).toBe(rotated.body.secretHint);
+
+    // What is sent from now on is signed with the new secret only.
+    receiver.secret("/rotate", second);
+    expect((await api<Attempt>(server, "POST", `/api/destinations/${made.id}/test`)).body).toMatchObject({ ok: true });
+    const [sent] = receiver.received("/rotate");
+    expect(sent!.verified).toBe(true);
+    expect(() => new Webhook(first).verify(sent!.body, sent!.headers)).toThrow();
+
+    const chat = await addDestination("/rotate-slack", "slack", ["task.failed"]);
+    const refused = await api<{ error: { code: string } }>(server, "POST", `/api/destinations/${chat.id}/rotate-secret`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("no_secret");
+    expect((await api(server, "POST", "/api/destinations/999999/rotate-secret")).status).toBe(404);
+    await Promise.all([disable(made), disable(chat)]);
+  });
+
+  it("reads a few KiB of an answer at most: a 2xx whose body never ends is delivered, a 500 logged with its first bytes", async () => {
+    const d = await addDestination("/stream", "webhook", ["task.succeeded"]);
+    receiver.script("/stream", [{ stream: 200 }, { stream: 500 }]);
+    const delivered = await api<Attempt>(server, "POST", `/api/destinations/${d.id}/test`);
+    expect(delivered.body).toMatchObject({ ok: true, statusCode: 200, error: null });
+    const refused = await api<Attempt>(server, "POST", `/api/destinations/${d.id}/test`);
+    expect(refused.body).toMatchObject({ ok: false, statusCode: 500, error: expect.stringMatching(/^HTTP 500: streaming streaming/) });
+    await disable(d);
+  });
+
+  it("a replay or a duplicate that changes nothing notifies nobody, not even a destination added since", async () => {
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const old = uniqueTaskId("old");
+    const callback = coverSuccess(old, [`${files.url}/cover.png`]);
+    expect((await server.callback(callback)).status).toBe(200);
+    await waitForAssets(server, old, allStored);
+    const late = await addDestination("/late", "webhook", ["task.succeeded", "task.failed", "task.files_stored"]);
+
+    const replay = await api<{ replayed: number; accepted: number }>(server, "POST", "/api/deliveries/replay", {
+      verdict: "accepted",
+      since,
+    });
+    expect(replay.status).toBe(200);
+    expect(replay.body.replayed).toBeGreaterThanOrEqual(1);
+    const [delivery] = await server.sql<{ id: number }>("select id from deliveries where task_id = ?", [old]);
+    expect((await api(server, "POST", `/api/deliveries/${delivery!.id}/replay`)).status).toBe(200);
+    expect((await server.callback(callback)).status).toBe(200); // the provider sends it again
+
+    // Events are queued in timeline order: once a newer task's notification is queued, the old task's would be too.
+    const fresh = uniqueTaskId("fresh");
+    await server.callback(failedCallback(fresh));
+    await until("the newer task's notification", () => (ofTask("/late", fresh).length ? true : undefined));
+    expect(await server.sql("select event from notifications where destination_id = ? and task_id = ?", [late.id, old])).toEqual([]);
+    expect(ofTask("/late", old)).toEqual([]);
+    await disable(late);
   });
 
   it("a destination that never answers holds up neither callbacks nor other destinations", { timeout: 60_000 }, async () => {

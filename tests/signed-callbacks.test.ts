@@ -157,6 +157,31 @@ describeEachDatabase("signed callbacks", (database) => {
       const { body: detail } = await taskDetail(server(), taskId);
       expect(detail.deliveries[0]).toMatchObject({ verdict: "accepted", signature: "verified", signatureScheme: "standard-webhooks" });
     });
+
+    it("a body whose data.taskId and data.task_id name different tasks is refused 400 and kept as rejected", async () => {
+      const [first, second] = [uniqueTaskId("one"), uniqueTaskId("two")];
+      const body = JSON.stringify({
+        code: 200,
+        msg: "success",
+        data: { task_id: first, taskId: second, audioWavUrl: "https://x.example/a.wav" },
+      });
+      for (const path of ["/api/callbacks", "/api/callbacks/wav", "/api/callbacks/cover"]) {
+        const res = await server().callback(body, { path });
+        expect(res.status).toBe(400);
+        expect((await res.json()).error).toEqual({
+          code: "conflicting_task_ids",
+          message: `data.taskId ("${second}") and data.task_id ("${first}") name different tasks.`,
+        });
+        expect(await lastDelivery(server())).toMatchObject({ body, verdict: "rejected", taskId: null, signature: "unsigned" });
+      }
+      await expectNoTask(server(), first);
+      await expectNoTask(server(), second);
+      // Replayed, it is refused again for the same reason.
+      const replay = await fetch(`${server().url}/api/deliveries/${(await lastDelivery(server())).id}/replay`, { method: "POST" });
+      expect(replay.status).toBe(400);
+      expect((await replay.json()).error.message).toContain("name different tasks");
+      await expectNoTask(server(), first);
+    });
   });
 
   describe("kie.ai key, signatures required", () => {
@@ -197,6 +222,38 @@ describeEachDatabase("signed callbacks", (database) => {
 
       const fresh = payload("cover-success.json");
       expect((await server().callback(fresh.body, { headers: kieHeaders(fresh.taskId, { at: within.old(299) }) })).status).toBe(200);
+    });
+
+    it("a kie.ai signature made for one task never applies to another (data.task_id: victim, data.taskId: signed)", async () => {
+      const victim = uniqueTaskId("victim");
+      const failure = JSON.stringify({ code: 451, msg: "Download Failed", data: { task_id: victim, audioWavUrl: null } });
+      expect((await server().callback(failure, { headers: kieHeaders(victim) })).status).toBe(200);
+
+      // Signed, honestly, for a task of the sender's own; the WAV parser reads data.task_id.
+      const signed = uniqueTaskId("signed");
+      const attack = JSON.stringify({
+        code: 200,
+        msg: "success",
+        data: { task_id: victim, taskId: signed, audioWavUrl: "https://attacker.example/evil.wav" },
+      });
+      for (const path of ["/api/callbacks", "/api/callbacks/wav"]) {
+        const res = await server().callback(attack, { path, headers: kieHeaders(signed) });
+        expect(res.status).toBe(400);
+        expect((await res.json()).error.code).toBe("conflicting_task_ids");
+        expect(await lastDelivery(server())).toMatchObject({
+          body: attack,
+          verdict: "rejected",
+          taskId: null,
+          kind: "wav",
+          signature: "invalid",
+          signatureScheme: "kie",
+          error: `data.taskId ("${signed}") and data.task_id ("${victim}") name different tasks.`,
+        });
+      }
+      const { body: detail } = await taskDetail(server(), victim);
+      expect(detail.task).toMatchObject({ status: "failed", code: 451, deliveryCount: 1 });
+      expect(detail.assets).toEqual([]);
+      await expectNoTask(server(), signed);
     });
 
     it("an unsigned callback is refused 401 signature_required, kept as rejected, and never replayed", async () => {

@@ -93,6 +93,14 @@ it("search treats _ and % in the query as themselves, not as wildcards", async (
   expect(await search("Xscore")).toEqual(["underXscore-1"]);
 });
 
+it("search refuses control characters (400): a NUL does not match every task", async () => {
+  for (const q of ["\0", "ab\0", "a\u0001b"]) {
+    const res = await server.getJson<{ error: { code: string; message: string } }>(`/api/tasks?q=${encodeURIComponent(q)}`);
+    expect(res.status, JSON.stringify(q)).toBe(400);
+    expect(res.body.error).toEqual({ code: "invalid_request", message: "q: must not contain control characters" });
+  }
+});
+
 it("asset ids are digits only: 0x1, 1e0 and ' 1' name no asset", async () => {
   const { body } = await server.getJson<Page<Item>>("/api/tasks?q=21aee3c3c2a01fa5e030b3799fa4dd56");
   expect(body.items).toHaveLength(1);

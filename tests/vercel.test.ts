@@ -116,6 +116,18 @@ describe("the Vercel build", () => {
     });
   });
 
+  it("a callback refused for its token is counted by its own invocation (after()), before the function is frozen", async () => {
+    const refused = async () => {
+      const { rows } = await db.execute("select value from settings where key = 'unauthorized_callbacks'");
+      return Number(rows[0]?.value ?? 0);
+    };
+    const before = await refused();
+    expect((await callback(coverSuccess(uniqueTaskId("refused")), "?token=wrong-token")).status).toBe(401);
+    await app.settled();
+    expect(app.invocations.at(-1)).toMatchObject({ fn: "api/callbacks", status: 401 });
+    expect(await refused()).toBe(before + 1);
+  });
+
   it("behind DASHBOARD_PASSWORD, the middleware sends pages to /login and refuses the API", async () => {
     const page = await get("/insights");
     expect([307, 308]).toContain(page.status);

@@ -13,6 +13,7 @@ import {
 } from "@/db/schema";
 import type { Page } from "./dto";
 
+/** A destination as lists and changes show it: its signing secret masked (`whsec_…` and its last 4 characters, to tell two apart). */
 export function toDestination(row: DestinationRow) {
   return {
     id: row.id,
@@ -20,14 +21,19 @@ export function toDestination(row: DestinationRow) {
     url: row.url,
     format: row.format,
     events: JSON.parse(row.events) as NotifyEvent[],
-    // Shown to the dashboard's own users only (every API route needs a session when a password is set).
-    secret: row.secret,
+    secretHint: row.secret && `whsec_…${row.secret.slice(-4)}`,
     enabled: row.enabled,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 export type Destination = ReturnType<typeof toDestination>;
+
+/** The answers that make a secret (create, rotate) show it, this once: nothing shows it again. */
+export function withSecret(row: DestinationRow): DestinationWithSecret {
+  return { ...toDestination(row), secret: row.secret };
+}
+export type DestinationWithSecret = Destination & { secret: string | null };
 
 export type Attempt = {
   id: number;
@@ -61,7 +67,7 @@ export type NewDestination = {
   now: Date;
 };
 
-export async function insertDestination(input: NewDestination): Promise<Destination> {
+export async function insertDestination(input: NewDestination): Promise<DestinationWithSecret> {
   const [row] = await getDb()
     .insert(destinations)
     .values({
@@ -75,7 +81,7 @@ export async function insertDestination(input: NewDestination): Promise<Destinat
       updatedAt: input.now,
     })
     .returning();
-  return toDestination(row!);
+  return withSecret(row!);
 }
 
 export type DestinationChange = { name?: string | null; url?: string; events?: NotifyEvent[]; enabled?: boolean };
@@ -91,6 +97,18 @@ export async function updateDestination(id: number, change: DestinationChange, n
   );
   if (result.changes === 0) return null;
   return toDestination((await getDestinationRow(id))!);
+}
+
+/** Replaces a webhook destination's signing secret; null when there is no such webhook destination. */
+export async function replaceSecret(id: number, secret: string, now: Date): Promise<DestinationWithSecret | null> {
+  const result = await write(
+    getDb()
+      .update(destinations)
+      .set({ secret, updatedAt: now })
+      .where(and(eq(destinations.id, id), eq(destinations.format, "webhook"))),
+  );
+  if (result.changes === 0) return null;
+  return withSecret((await getDestinationRow(id))!);
 }
 
 /** Removes a destination with its outbox and attempts (explicitly: foreign keys are not enforced on every libSQL server). */

@@ -76,7 +76,8 @@ function prepareStatements(db: Db) {
         lastPolledAt: sql`coalesce(${p("lastPolledAt")}, ${tasks.lastPolledAt})`,
         nextPollAt: sql`case when ${p("keepNextPoll")} then ${tasks.nextPollAt} else ${p("nextPollAt")} end`,
         pollLeaseUntil: sql`case when ${p("setLease")} then ${p("lease")} else ${tasks.pollLeaseUntil} end`,
-        updatedAt: raw("nowMs"),
+        // When the task's result or files last changed: notifications take it as when a result was learned.
+        updatedAt: sql`case when ${p("changed")} then ${p("nowMs")} else ${tasks.updatedAt} end`,
       })
       .where(eq(tasks.taskId, p("taskId")))
       .prepare(),
@@ -192,6 +193,8 @@ function decisionSteps(s: Statements, taskId: string, decision: Accepted, now: D
       nextPollAt: decision.nextPollAt === "keep" ? null : ms(decision.nextPollAt),
       setLease: extras.lease === undefined ? 0 : 1,
       lease: ms(extras.lease),
+      // A duplicate, a replay or a poll that changes nothing leaves it: a destination added since must not hear of an old result.
+      changed: state || decision.assets.length > 0 ? 1 : 0,
       nowMs: now.getTime(),
     }),
   );

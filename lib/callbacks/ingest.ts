@@ -6,7 +6,7 @@ import { getReplaySource } from "@/db/queries/deliveries";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
 import type { TaskKind } from "@/db/schema";
 import { isValidCallbackToken } from "@/lib/auth/callback-token";
-import { clientAddress } from "@/lib/server/client-address";
+import { clientAddress, SOCKET_HEADER } from "@/lib/server/client-address";
 import { env } from "@/lib/server/env";
 import { AppError, errorJson, notFound } from "@/lib/server/errors";
 import { noteRefusedCallback } from "@/lib/callbacks/refused";
@@ -46,8 +46,10 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
   const receivedAt = new Date();
   const config = env();
   const check = checkSignature({ key: config.CALLBACK_SIGNING_KEY, headers: request.headers, body, now: receivedAt });
-  const refusal = signatureRefusal(check.signature, check.problem, config.CALLBACK_REQUIRE_SIGNATURE);
   const parsed = parseBody(body, pathKind);
+  // A body naming two tasks is refused as such: no signature can tell which one it meant.
+  const ambiguous = !parsed.ok && parsed.code === "conflicting_task_ids";
+  const refusal = ambiguous ? null : signatureRefusal(check.signature, check.problem, config.CALLBACK_REQUIRE_SIGNATURE);
   url.searchParams.delete("token");
   const recorded = await recordCallback(
     {
@@ -65,7 +67,9 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
   );
   afterCallbackRetention();
   if (refusal) return errorJson(401, refusal.code, refusal.message);
-  if (recorded.verdict === "rejected") return errorJson(400, "invalid_callback", recorded.error ?? "not a valid callback");
+  if (recorded.verdict === "rejected") {
+    return errorJson(400, (!parsed.ok && parsed.code) || "invalid_callback", recorded.error ?? "not a valid callback");
+  }
   afterResultApplied(recorded);
   return NextResponse.json({ status: "received", taskId: recorded.taskId });
 }
@@ -128,10 +132,11 @@ async function readBody(request: Request, limit: number, deadlineMs: number): Pr
   return Buffer.concat(chunks, size).toString("utf8");
 }
 
+/** The headers as sent: secrets redacted, the dashboard's own internal header left out. */
 function storedHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
-    out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+    if (name !== SOCKET_HEADER) out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
   });
   return out;
 }

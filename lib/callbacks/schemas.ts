@@ -53,11 +53,35 @@ const wavCallbackSchema = z.object({
 
 const SUCCESS = 200;
 
-export type ParsedCallback = { ok: true; result: ProviderResult } | { ok: false; kind: TaskKind | null; error: string };
+export type ParsedCallback =
+  | { ok: true; result: ProviderResult }
+  /** `code`: the answer's error code when a more precise one than invalid_callback applies. */
+  | { ok: false; kind: TaskKind | null; error: string; code?: "conflicting_task_ids" };
+
+export type NamedTaskId = { ok: true; taskId: string | null } | { ok: false; problem: string };
+
+/**
+ * The task a callback's data names, read as the parsers apply it: data.taskId
+ * or data.task_id, trimmed. A body naming two different tasks under the two
+ * spellings names none: it is refused, so that a signature checked against one
+ * id can never apply to another (kie.ai signs only the task id).
+ */
+export function namedTaskId(payload: unknown): NamedTaskId {
+  const data = isRecord(payload) && isRecord(payload.data) ? payload.data : null;
+  const camel = typeof data?.taskId === "string" ? data.taskId.trim() : null;
+  const snake = typeof data?.task_id === "string" ? data.task_id.trim() : null;
+  if (camel !== null && snake !== null && camel !== snake) {
+    const quoted = (id: string) => JSON.stringify(id.slice(0, 128));
+    return { ok: false, problem: `data.taskId (${quoted(camel)}) and data.task_id (${quoted(snake)}) name different tasks` };
+  }
+  return { ok: true, taskId: camel ?? snake };
+}
 
 /** Validates a callback body already parsed from JSON, as the kind the rules tell (lib/tasks/rules.ts). */
 export function parseCallback(payload: unknown, pathKind: TaskKind | null): ParsedCallback {
   const kind = callbackKind(pathKind, payload);
+  const named = namedTaskId(payload);
+  if (!named.ok) return { ok: false, kind, error: `${named.problem}.`, code: "conflicting_task_ids" };
   if (!kind) {
     return {
       ok: false,

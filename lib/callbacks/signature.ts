@@ -1,9 +1,10 @@
 // Signed callbacks (http-api.md "Signed callbacks"): checks a callback's
-// signature against CALLBACK_SIGNING_KEY, by the kie.ai scheme or by Standard
-// Webhooks. Pure: no I/O, the clock is passed in.
+// signature against CALLBACK_SIGNING_KEY, by the kie.ai scheme (over the task
+// id the parsers apply) or by Standard Webhooks. Pure: no I/O, the clock is passed in.
 import { createHmac } from "node:crypto";
 import type { SignatureScheme, SignatureVerdict } from "@/db/schema";
 import { safeEqual } from "@/lib/auth/safe-equal";
+import { namedTaskId, type NamedTaskId } from "@/lib/callbacks/schemas";
 
 /** How far a signed timestamp may be from now, either way. */
 export const TOLERANCE_SECONDS = 300;
@@ -96,7 +97,9 @@ function checkKie(key: string, timestamp: string | null, header: string, body: s
   if (timestamp === null) return invalid("X-Webhook-Signature needs X-Webhook-Timestamp");
   const stale = timestampProblem(timestamp, now);
   if (stale) return invalid(stale);
-  const taskId = signedTaskId(body);
+  const named = signedTaskId(body);
+  if (!named.ok) return invalid(named.problem);
+  const taskId = named.taskId;
   if (taskId === null) return invalid("no data.taskId or data.task_id in the payload to check the signature against");
   if (!safeEqual(header.trim(), kieSignature(key, taskId, timestamp))) return invalid("signature does not match");
   return { signature: "verified", scheme: "kie", problem: null };
@@ -110,17 +113,11 @@ function timestampProblem(timestamp: string, now: Date): string | null {
   return null;
 }
 
-/** The task id a kie.ai signature covers: data.taskId (cover), else data.task_id (WAV). */
-function signedTaskId(body: string): string | null {
-  let payload: unknown;
+/** The task id a kie.ai signature covers: the one the parsers apply (a body naming two is never verified). */
+function signedTaskId(body: string): NamedTaskId {
   try {
-    payload = JSON.parse(body);
+    return namedTaskId(JSON.parse(body));
   } catch {
-    return null;
+    return { ok: true, taskId: null };
   }
-  if (typeof payload !== "object" || payload === null || !("data" in payload)) return null;
-  const data = payload.data;
-  if (typeof data !== "object" || data === null) return null;
-  const taskId = "taskId" in data && typeof data.taskId === "string" ? data.taskId : "task_id" in data ? data.task_id : null;
-  return typeof taskId === "string" ? taskId : null;
 }

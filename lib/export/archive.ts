@@ -13,7 +13,7 @@ import { getTaskDetail } from "@/db/queries/tasks";
 import type { TaskDetail } from "@/db/queries/dto";
 import { notFound } from "@/lib/server/errors";
 import { safeSegment, storage } from "@/lib/storage";
-import { tasksCsvLines, matchingTasks, type ExportFilter } from "./csv";
+import { tasksCsvLines, matchingTasks, type CsvOptions, type ExportFilter } from "./csv";
 import { zipHeaders, zipStream, type ZipEntry } from "./zip";
 
 const FILE_PREFIX = { image: "cover", audio: "audio" } as const;
@@ -73,13 +73,13 @@ export async function taskArchiveResponse(taskId: string, signal: AbortSignal): 
   return new Response(body, { headers: zipHeaders(`${safeSegment(taskId)}.zip`) });
 }
 
-async function* exportEntries(filter: ExportFilter): AsyncGenerator<ZipEntry> {
+async function* exportEntries(filter: ExportFilter, csv: CsvOptions): AsyncGenerator<ZipEntry> {
   // Both passes (tasks.csv, then the folders) stop below the same bound.
   const bound = await taskCursorBound();
   yield {
     name: "tasks.csv",
     compress: true,
-    open: () => Readable.from(tasksCsvLines(filter, bound)),
+    open: () => Readable.from(tasksCsvLines(filter, csv, bound)),
   };
   for await (const task of matchingTasks(filter, bound)) {
     const detail = await getTaskDetail(task.taskId);
@@ -88,11 +88,11 @@ async function* exportEntries(filter: ExportFilter): AsyncGenerator<ZipEntry> {
 }
 
 /** GET /api/export: one ZIP of every matching task (a folder each) plus tasks.csv. */
-export function exportResponse(filter: ExportFilter, signal: AbortSignal): Response {
+export function exportResponse(filter: ExportFilter, csv: CsvOptions, signal: AbortSignal): Response {
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "Z");
-  const body = zipStream(exportEntries(filter), { signal, label: "export" });
+  const body = zipStream(exportEntries(filter, csv), { signal, label: "export" });
   return new Response(body, { headers: zipHeaders(`suno-export-${stamp}.zip`) });
 }

@@ -1,6 +1,7 @@
 // The task list as CSV (RFC 4180: CRLF line ends, fields holding a comma,
 // quote, CR or LF quoted, quotes doubled; null as an empty field), read a page
-// at a time through the list's keyset cursor.
+// at a time through the list's keyset cursor. Text a spreadsheet would run as
+// a formula (provider messages, task ids) is neutralised unless asked for raw.
 import "server-only";
 import { listTasks, type TaskFilter, type TaskListItem } from "@/db/queries/tasks";
 
@@ -31,14 +32,27 @@ export const CSV_COLUMNS = [
   "bytes",
 ] as const satisfies readonly (keyof TaskListItem)[];
 
-/** One field, quoted when it must be. */
-export function csvField(value: string | number | null): string {
+export type CsvOptions = {
+  /** Every text exactly as stored, for round trips; else formula-like text is neutralised. */
+  raw: boolean;
+};
+
+/** What a spreadsheet takes for the start of a formula (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One field, quoted when it must be. Text starting like a formula gets a
+ * leading `'` (OWASP's advice), which spreadsheets show as text; numbers are
+ * never formulas and stay as they are.
+ */
+export function csvField(value: string | number | null, { raw }: CsvOptions): string {
   if (value === null) return "";
-  const text = String(value);
+  const text = typeof value === "string" && !raw && FORMULA_START.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-const csvLine = (fields: (string | number | null)[]) => `${fields.map(csvField).join(",")}\r\n`;
+const csvLine = (fields: (string | number | null)[], options: CsvOptions) =>
+  `${fields.map((field) => csvField(field, options)).join(",")}\r\n`;
 
 /** Every task matching `filter` below the keyset cursor `bound`, newest first, a page per query. */
 export async function* matchingTasks(filter: ExportFilter, bound?: number): AsyncGenerator<TaskListItem> {
@@ -52,12 +66,15 @@ export async function* matchingTasks(filter: ExportFilter, bound?: number): Asyn
 }
 
 /** The CSV text: the header, then a chunk of lines per page of tasks. */
-export async function* tasksCsvLines(filter: ExportFilter, bound?: number): AsyncGenerator<string> {
-  yield csvLine([...CSV_COLUMNS]);
+export async function* tasksCsvLines(filter: ExportFilter, options: CsvOptions, bound?: number): AsyncGenerator<string> {
+  yield csvLine([...CSV_COLUMNS], options);
   let chunk = "";
   let rows = 0;
   for await (const task of matchingTasks(filter, bound)) {
-    chunk += csvLine(CSV_COLUMNS.map((column) => task[column]));
+    chunk += csvLine(
+      CSV_COLUMNS.map((column) => task[column]),
+      options,
+    );
     if (++rows % PAGE_SIZE === 0) {
       yield chunk;
       chunk = "";
@@ -67,8 +84,8 @@ export async function* tasksCsvLines(filter: ExportFilter, bound?: number): Asyn
 }
 
 /** GET /api/export/tasks.csv: streamed, pulled a chunk at a time; a cancelled download stops the queries. */
-export function tasksCsvResponse(filter: ExportFilter): Response {
-  const lines = tasksCsvLines(filter);
+export function tasksCsvResponse(filter: ExportFilter, options: CsvOptions): Response {
+  const lines = tasksCsvLines(filter, options);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>(
     {

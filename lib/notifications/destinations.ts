@@ -7,16 +7,18 @@ import {
   getDestinationRow,
   insertDestination,
   listAttempts,
+  replaceSecret,
   updateDestination,
   type Attempt,
   type Destination,
+  type DestinationWithSecret,
 } from "@/db/queries/destinations";
 import { readEventsCursor } from "@/db/queries/notifications";
 import type { DestinationRow } from "@/db/schema";
 import type { Page } from "@/db/queries/dto";
 import { checkPostTarget, FetchRefused } from "@/lib/files/safe-fetch";
 import { env } from "@/lib/server/env";
-import { badRequest, notFound } from "@/lib/server/errors";
+import { AppError, badRequest, notFound } from "@/lib/server/errors";
 import type { z } from "zod";
 import type { createDestinationBody, updateDestinationBody } from "./schemas";
 import { sendTestNotification } from "./send";
@@ -38,7 +40,8 @@ async function existing(id: number): Promise<DestinationRow> {
   return row;
 }
 
-export async function createDestination(body: z.output<typeof createDestinationBody>): Promise<Destination> {
+/** Adds a destination; a webhook one gets its signing secret, shown in this answer only. */
+export async function createDestination(body: z.output<typeof createDestinationBody>): Promise<DestinationWithSecret> {
   await checkUrl(body.url);
   // The events cursor starts at the newest event when first read: read it before
   // the destination exists, so nothing that happens after is skipped (WORKER=0
@@ -53,6 +56,21 @@ export async function changeDestination(id: number, change: z.output<typeof upda
   const updated = await updateDestination(id, change, new Date());
   if (!updated) throw notFound(`No destination with id ${id}.`);
   return updated;
+}
+
+/**
+ * Gives a webhook destination a new signing secret, shown in this answer only.
+ * The old one stops at once: every request from now on, retries of queued
+ * notifications too, is signed with the new one (signatures are made at send time).
+ */
+export async function rotateSecret(id: number): Promise<DestinationWithSecret> {
+  const row = await existing(id);
+  if (row.format !== "webhook") {
+    throw new AppError(409, "no_secret", `Destination ${id} is a ${row.format} destination: only webhook destinations sign with a secret.`);
+  }
+  const rotated = await replaceSecret(id, newWebhookSecret(), new Date());
+  if (!rotated) throw notFound(`No destination with id ${id}.`);
+  return rotated;
 }
 
 export async function removeDestination(id: number): Promise<void> {

@@ -33,6 +33,7 @@ function occurrences({ task, assets }: Subject): Occurrence[] {
   const found: Occurrence[] = [];
   if (task.status === "succeeded" || task.status === "failed") {
     // When the dashboard learned it: a poll may find a task the provider finished long before.
+    // (updatedAt moves only when the result or files change: a replay or duplicate that changes nothing leaves it.)
     found.push({ event: `task.${task.status}`, at: new Date(Math.max(task.completedAt?.getTime() ?? 0, task.updatedAt.getTime())) });
   }
   if (assets.length > 0 && assets.every((a) => a.status === "stored" && a.storedAt)) {

@@ -110,15 +110,29 @@ function isPublicHost(baseUrl: string): boolean {
 // Chat services cap text lengths; longer fields are refused, not cut.
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/**
+ * Discord renders Markdown in content, embed titles and descriptions. None of
+ * our text means any, and the provider's must not (a masked link, a heading,
+ * a quote, a spoiler): whatever Markdown could act on is escaped with a
+ * backslash, which Discord shows as the character itself. List markers count
+ * only at the start of a line, so `-` and `.` elsewhere (task ids) stay as
+ * they are.
+ */
+const discordEscape = (text: string) =>
+  text
+    .replace(/[\\*_~`|[\]()<>#]/g, "\\$&")
+    .replace(/^(\s*)([-+])(?=\s)/gm, "$1\\$2")
+    .replace(/^(\s*\d+)\.(?=\s)/gm, "$1\\.");
+
 function discordBody(m: Message) {
   return {
-    content: clip(m.line, 2000),
+    content: clip(discordEscape(m.line), 2000),
     // Provider messages are not ours: no @everyone or role pings from them.
     allowed_mentions: { parse: [] },
     embeds: [
       {
-        title: clip(m.title, 256),
-        description: clip(m.description, 4096),
+        title: clip(discordEscape(m.title), 256),
+        description: clip(discordEscape(m.description), 4096),
         ...(m.url ? { url: m.url } : {}),
         ...(m.image ? { image: { url: m.image } } : {}),
       },

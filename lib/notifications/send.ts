@@ -6,6 +6,7 @@
 // can be resent by hand. Runs on the worker's own lane, after() a callback's
 // answer when there is no worker, and in the cron tick.
 import "server-only";
+import type { IncomingMessage } from "node:http";
 import type { Attempt } from "@/db/queries/destinations";
 import {
   claimDueNotifications,
@@ -36,7 +37,7 @@ const SEND_TIMEOUT_MS = 10_000;
 const LEASE_MS = 20_000;
 /** Delay before retry n; after the last the notification fails. ≈ 24 h in all. NOTIFY_RETRY_DELAYS_SECONDS replaces it. */
 const RETRY_DELAYS_MS = [10_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 28_800_000, 28_800_000];
-/** Answer bytes kept for the attempt log's error line. */
+/** Answer bytes read and kept for the attempt log's error line (of a non-2xx answer; a 2xx one is not read). */
 const ANSWER_BYTES = 200;
 /** How often the worker looks for files at risk. */
 const AT_RISK_SCAN_MS = 10_000;
@@ -111,14 +112,13 @@ async function post(claim: NotificationClaim, at: Date): Promise<PostResult> {
   const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
   try {
     const { response } = await safePost(destination.url, payload, { signal, allowPrivate: env().NOTIFY_ALLOW_PRIVATE, headers });
-    // The answer is read (a little of it, for the log) so the connection ends cleanly.
-    let answer = "";
-    for await (const chunk of response) {
-      if (answer.length < ANSWER_BYTES) answer += String(chunk);
-    }
     const status = response.statusCode ?? 0;
-    if (status >= 200 && status < 300) return { statusCode: status, error: null, permanent: false };
-    const text = answer.trim().slice(0, ANSWER_BYTES);
+    if (status >= 200 && status < 300) {
+      // The status is the answer: its body is never read (a receiver may stream one for ever).
+      response.destroy();
+      return { statusCode: status, error: null, permanent: false };
+    }
+    const text = (await answerStart(response)).trim().slice(0, ANSWER_BYTES);
     return { statusCode: status, error: `HTTP ${status}${text ? `: ${text}` : ""}`, permanent: false };
   } catch (thrown) {
     if (signal.aborted) return { statusCode: null, error: `no answer within ${SEND_TIMEOUT_MS / 1000} s`, permanent: false };
@@ -130,6 +130,28 @@ async function post(claim: NotificationClaim, at: Date): Promise<PostResult> {
       permanent: thrown instanceof FetchRefused,
     };
   }
+}
+
+/**
+ * The first ANSWER_BYTES of a refusal, for the attempt log: reads no further
+ * (at most a socket read beyond), and keeps what came when the time limit or
+ * the receiver cuts it off; the connection is closed either way.
+ */
+async function answerStart(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= ANSWER_BYTES) break;
+    }
+  } catch {
+    // Cut off: what came is enough for the log.
+  } finally {
+    response.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString("utf8");
 }
 
 /** Queues what the timeline holds, and now and then what is at risk; errors are logged, never thrown. */

@@ -8,7 +8,8 @@ import "server-only";
 import http from "node:http";
 import { env } from "@/lib/server/env";
 
-const SOCKET_HEADER = "x-dashboard-socket-address";
+/** Ours, never the client's: left out wherever a request's headers are kept. */
+export const SOCKET_HEADER = "x-dashboard-socket-address";
 const marker = Symbol.for("suno.socketAddressShim");
 
 /** Installs the stamp once per process (called at start-up). */

@@ -40,7 +40,8 @@ export async function gatherFacts(health?: Health): Promise<DoctorFacts> {
   const file = databaseDriver() === "better-sqlite3" ? databaseFile() : null;
   const store = storage();
   const [probed, callbacks, refused, heartbeat, files, provider, dbBytes, walBytes, space] = await Promise.all([
-    health ?? checkHealth(),
+    // The doctor writes to the storage every time it is asked.
+    health ?? checkHealth({ fresh: true }),
     orElse(lastCallbacks(), { lastReceivedAt: null, lastRejected: null }),
     orElse(refusedCallbacks(), { count: 0, lastAt: null }),
     orElse(readHeartbeat(), null),

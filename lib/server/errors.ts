@@ -17,6 +17,7 @@ export type ErrorCode =
   | "cross_origin"
   // callbacks and tasks
   | "invalid_callback"
+  | "conflicting_task_ids"
   | "payload_too_large"
   | "request_timeout"
   | "kind_mismatch"
@@ -31,6 +32,7 @@ export type ErrorCode =
   | "range_not_satisfiable"
   // notifications (lib/notifications)
   | "destination_refused"
+  | "no_secret"
   | "notification_busy"
   | "conflict"
   // thumbnails and waveforms (lib/media)

@@ -1,7 +1,8 @@
 // A local notification receiver: every POST is recorded with its headers and
-// body; a path may be given a script of answers (status codes, or "hang" to
-// never answer) and a Standard Webhooks secret, with which each request is
-// verified by the `standardwebhooks` package.
+// body; a path may be given a script of answers (status codes, "hang" to
+// never answer, or `{ stream: status }` to answer that status at once with a
+// body that never ends) and a Standard Webhooks secret, with which each
+// request is verified by the `standardwebhooks` package.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
@@ -16,7 +17,7 @@ export type Received = {
   verified: boolean | null;
 };
 
-export type Answer = number | "hang";
+export type Answer = number | "hang" | { stream: number };
 
 export type Receiver = {
   url: string;
@@ -57,6 +58,13 @@ export async function startReceiver(): Promise<Receiver> {
       log.push({ path, at: Date.now(), headers, body, json, verified });
       const answer = scripts.get(path)?.shift() ?? 200;
       if (answer === "hang") return;
+      if (typeof answer === "object") {
+        res.writeHead(answer.stream, { "content-type": "text/plain" });
+        const chunk = `${"streaming ".repeat(100)}\n`;
+        const timer = setInterval(() => res.write(chunk), 20);
+        res.on("close", () => clearInterval(timer));
+        return;
+      }
       res.writeHead(answer, { "content-type": "text/plain" }).end(answer === 200 ? "ok" : "receiver says no");
     });
   });

@@ -69,3 +69,34 @@ describe("chat bodies", () => {
     expect(slack.blocks[0].text.text).toContain("&lt;@everyone&gt; &amp; co");
   });
 });
+
+describe("Discord's Markdown", () => {
+  /** What Discord would act on in `text`: inline Markdown not escaped by a backslash, and list markers starting a line. */
+  function unescaped(text: string): string[] {
+    const found: string[] = [];
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === "\\") i++;
+      else if ("*_~`|[]()<>#".includes(text[i]!)) found.push(text[i]!);
+    }
+    for (const line of text.split("\n")) if (/^\s*([-+]|\d+\.)\s/.test(line)) found.push(line);
+    return found;
+  }
+  const unescape = (text: string) => text.replace(/\\([^A-Za-z0-9\s])/g, "$1");
+
+  it("escapes the provider's text: it reads as written, with no formatting, masked link, heading or list of its own", () => {
+    const message = [
+      "# Heading",
+      "> quote **bold** _it_ ~~gone~~ `code` ||spoiler|| [click me](https://evil.example) <https://x.example> <@123> \\ end",
+      "- item",
+      "+ item",
+      "  12. numbered",
+      "-# small print",
+    ].join("\n");
+    const failed = { ...task, taskId: "a_b__c-1.2", status: "failed" as const, code: 501, message };
+    const discord = JSON.parse(buildPayload("discord", "task.failed", now, { task: failed, assets: [] }, ctx("http://localhost:3000")));
+    const embed = discord.embeds[0];
+    for (const text of [discord.content, embed.title, embed.description]) expect(unescaped(text), text).toEqual([]);
+    expect(unescape(embed.description)).toBe(`Task a_b__c-1.2. The provider answered 501: ${message}.`);
+    expect(discord.content).toBe("Cover task a\\_b\\_\\_c-1.2 failed");
+  });
+});

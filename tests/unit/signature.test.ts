@@ -96,6 +96,25 @@ describe("kie.ai", () => {
   });
 });
 
+describe("kie.ai, a body naming two task ids", () => {
+  const body = JSON.stringify({ code: 200, data: { task_id: "victim", taskId: "signed", audioWavUrl: "https://x/1.wav" } });
+
+  it("is invalid whichever of the two the signature was made for", () => {
+    for (const id of ["signed", "victim"]) {
+      expect(check(kieHeaders(id), body, KIE_KEY)).toEqual({
+        signature: "invalid",
+        scheme: "kie",
+        problem: 'data.taskId ("signed") and data.task_id ("victim") name different tasks',
+      });
+    }
+  });
+
+  it("is verified when both spellings name the same task", () => {
+    const same = JSON.stringify({ code: 200, data: { task_id: "wav-1", taskId: "wav-1", audioWavUrl: "https://x/1.wav" } });
+    expect(check(kieHeaders("wav-1"), same, KIE_KEY).signature).toBe("verified");
+  });
+});
+
 describe("without signature headers, or without a key", () => {
   it("is unsigned", () => {
     expect(check(new Headers(), coverBody)).toEqual({ signature: "unsigned", scheme: null, problem: null });

@@ -1,21 +1,12 @@
 import { z } from "zod";
 import { DELIVERY_VERDICTS } from "@/db/schema";
-import { cursorSchema, limitSchema } from "@/app/api/tasks/schema";
-
-/** Empty means absent, so a cleared search box is no filter. */
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || undefined);
+import { cursorSchema, limitSchema, searchText } from "@/app/api/tasks/schema";
 
 export const listDeliveriesQuery = z.object({
   verdict: z.enum(DELIVERY_VERDICTS).optional(),
   /** A substring of the raw body (any case). */
-  q: optionalText(200),
-  taskId: optionalText(128),
+  q: searchText(200),
+  taskId: searchText(128),
   cursor: cursorSchema.optional(),
   limit: limitSchema,
 });

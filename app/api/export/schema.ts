@@ -10,8 +10,12 @@ const isoTime = z
   })
   .transform((v) => new Date(v));
 
-/** The list's filters, plus createdAt ≥ from and < to. */
+/** The list's filters, plus createdAt ≥ from and < to; `raw=1` keeps formula-like CSV text as it is. */
 export const exportQuery = listTasksQuery.pick({ kind: true, status: true, q: true }).extend({
   from: isoTime.optional(),
   to: isoTime.optional(),
+  raw: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
 });

@@ -11,21 +11,24 @@ import { checkHealth } from "@/lib/server/health";
 const healthQuery = z.object({ verbose: z.enum(["0", "1"]).default("0") });
 
 /**
- * Plain: open to monitors, driver names only. `?verbose=1`: the setup
- * doctor's checks (paths, times, credits), behind the session when
+ * Plain: open to monitors, driver names only, the storage's write test at
+ * most once a minute. `?verbose=1`: the setup doctor's checks (paths, times,
+ * credits) with a write test of its own, behind the session when
  * DASHBOARD_PASSWORD is set: proxy.ts gates it, and so does this route, so
  * the details never depend on how the proxy's matcher reads a query string.
  */
 export const GET = route(async (request) => {
   const { verbose } = healthQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const health = await checkHealth();
   const headers = { "cache-control": "no-store" };
-  const status = health.ok ? 200 : 503;
-  if (verbose === "0") return NextResponse.json(health, { status, headers });
+  if (verbose === "0") {
+    const health = await checkHealth();
+    return NextResponse.json(health, { status: health.ok ? 200 : 503, headers });
+  }
   const password = env().DASHBOARD_PASSWORD;
   if (password && !(await isValidSession(password, (await cookies()).get(SESSION_COOKIE)?.value))) {
     throw new AppError(401, "unauthorized", "Log in first: the detailed health is behind DASHBOARD_PASSWORD.");
   }
+  const health = await checkHealth({ fresh: true });
   const checks = await runDoctor(health);
-  return NextResponse.json({ ...health, verdict: overall(checks), checks }, { status, headers });
+  return NextResponse.json({ ...health, verdict: overall(checks), checks }, { status: health.ok ? 200 : 503, headers });
 });

@@ -8,15 +8,24 @@ export const cursorSchema = z
 
 export const limitSchema = z.coerce.number().int().min(1).max(200).default(50);
 
+/**
+ * Text to search for, trimmed; empty means absent, so a cleared search box is
+ * no filter. Control characters are refused: no search needs them, and a NUL
+ * ends the text early in SQLite (a LIKE on "%\0%" matches every row).
+ */
+export const searchText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !/\p{Cc}/u.test(v), "must not contain control characters")
+    .optional()
+    .transform((v) => v || undefined);
+
 export const listTasksQuery = z.object({
   kind: z.enum(TASK_KINDS).optional(),
   status: z.enum(TASK_STATUSES).optional(),
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .transform((v) => v || undefined),
+  q: searchText(200),
   cursor: cursorSchema.optional(),
   limit: limitSchema,
 });
