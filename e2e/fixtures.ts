@@ -4,9 +4,12 @@
 // both real and local) with `test.use({ backend: "libsql+s3" })`: Playwright
 // starts a fresh worker (and server) for each distinct value.
 // Page objects (e2e/pages) are fixtures too: `async ({ taskList, taskPage }) => ...`.
+// Every test fails on an error in the browser (e2e/browser-errors.ts); one that
+// provokes an HTTP error answer on purpose says so: `browserErrors.allowHttpError(404, "/x")`.
 import { test as base, expect } from "@playwright/test";
 import { startS3 } from "../tests/helpers/s3";
 import { startServer, type TestServer } from "../tests/helpers/server";
+import { BrowserErrors } from "./browser-errors";
 import { Shell } from "./pages/common";
 import { InboxPage } from "./pages/inbox";
 import { InsightsPage } from "./pages/insights";
@@ -18,6 +21,7 @@ import { TaskPage } from "./pages/task-page";
 type Backend = "sqlite+local" | "libsql+s3";
 
 type Pages = {
+  browserErrors: BrowserErrors;
   cspViolations: string[];
   shell: Shell;
   taskList: TaskListPage;
@@ -57,6 +61,16 @@ export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<s
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/])/, (route) => route.abort("blockedbyclient"));
     await provide(context);
   },
+  // Every test fails on an uncaught exception or a console error in its pages.
+  browserErrors: [
+    async ({ context }, provide) => {
+      const watcher = new BrowserErrors();
+      watcher.watch(context);
+      await provide(watcher);
+      expect(watcher.errors, "errors in the browser (uncaught exceptions, console errors)").toEqual([]);
+    },
+    { auto: true },
+  ],
   // Every test fails on a Content-Security-Policy violation in the browser: a
   // blocked script or style breaks a page without any other visible error.
   cspViolations: [
