@@ -1,5 +1,6 @@
 // A production server per test worker, on a temp database, shared by its tests.
-// A file can ask for its own server with `test.use({ serverEnv: {...} })`, or
+// A file can ask for its own server with `test.use({ serverEnv: {...} })` or,
+// when its figures must be exact, `test.use({ ownServer: "<file>" })`, or
 // for the several-instances/Vercel shape (a libSQL server and an S3 bucket,
 // both real and local) with `test.use({ backend: "libsql+s3" })`: Playwright
 // starts a fresh worker (and server) for each distinct value.
@@ -14,6 +15,7 @@ import { Shell } from "./pages/common";
 import { InboxPage } from "./pages/inbox";
 import { InsightsPage } from "./pages/insights";
 import { LoginPage } from "./pages/login";
+import { NotificationsPanel } from "./pages/notifications";
 import { SetupPage } from "./pages/setup";
 import { TaskListPage } from "./pages/task-list";
 import { TaskPage } from "./pages/task-page";
@@ -30,9 +32,10 @@ type Pages = {
   insights: InsightsPage;
   setupPage: SetupPage;
   loginPage: LoginPage;
+  notifications: NotificationsPanel;
 };
 
-export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<string, string>; backend: Backend }>({
+export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<string, string>; backend: Backend; ownServer: string }>({
   shell: async ({ page }, provide) => provide(new Shell(page)),
   taskList: async ({ page }, provide) => provide(new TaskListPage(page)),
   taskPage: async ({ page }, provide) => provide(new TaskPage(page)),
@@ -40,8 +43,11 @@ export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<s
   insights: async ({ page }, provide) => provide(new InsightsPage(page)),
   setupPage: async ({ page }, provide) => provide(new SetupPage(page)),
   loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
+  notifications: async ({ page }, provide) => provide(new NotificationsPanel(page)),
   serverEnv: [{}, { scope: "worker", option: true }],
   backend: ["sqlite+local", { scope: "worker", option: true }],
+  // Read by no fixture: a distinct value is a distinct worker, hence a server no other file shares.
+  ownServer: ["", { scope: "worker", option: true }],
   server: [
     async ({ serverEnv, backend }, provide) => {
       const s3 = backend === "libsql+s3" ? await startS3() : null;
