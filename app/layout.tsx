@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { ClockProvider } from "@/components/clock";
 import { Nav } from "@/components/nav";
 import { ToastProvider } from "@/components/toast";
 import { env } from "@/lib/server/env";
@@ -22,6 +23,9 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   const protectedByPassword = Boolean(env().DASHBOARD_PASSWORD);
+  // A server component renders once per request: the moment the page's relative times are drawn against.
+  // eslint-disable-next-line react-hooks/purity -- see above
+  const renderedAt = Date.now();
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
@@ -45,7 +49,7 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
             </div>
           </header>
           <main id="main" className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
-            {children}
+            <ClockProvider renderedAt={renderedAt}>{children}</ClockProvider>
           </main>
         </ToastProvider>
       </body>

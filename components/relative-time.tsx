@@ -1,17 +1,13 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useNow } from "@/components/clock";
 import { formatAbsolute, formatRelative } from "@/lib/ui/format";
 
 /** "5 minutes ago", kept fresh; the absolute UTC time is in the title and datetime. */
 export function RelativeTime({ iso, className = "" }: { iso: string | null; className?: string }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow();
   if (!iso) return <span className={className}>—</span>;
   return (
-    <time dateTime={iso} title={formatAbsolute(iso)} className={className} suppressHydrationWarning>
+    <time dateTime={iso} title={formatAbsolute(iso)} className={className}>
       {formatRelative(iso, now)}
     </time>
   );

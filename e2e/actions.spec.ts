@@ -2,10 +2,10 @@
 // local fake provider (record-info and credits) and a local file server whose
 // files can be made to fail. Needs the provider and downloads features: goes
 // green once those branches are merged.
-import type { TaskDetail } from "@/db/queries/dto";
 import { makePng, makeWav } from "../scripts/lib/media";
 import { allStored, waitForAssets } from "../tests/helpers/assets";
 import { bytes, type Handler } from "../tests/helpers/file-server";
+import { taskDetail } from "../tests/helpers/http";
 import { uniqueTaskId } from "../tests/helpers/ids";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
@@ -92,7 +92,7 @@ test("Re-download all stores a WAV whose download had failed; the player appears
   const taskId = uniqueTaskId("redl");
   await dashboard.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: `${files.url}/flaky.wav` } });
   await expect
-    .poll(async () => (await dashboard.getJson<TaskDetail>(`/api/tasks/${taskId}`)).body.assets[0]?.error ?? null, { timeout: 20_000 })
+    .poll(async () => (await taskDetail(dashboard, taskId)).assets[0]?.error ?? null, { timeout: 20_000 })
     .not.toBeNull();
 
   await taskPage.goto(taskId, dashboard.url);
@@ -111,7 +111,7 @@ test("per-file Re-download stores one cover", async ({ taskPage, shell }) => {
   await expect
     .poll(
       async () =>
-        (await dashboard.getJson<TaskDetail>(`/api/tasks/${taskId}`)).body.assets.map((a) => a.status === "stored" || a.error !== null),
+        (await taskDetail(dashboard, taskId)).assets.map((a) => a.status === "stored" || a.error !== null),
       { timeout: 20_000 },
     )
     .toEqual([true, true]);

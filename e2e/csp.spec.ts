@@ -4,13 +4,14 @@
 import { expect, test } from "./fixtures";
 import { uniqueTaskId } from "../tests/helpers/ids";
 
-test("every page is served with a nonce CSP and still works", async ({ page, server, cspViolations }) => {
+test("every page is served with a nonce CSP and still works", async ({ page, server, cspViolations, browserErrors }) => {
   // Tasks of its own: the shared fixtures belong to the specs that count their deliveries.
   const cover = uniqueTaskId("csp-cover");
   const wav = uniqueTaskId("csp-wav");
   expect((await server.callback({ code: 501, msg: "Cover generation failed", data: { taskId: cover, images: null } })).status).toBe(200);
   expect((await server.callback({ code: 451, msg: "Download failed", data: { task_id: wav, audioWavUrl: null } })).status).toBe(200);
   const pages = ["/", "/?status=failed", `/tasks/${cover}`, `/tasks/${wav}`, "/deliveries", "/setup", "/no-such-page"];
+  browserErrors.allowHttpError(404, "/no-such-page"); // the not-found page, answered 404 as it should
   for (const path of pages) {
     const res = await page.goto(path);
     const csp = res?.headers()["content-security-policy"] ?? "";

@@ -35,7 +35,8 @@ test("setup: callback URLs, the open-dashboard notice and an unset provider key"
   await expect(page.getByText(server.storageDir, { exact: true })).toBeVisible();
 });
 
-test("an unknown task answers the not-found page", async ({ taskPage }) => {
+test("an unknown task answers the not-found page", async ({ taskPage, browserErrors }) => {
+  browserErrors.allowHttpError(404, "/tasks/no-such-task"); // checked below
   const response = await taskPage.goto("no-such-task");
   expect(response?.status()).toBe(404);
   await expect(taskPage.notFound).toBeVisible();

@@ -28,7 +28,12 @@ test("lists deliveries, filters by verdict, shows raw body and headers", async (
   await expect(inbox.errors.first()).toContainText("not valid JSON");
 });
 
-test("replay: a rejected delivery shows the reason, an accepted one says what happened", async ({ server, inbox, shell }) => {
+test("replay: a rejected delivery shows the reason, an accepted one says what happened", async ({
+  server,
+  inbox,
+  shell,
+  browserErrors,
+}) => {
   const taskId = uniqueTaskId("replay");
   await server.callback({ code: 501, msg: "replay me", data: { taskId } });
   await server.callback({ hello: "world" });
@@ -36,6 +41,7 @@ test("replay: a rejected delivery shows the reason, an accepted one says what ha
   await inbox.goto("rejected");
   const rejected = inbox.deliveries.first();
   await expect(rejected).toContainText("rejected");
+  browserErrors.allowHttpError(400, /^\/api\/deliveries\/\d+\/replay$/); // still not a callback: refused again
   await inbox.replay(rejected);
   await expect(shell.toast("was not accepted")).toContainText("data:");
 

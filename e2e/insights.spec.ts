@@ -61,9 +61,8 @@ async function expectNoOverflow(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
 }
 
-// A server of this file's own (another option value means another worker):
-// other files' callbacks must not count in the exact figures below.
-test.use({ serverEnv: { WORKER: "1" } });
+// A server of this file's own: other files' callbacks must not count in the exact figures below.
+test.use({ ownServer: "insights" });
 test.describe.configure({ mode: "serial" });
 
 // First, while the database is empty: the empty state has the test-callback button.

@@ -12,31 +12,25 @@ test.afterAll(async () => {
 });
 test.use({ serverEnv: { NOTIFY_ALLOW_PRIVATE: "1" } });
 
-test("add a destination, send a test, see the attempt", async ({ page }) => {
-  await page.goto("/setup");
-  await page.getByRole("button", { name: "Add destination" }).click();
-  const form = page.getByRole("form", { name: "New destination" });
-  await form.getByLabel("URL").fill(`${receiver.url}/e2e`);
-  await form.getByLabel("Name (optional)").fill("My receiver");
-  await form.getByLabel("Format").selectOption("webhook");
-  await form.getByRole("button", { name: "Add destination" }).click();
+test("add a destination, send a test, see the attempt", async ({ notifications, shell, browserErrors }) => {
+  await notifications.goto();
+  await notifications.add({ url: `${receiver.url}/e2e`, name: "My receiver", format: "webhook" });
 
-  const row = page.getByTestId("destination").filter({ hasText: "My receiver" });
+  const row = notifications.destination("My receiver");
   await expect(row).toBeVisible();
-  const secret = (await row.locator("code", { hasText: "whsec_" }).textContent())!;
+  const secret = (await notifications.secret(row).textContent())!;
   receiver.secret("/e2e", secret);
 
-  await row.getByRole("button", { name: "Send test" }).click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Test delivered" })).toBeVisible();
-  const attempt = row.getByTestId("attempt");
+  await notifications.sendTest(row).click();
+  await expect(shell.toast("Test delivered")).toBeVisible();
+  const attempt = notifications.attempts(row);
   await expect(attempt).toHaveCount(1);
   await expect(attempt).toContainText("test");
   await expect(attempt).toContainText("HTTP 200");
   expect(receiver.received("/e2e").map((r) => r.verified)).toEqual([true]);
 
-  // A refused address is explained in the form.
-  await page.getByRole("button", { name: "Add destination" }).click();
-  await page.getByRole("form", { name: "New destination" }).getByLabel("URL").fill("ftp://example.com/x");
-  await page.getByRole("form", { name: "New destination" }).getByRole("button", { name: "Add destination" }).click();
-  await expect(page.getByTestId("destination-error")).toContainText("must be an http(s) URL");
+  // A refused address is explained in the form (the API answers 400).
+  browserErrors.allowHttpError(400, "/api/destinations");
+  await notifications.add({ url: "ftp://example.com/x" });
+  await expect(notifications.formError).toContainText("must be an http(s) URL");
 });

@@ -38,7 +38,7 @@ test("send a test callback → it is in the list → its page shows the gallery"
   await expect(taskPage.opener(1)).toBeFocused();
 });
 
-test("the submit forms validate with the API's schema and show the server's refusal", async ({ page, setupPage, shell }) => {
+test("the submit forms validate with the API's schema and show the server's refusal", async ({ page, setupPage, shell, browserErrors }) => {
   await setupPage.goto();
   await setupPage.chooseForm("WAV");
   await setupPage.musicTaskId.fill("has spaces!");
@@ -47,7 +47,8 @@ test("the submit forms validate with the API's schema and show the server's refu
   await expect(page.getByText("Audio id is required")).toBeVisible();
   await expect(setupPage.musicTaskId).toHaveAttribute("aria-invalid", "true");
 
-  // Valid input reaches the server, which refuses without SUNO_API_KEY; the reason is shown.
+  // Valid input reaches the server, which refuses without SUNO_API_KEY (503); the reason is shown.
+  browserErrors.allowHttpError(503, "/api/tasks");
   await setupPage.chooseForm("Cover");
   await setupPage.musicTaskId.fill("73d6128b3523a0079df10da9471017c8");
   await setupPage.submit("Generate cover").click();

@@ -123,3 +123,27 @@ test("warns when remote files are about to expire or gone and not stored", async
   await expect(taskPage.images).toHaveCount(0);
   await expect(taskPage.gallery).toContainText("The provider has deleted this file");
 });
+
+// The server draws relative times with its clock when it renders, the browser
+// with its own when it hydrates: a browser an hour ahead (or a rounding step
+// passed in between) printed other words, and hydration failed (React #418,
+// which the fixture turns into a failure). The page first shows the server's
+// words, then the browser's.
+test("a browser whose clock is an hour ahead hydrates the server's relative times, then shows its own", async ({
+  page,
+  server,
+  taskList,
+  taskPage,
+}) => {
+  const taskId = uniqueTaskId("skew");
+  await server.callback({ code: 200, msg: "success", data: { taskId, images: [`${server.url}/not-a-sample.png`] } });
+  const db = new Database(server.dbFile);
+  db.prepare("update tasks set files_expire_at = ? where task_id = ?").run(Date.now() + 100 * 60_000, taskId);
+  db.close();
+  await page.clock.install({ time: Date.now() + 60 * 60_000 });
+
+  await taskList.goto("skew-");
+  await expect(taskList.row(taskId)).toContainText("Remote files expire in 40 minutes");
+  await taskPage.goto(taskId);
+  await expect(page.getByText("Remote files expire in 40 minutes")).toBeVisible();
+});

@@ -1,6 +1,9 @@
 // Untrusted text from callbacks is shown as text and never runs.
 import { expect, test } from "./fixtures";
 
+// Exactly this file's deliveries in the inbox below.
+test.use({ ownServer: "xss" });
+
 const PAYLOAD = `<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2;alert(2)</script>`;
 
 test("a hostile message renders as text everywhere and runs nothing", async ({ page, server, taskList, taskPage, inbox }) => {
@@ -26,7 +29,12 @@ test("a hostile message renders as text everywhere and runs nothing", async ({ p
   await expect(taskPage.deliveryBlock(taskPage.deliveries.first(), "body")).toContainText("<script>window.__xss=2");
 
   await inbox.goto();
-  for (const delivery of await inbox.deliveries.all()) await inbox.openRaw(delivery);
+  // Both deliveries listed before they are opened one by one: `all()` does not wait.
+  await expect(inbox.deliveries).toHaveCount(2);
+  for (const delivery of await inbox.deliveries.all()) {
+    await inbox.openRaw(delivery);
+    await expect(inbox.raw(delivery, "body")).toContainText("<script>window.__xss=2"); // as text, JSON-escaped
+  }
   await expect(page.getByText("javascript:alert(3)").first()).toBeVisible();
 
   for (const path of ["/", `/tasks/${taskId}`, "/deliveries"]) {

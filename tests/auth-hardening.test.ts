@@ -7,6 +7,7 @@ import http from "node:http";
 import { expect, it } from "vitest";
 import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
 import { startServer, type TestServer } from "./helpers/server";
+import { waitFor } from "./helpers/wait";
 
 const PASSWORD = "hardening password";
 
@@ -221,14 +222,14 @@ describeEachDatabase("auth hardening", (database) => {
     );
     expect(html).toContain(`${N} callbacks were refused`);
 
-    const deadline = Date.now() + 15_000;
-    let stored = 0;
-    while (Date.now() < deadline) {
-      const [row] = await server().sql<{ value: string }>("select value from settings where key = 'unauthorized_callbacks'");
-      stored = Number(row?.value ?? 0);
-      if (stored === N) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const stored = await waitFor(
+      async () => {
+        const [row] = await server().sql<{ value: string }>("select value from settings where key = 'unauthorized_callbacks'");
+        return Number(row?.value ?? 0);
+      },
+      (n) => n === N,
+      { timeoutMs: 15_000, stepMs: 200, what: `the count of ${N} refused callbacks stored` },
+    );
     expect(stored).toBe(N);
     const [writes] = await server().sql<{ n: number }>("select n from test_counter_writes");
     expect(writes!.n).toBeGreaterThan(0);

@@ -5,10 +5,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../scripts/lib/media";
-import { allStored, detail, waitForAssets } from "./helpers/assets";
+import { allStored, waitForAssets } from "./helpers/assets";
 import { coverSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
 import { startServer, type TestServer } from "./helpers/server";
@@ -64,7 +65,7 @@ describeEachDatabase("delete a task", (database) => {
     await expectGone(server(), taskId);
     expect(onDisk.some((file) => fs.existsSync(file))).toBe(false);
     // Another task is untouched.
-    expect((await detail(server(), other.taskId)).assets.every((a) => a.status === "stored")).toBe(true);
+    expect((await taskDetail(server(), other.taskId)).assets.every((a) => a.status === "stored")).toBe(true);
     expect(other.keys.every((key) => fs.existsSync(path.join(server().storageDir, key)))).toBe(true);
 
     expect((await remove(server(), taskId)).status).toBe(404);

@@ -4,6 +4,7 @@
 // at risk, the worker's and the cron tick's heartbeat.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSql } from "./helpers/drivers";
+import { requestJson } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { fixture, startServer, type TestServer } from "./helpers/server";
 
@@ -12,10 +13,8 @@ type Verbose = { ok: boolean; verdict: string; checks: Check[] };
 
 const PASSWORD = "doctor-password-123";
 
-async function verbose(server: TestServer, cookie?: string): Promise<{ status: number; body: Verbose }> {
-  const res = await fetch(`${server.url}/api/health?verbose=1`, { headers: cookie ? { cookie: `suno_session=${cookie}` } : {} });
-  return { status: res.status, body: (await res.json()) as Verbose };
-}
+const verbose = (server: TestServer, cookie?: string) =>
+  requestJson<Verbose>(server, "/api/health?verbose=1", { headers: cookie ? { cookie: `suno_session=${cookie}` } : {} });
 
 const checkOf = (body: Verbose, id: string) => body.checks.find((c) => c.id === id)!;
 

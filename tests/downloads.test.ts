@@ -7,10 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng, makeWav } from "../scripts/lib/media";
-import { detail, sha256, settled, waitForAssets } from "./helpers/assets";
+import { sha256, settled, waitForAssets } from "./helpers/assets";
 import { coverSuccess, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startServer, type TestServer } from "./helpers/server";
 
@@ -263,7 +264,7 @@ describeEachDatabase("downloads", (database) => {
       expect(answer.task.taskId).toBe(taskId);
       expect(answer.assets).toHaveLength(2);
       await waitForAssets(server, taskId, (a) => settled(a) && files.hits("/cover-0.png") + files.hits("/missing.png") === hitsBefore + 2);
-      const after = await detail(server, taskId);
+      const after = await taskDetail(server, taskId);
       expect(after.assets.map((a) => a.status)).toEqual(["stored", "failed"]);
     });
 

@@ -10,13 +10,15 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng, makeWav } from "../scripts/lib/media";
-import { allStored, detail, sha256, waitForAssets } from "./helpers/assets";
+import { allStored, sha256, waitForAssets } from "./helpers/assets";
 import { coverFailure, coverSuccess, pool, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, writeSql } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
 import { startServer, type TestServer } from "./helpers/server";
+import { waitFor } from "./helpers/wait";
 
 const MiB = 1024 * 1024;
 const MANY = 20;
@@ -159,7 +161,7 @@ describeEachDatabase("export", (database) => {
     it("holds the stored files, metadata.json and SHA256SUMS that sha256sum -c accepts", async () => {
       const { dir, zip } = await unzipped(server, `/api/tasks/${cover}/archive`, `${cover}.zip`);
       expect(listFiles(dir)).toEqual(["SHA256SUMS", "cover-0.png", "cover-1.png", "metadata.json"]);
-      const now = await detail(server, cover);
+      const now = await taskDetail(server, cover);
       for (const [name, source] of [
         ["cover-0.png", png0],
         ["cover-1.png", png1],
@@ -268,9 +270,11 @@ describeEachDatabase("export", (database) => {
 
       controller.abort();
       // The open file stream is destroyed…
-      const deadline = Date.now() + 5_000;
-      while (openFilesUnder(pid, server.storageDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(openFilesUnder(pid, server.storageDir)).toEqual([]);
+      await waitFor(
+        () => openFilesUnder(pid, server.storageDir),
+        (open) => open.length === 0,
+        { timeoutMs: 5_000, stepMs: 50, what: "the export's file streams closed" },
+      );
       // …and nothing more is read: a second of quiet (the worker's own polls read a few KiB).
       const afterAbort = readBytes(pid);
       await new Promise((r) => setTimeout(r, 1_000));

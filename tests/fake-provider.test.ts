@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
+import { requestJson } from "./helpers/http";
 import { waitFor } from "./helpers/wait";
 
 let fake: FakeProvider;
@@ -30,13 +31,14 @@ afterAll(async () => {
   await new Promise((r) => receiver?.close(r));
 });
 
+/** Calls the fake with its Bearer key (`key: null`: none); answers the HTTP status and the provider's envelope. */
 async function call(path: string, init: { method?: string; body?: unknown; key?: string | null } = {}) {
-  const res = await fetch(`${fake.url}${path}`, {
-    method: init.method ?? (init.body ? "POST" : "GET"),
-    headers: { ...(init.key === null ? {} : { authorization: `Bearer ${init.key ?? fake.key}` }), "content-type": "application/json" },
-    body: init.body ? JSON.stringify(init.body) : undefined,
+  const res = await requestJson<{ code: number; msg: string; data: unknown }>(fake, path, {
+    method: init.method,
+    body: init.body,
+    headers: init.key === null ? {} : { authorization: `Bearer ${init.key ?? fake.key}` },
   });
-  return { http: res.status, ...((await res.json()) as { code: number; msg: string; data: unknown }) };
+  return { http: res.status, ...res.body };
 }
 
 describe("fake provider", () => {
@@ -53,10 +55,9 @@ describe("fake provider", () => {
     expect(ok.code).toBe(200);
     const taskId = (ok.data as { taskId: string }).taskId;
     await waitFor(
-      async () => fake.callbacks.filter((c) => c.taskId === taskId).length,
+      () => fake.callbacks.filter((c) => c.taskId === taskId).length,
       (n) => n >= 4,
-      5_000,
-      20,
+      { timeoutMs: 5_000, stepMs: 20, what: "four callback attempts" },
     );
     const attempts = fake.callbacks.filter((c) => c.taskId === taskId);
     expect(attempts.map((a) => [a.attempt, a.status])).toEqual([
@@ -88,13 +89,16 @@ describe("fake provider", () => {
     });
 
     await waitFor(
-      async () => received.filter((r) => JSON.stringify(r.body).includes(coverId)).length,
+      () => received.filter((r) => JSON.stringify(r.body).includes(coverId)).length,
       (n) => n >= 3,
-      5_000,
-      20,
+      { timeoutMs: 5_000, stepMs: 20, what: "three cover callbacks" },
     );
     expect(received.filter((r) => JSON.stringify(r.body).includes(coverId))).toHaveLength(3);
-    const wavCallback = await waitFor(async () => received.find((r) => JSON.stringify(r.body).includes(wavId)), Boolean, 5_000, 20);
+    const wavCallback = await waitFor(() => received.find((r) => JSON.stringify(r.body).includes(wavId)), Boolean, {
+      timeoutMs: 5_000,
+      stepMs: 20,
+      what: "the WAV callback",
+    });
     expect(wavCallback!.body).toEqual({
       code: 451,
       msg: "Unable to download source audio file",

@@ -1,8 +1,8 @@
 // DNS rebinding: requests naming a host the dashboard does not answer to are refused.
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { TaskDetail } from "@/db/queries/dto";
 import { coverFailure } from "./helpers/callbacks";
+import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 
@@ -44,8 +44,7 @@ it("still takes callbacks and health checks whatever the host", async () => {
     const taskId = uniqueTaskId("any-host");
     const body = JSON.stringify(coverFailure(taskId));
     expect(await requestWithHost("POST", `${path}?token=${TOKEN}`, "attacker.example", body), path).toBe(200);
-    const { status, body: detail } = await server.getJson<TaskDetail>(`/api/tasks/${taskId}`);
-    expect(status, path).toBe(200);
+    const detail = await taskDetail(server, taskId);
     expect(detail.task).toMatchObject({ taskId, status: "failed", deliveryCount: 1 });
     expect(detail.deliveries).toMatchObject([{ verdict: "accepted", body, path }]);
   }

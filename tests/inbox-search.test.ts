@@ -2,7 +2,8 @@
 // index), its task filter, and bulk replay, over real HTTP on both drivers.
 import { describe, expect, it } from "vitest";
 import type { Delivery, Page } from "@/db/queries/dto";
-import { coverSuccess, taskDetail, wavFailure } from "./helpers/callbacks";
+import { coverSuccess, wavFailure } from "./helpers/callbacks";
+import { taskDetail } from "./helpers/http";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { uniqueTaskId } from "./helpers/ids";
 import type { TestServer } from "./helpers/server";
@@ -120,7 +121,7 @@ describeEachDatabase("inbox search", (database) => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ replayed: 3, accepted: 2, rejected: 1, skipped: 0 });
 
-      const { body } = await taskDetail(server(), taskId);
+      const body = await taskDetail(server(), taskId);
       expect(body.task).toMatchObject({ kind: "cover", status: "succeeded", deliveryCount: 2 });
       expect(body.assets).toHaveLength(2);
       expect(body.deliveries.map((d) => d.verdict).sort()).toEqual(["accepted", "duplicate"]);

@@ -11,8 +11,10 @@ import { coverSuccess } from "./helpers/callbacks";
 import { uniqueTaskId } from "./helpers/ids";
 import { describeEachDatabase, writeSql } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { requestJson } from "./helpers/http";
 import { startReceiver, type Receiver, type Received } from "./helpers/receiver";
 import { startServer, type TestServer } from "./helpers/server";
+import { waitFor } from "./helpers/wait";
 
 /** `secret` only in the answers that make one (create, rotate); `secretHint` everywhere. */
 type Destination = {
@@ -43,26 +45,6 @@ type WebhookBody = {
 const ALL_EVENTS = ["task.succeeded", "task.failed", "task.files_stored", "task.files_at_risk"];
 const png = makePng(32, 32, 0);
 
-async function api<T>(server: TestServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, server.url), {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const failedCallback = (taskId: string) => ({ code: 501, msg: "Cover generation failed", data: { taskId, images: null } });
 const bodyOf = (r: Received) => r.json as WebhookBody;
 
@@ -70,22 +52,26 @@ it("refuses a private-address destination while NOTIFY_ALLOW_PRIVATE is off", as
   const server = await startServer();
   try {
     for (const url of ["http://127.0.0.1:9/hook", "http://10.0.0.1/hook", "http://localhost:9/hook", "http://[::1]:9/hook"]) {
-      const res = await api<{ error: { code: string; message: string } }>(server, "POST", "/api/destinations", {
-        url,
-        format: "webhook",
-        events: ["task.succeeded"],
+      const res = await requestJson<{ error: { code: string; message: string } }>(server, "/api/destinations", {
+        body: {
+          url,
+          format: "webhook",
+          events: ["task.succeeded"],
+        },
       });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("destination_refused");
       expect(res.body.error.message).toMatch(/refused address .*are not notified \(NOTIFY_ALLOW_PRIVATE=1 allows them\)/);
     }
-    const bad = await api<{ error: { code: string } }>(server, "POST", "/api/destinations", {
-      url: "ftp://example.com",
-      format: "slack",
-      events: [],
+    const bad = await requestJson<{ error: { code: string } }>(server, "/api/destinations", {
+      body: {
+        url: "ftp://example.com",
+        format: "slack",
+        events: [],
+      },
     });
     expect(bad.status).toBe(400);
-    expect((await api<{ items: unknown[] }>(server, "GET", "/api/destinations")).body.items).toEqual([]);
+    expect((await requestJson<{ items: unknown[] }>(server, "/api/destinations")).body.items).toEqual([]);
   } finally {
     await server.close();
   }
@@ -99,16 +85,18 @@ it("without a worker, a callback's own after() sends its notifications, and the 
     env: { WORKER: "0", CRON_SECRET, DOWNLOAD_ALLOW_PRIVATE: "1", NOTIFY_ALLOW_PRIVATE: "1" },
   });
   try {
-    const created = await api<Destination>(server, "POST", "/api/destinations", {
-      url: `${receiver.url}/after`,
-      format: "webhook",
-      events: ["task.succeeded", "task.files_stored"],
+    const created = await requestJson<Destination>(server, "/api/destinations", {
+      body: {
+        url: `${receiver.url}/after`,
+        format: "webhook",
+        events: ["task.succeeded", "task.files_stored"],
+      },
     });
     receiver.secret("/after", created.body.secret!);
     const taskId = uniqueTaskId("after");
     await server.callback(coverSuccess(taskId, [`${files.url}/cover.png`]));
     const types = () => receiver.received("/after").map((r) => bodyOf(r).type);
-    await until("both events with no tick", () => (types().length === 2 ? true : undefined));
+    await waitFor(types, (t) => t.length === 2, { what: "both events with no tick" });
     expect(types().sort()).toEqual(["task.files_stored", "task.succeeded"]);
     expect(receiver.received("/after").every((r) => r.verified)).toBe(true);
     const tick = await fetch(new URL("/api/cron/tick", server.url), { headers: { authorization: `Bearer ${CRON_SECRET}` } });
@@ -140,18 +128,20 @@ describeEachDatabase("notifications", (database) => {
   });
 
   const addDestination = async (path: string, format: string, events: string[]) => {
-    const res = await api<Destination>(server, "POST", "/api/destinations", { url: `${receiver.url}${path}`, format, events, name: path });
+    const res = await requestJson<Destination>(server, "/api/destinations", {
+      body: { url: `${receiver.url}${path}`, format, events, name: path },
+    });
     expect(res.status).toBe(201);
     if (res.body.secret) receiver.secret(path, res.body.secret);
     return res.body;
   };
-  const disable = (d: Destination) => api(server, "PATCH", `/api/destinations/${d.id}`, { enabled: false });
+  const disable = (d: Destination) => requestJson(server, `/api/destinations/${d.id}`, { method: "PATCH", body: { enabled: false } });
   const ofTask = (path: string, taskId: string) => receiver.received(path).filter((r) => JSON.stringify(r.json).includes(taskId));
 
   it("sends each event once, signed, with the documented body", { timeout: 60_000 }, async () => {
     const hook = await addDestination("/all", "webhook", ALL_EVENTS);
     expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
-    const listed = await api<{ items: Destination[] }>(server, "GET", "/api/destinations");
+    const listed = await requestJson<{ items: Destination[] }>(server, "/api/destinations");
     expect(listed.body.items.map((d) => d.id)).toContain(hook.id);
 
     const ok = uniqueTaskId("ok");
@@ -172,7 +162,10 @@ describeEachDatabase("notifications", (database) => {
       ["task.files_at_risk", risky],
     ];
     const seen = () => receiver.received("/all").map((r) => [bodyOf(r).type, bodyOf(r).data.task?.taskId]);
-    await until("every event", () => expected.every((e) => seen().some((s) => s[0] === e[0] && s[1] === e[1])), 30_000);
+    await waitFor(seen, (all) => expected.every((e) => all.some((s) => s[0] === e[0] && s[1] === e[1])), {
+      timeoutMs: 30_000,
+      what: "every event",
+    });
     await new Promise((r) => setTimeout(r, 2_500)); // nothing more comes
     const mine = receiver.received("/all").filter((r) => [ok, failed, risky].includes(bodyOf(r).data.task?.taskId ?? ""));
     expect(mine.map((r) => [bodyOf(r).type, bodyOf(r).data.task?.taskId]).sort()).toEqual([...expected].sort());
@@ -198,15 +191,20 @@ describeEachDatabase("notifications", (database) => {
     receiver.script("/flaky", [500, 500, 200]);
     const taskId = uniqueTaskId("flaky");
     await server.callback(coverSuccess(taskId, [`${files.url}/cover.png`]));
-    const tries = await until("three tries", () => (ofTask("/flaky", taskId).length >= 3 ? ofTask("/flaky", taskId) : undefined));
+    const tries = await waitFor(
+      () => ofTask("/flaky", taskId),
+      (t) => t.length >= 3,
+      { what: "three tries" },
+    );
     expect(new Set(tries.map((r) => r.headers["webhook-id"])).size).toBe(1);
     expect(tries.every((r) => r.verified)).toBe(true);
     expect(new Set(tries.map((r) => r.body)).size).toBe(1); // the same event each time
 
-    const attempts = await until("three attempts logged", async () => {
-      const page = await api<{ items: Attempt[]; nextCursor: string | null }>(server, "GET", `/api/destinations/${flaky.id}/attempts`);
-      return page.body.items.length >= 3 && page.body.items[0]!.ok ? page.body.items : undefined;
-    });
+    const attempts = await waitFor(
+      async () => (await requestJson<{ items: Attempt[] }>(server, `/api/destinations/${flaky.id}/attempts`)).body.items,
+      (items) => items.length >= 3 && items[0]!.ok,
+      { what: "three attempts logged" },
+    );
     expect(attempts.map((a) => [a.statusCode, a.ok])).toEqual([
       [200, true],
       [500, false],
@@ -216,11 +214,10 @@ describeEachDatabase("notifications", (database) => {
     expect(new Set(attempts.map((a) => a.messageId))).toEqual(new Set([tries[0]!.headers["webhook-id"]]));
     expect(attempts[0]!.notificationStatus).toBe("delivered");
 
-    const page1 = await api<{ items: Attempt[]; nextCursor: string }>(server, "GET", `/api/destinations/${flaky.id}/attempts?limit=2`);
+    const page1 = await requestJson<{ items: Attempt[]; nextCursor: string }>(server, `/api/destinations/${flaky.id}/attempts?limit=2`);
     expect(page1.body.items).toHaveLength(2);
-    const page2 = await api<{ items: Attempt[] }>(
+    const page2 = await requestJson<{ items: Attempt[] }>(
       server,
-      "GET",
       `/api/destinations/${flaky.id}/attempts?limit=2&cursor=${page1.body.nextCursor}`,
     );
     expect(page2.body.items.map((a) => a.id)).toEqual([attempts[2]!.id]);
@@ -232,19 +229,26 @@ describeEachDatabase("notifications", (database) => {
     receiver.script("/dead", [503, 503, 503, 503]);
     const taskId = uniqueTaskId("dead");
     await server.callback(coverSuccess(taskId, [`${files.url}/cover.png`]));
-    const failed = await until("the notification to fail", async () => {
-      const page = await api<{ items: Attempt[] }>(server, "GET", `/api/destinations/${dead.id}/attempts`);
-      return page.body.items[0]?.notificationStatus === "failed" ? page.body.items : undefined;
-    });
+    const failed = await waitFor(
+      async () => (await requestJson<{ items: Attempt[] }>(server, `/api/destinations/${dead.id}/attempts`)).body.items,
+      (items) => items[0]?.notificationStatus === "failed",
+      { what: "the notification to fail" },
+    );
     expect(failed).toHaveLength(4); // the first try and three retries
     expect(failed[0]!.error).toMatch(/gave up after 4 attempts/);
 
-    const resent = await api<{ status: string }>(server, "POST", `/api/notifications/${failed[0]!.notificationId}/resend`);
+    const resent = await requestJson<{ status: string }>(server, `/api/notifications/${failed[0]!.notificationId}/resend`, {
+      method: "POST",
+    });
     expect(resent.status).toBe(202);
-    await until("the resend", () => (ofTask("/dead", taskId).length === 5 ? true : undefined));
+    await waitFor(
+      () => ofTask("/dead", taskId),
+      (t) => t.length === 5,
+      { what: "the resend" },
+    );
     const ids = new Set(ofTask("/dead", taskId).map((r) => r.headers["webhook-id"]));
     expect(ids.size).toBe(1);
-    expect((await api(server, "POST", "/api/notifications/999999/resend")).status).toBe(404);
+    expect((await requestJson(server, "/api/notifications/999999/resend", { method: "POST" })).status).toBe(404);
     await disable(dead);
   });
 
@@ -255,8 +259,16 @@ describeEachDatabase("notifications", (database) => {
     const taskId = uniqueTaskId("chat");
     const image = `${files.url}/cover.png`;
     await server.callback(coverSuccess(taskId, [image]));
-    const [d] = await until("discord", () => (ofTask("/discord", taskId).length ? ofTask("/discord", taskId) : undefined));
-    const [s] = await until("slack", () => (ofTask("/slack", taskId).length ? ofTask("/slack", taskId) : undefined));
+    const [d] = await waitFor(
+      () => ofTask("/discord", taskId),
+      (t) => t.length > 0,
+      { what: "discord" },
+    );
+    const [s] = await waitFor(
+      () => ofTask("/slack", taskId),
+      (t) => t.length > 0,
+      { what: "slack" },
+    );
     expect(d!.headers["webhook-signature"]).toBeUndefined();
 
     const dj = d!.json as { content: unknown; allowed_mentions: { parse: unknown[] }; embeds: Record<string, unknown>[] };
@@ -282,9 +294,13 @@ describeEachDatabase("notifications", (database) => {
     // A failed WAV-less cover task has no image: no image block, no embed image.
     const failed = uniqueTaskId("chat-failed");
     await disable(discord);
-    await api(server, "PATCH", `/api/destinations/${slack.id}`, { events: ["task.failed"] });
+    await requestJson(server, `/api/destinations/${slack.id}`, { method: "PATCH", body: { events: ["task.failed"] } });
     await server.callback(failedCallback(failed));
-    const [f] = await until("slack failure", () => (ofTask("/slack", failed).length ? ofTask("/slack", failed) : undefined));
+    const [f] = await waitFor(
+      () => ofTask("/slack", failed),
+      (t) => t.length > 0,
+      { what: "slack failure" },
+    );
     expect((f!.json as { blocks: { type: string }[] }).blocks.map((b) => b.type)).toEqual(["section"]);
     await disable(slack);
   });
@@ -372,7 +388,11 @@ describeEachDatabase("notifications", (database) => {
     receiver.script("/hang", ["hang", "hang", "hang", "hang"]);
     const first = uniqueTaskId("hang");
     await server.callback(coverSuccess(first, [`${files.url}/cover.png`]));
-    await until("the hanging request", () => (ofTask("/hang", first).length ? true : undefined));
+    await waitFor(
+      () => ofTask("/hang", first),
+      (t) => t.length > 0,
+      { what: "the hanging request" },
+    );
 
     // While that request hangs: more callbacks answer at once, and the other destination hears of them.
     const taskIds = [uniqueTaskId("busy"), uniqueTaskId("busy"), uniqueTaskId("busy")];
@@ -382,18 +402,23 @@ describeEachDatabase("notifications", (database) => {
       expect(Date.now() - started).toBeLessThan(1_000);
     }
     const started = Date.now();
-    await until("the fast destination", () => (taskIds.every((t) => ofTask("/fast", t).length === 1) ? true : undefined), 8_000);
+    await waitFor(
+      () => taskIds.map((t) => ofTask("/fast", t).length),
+      (counts) => counts.every((n) => n === 1),
+      { timeoutMs: 8_000, what: "the fast destination" },
+    );
     expect(Date.now() - started).toBeLessThan(8_000);
-    const test = await api<Attempt>(server, "POST", `/api/destinations/${fast.id}/test`);
+    const test = await requestJson<Attempt>(server, `/api/destinations/${fast.id}/test`, { method: "POST" });
     expect(test.body).toMatchObject({ ok: true, statusCode: 200, event: "test" });
 
     // The hanging attempt ends on the time limit and is retried like any failure.
-    const attempts = await until(
-      "the timed-out attempt",
-      async () => (await api<{ items: Attempt[] }>(server, "GET", `/api/destinations/${slow.id}/attempts`)).body.items.find((a) => a.error),
-      20_000,
+    const attempt = await waitFor(
+      async () =>
+        (await requestJson<{ items: Attempt[] }>(server, `/api/destinations/${slow.id}/attempts`)).body.items.find((a) => a.error),
+      Boolean,
+      { what: "the timed-out attempt" },
     );
-    expect(attempts.error).toBe("no answer within 10 s");
+    expect(attempt!.error).toBe("no answer within 10 s");
     await Promise.all([disable(slow), disable(fast)]);
   });
 
@@ -402,43 +427,57 @@ describeEachDatabase("notifications", (database) => {
     receiver.script("/crash", ["hang"]);
     const taskId = uniqueTaskId("crash");
     await server.callback(coverSuccess(taskId, [`${files.url}/cover.png`]));
-    await until("the first try", () => (ofTask("/crash", taskId).length ? true : undefined));
+    await waitFor(
+      () => ofTask("/crash", taskId),
+      (t) => t.length > 0,
+      { what: "the first try" },
+    );
     await server.stop("SIGKILL");
     await server.restart();
     // Once the killed sender's lease runs out, the next process sends it again, same webhook-id.
-    const tries = await until("the retry", () => (ofTask("/crash", taskId).length >= 2 ? ofTask("/crash", taskId) : undefined), 45_000);
+    const tries = await waitFor(
+      () => ofTask("/crash", taskId),
+      (t) => t.length >= 2,
+      { timeoutMs: 45_000, what: "the retry" },
+    );
     expect(tries).toHaveLength(2);
     expect(tries[1]!.headers["webhook-id"]).toBe(tries[0]!.headers["webhook-id"]);
     expect(tries[1]!.verified).toBe(true);
-    await until("delivered", async () => {
-      const rows = await server.sql<{ status: string }>("select status from notifications where destination_id = ?", [crash.id]);
-      return rows[0]?.status === "delivered" ? true : undefined;
-    });
+    await waitFor(
+      () => server.sql<{ status: string }>("select status from notifications where destination_id = ?", [crash.id]),
+      (rows) => rows[0]?.status === "delivered",
+      { what: "delivered" },
+    );
   });
 
   describe("the API", () => {
     it("validates bodies and ids, edits and removes", async () => {
       const d = await addDestination("/edit", "slack", ["task.failed"]);
       expect(
-        (await api(server, "POST", "/api/destinations", { url: `${receiver.url}/x`, format: "email", events: ["task.failed"] })).status,
+        (await requestJson(server, "/api/destinations", { body: { url: `${receiver.url}/x`, format: "email", events: ["task.failed"] } }))
+          .status,
       ).toBe(400);
       expect(
-        (await api(server, "POST", "/api/destinations", { url: `${receiver.url}/x`, format: "slack", events: ["task.nope"] })).status,
+        (await requestJson(server, "/api/destinations", { body: { url: `${receiver.url}/x`, format: "slack", events: ["task.nope"] } }))
+          .status,
       ).toBe(400);
-      expect((await api(server, "PATCH", `/api/destinations/${d.id}`, {})).status).toBe(400);
-      expect((await api(server, "PATCH", `/api/destinations/${d.id}`, { format: "webhook" })).status).toBe(400);
-      expect((await api(server, "PATCH", "/api/destinations/abc", { enabled: false })).status).toBe(404);
-      const changed = await api<Destination>(server, "PATCH", `/api/destinations/${d.id}`, {
-        url: `${receiver.url}/edited`,
-        enabled: false,
+      expect((await requestJson(server, `/api/destinations/${d.id}`, { method: "PATCH", body: {} })).status).toBe(400);
+      expect((await requestJson(server, `/api/destinations/${d.id}`, { method: "PATCH", body: { format: "webhook" } })).status).toBe(400);
+      expect((await requestJson(server, "/api/destinations/abc", { method: "PATCH", body: { enabled: false } })).status).toBe(404);
+      const changed = await requestJson<Destination>(server, `/api/destinations/${d.id}`, {
+        method: "PATCH",
+        body: {
+          url: `${receiver.url}/edited`,
+          enabled: false,
+        },
       });
       expect(changed.body).toMatchObject({ url: `${receiver.url}/edited`, enabled: false, format: "slack" });
-      const test = await api<Attempt>(server, "POST", `/api/destinations/${d.id}/test`);
+      const test = await requestJson<Attempt>(server, `/api/destinations/${d.id}/test`, { method: "POST" });
       expect(test.body).toMatchObject({ ok: true, statusCode: 200 });
       expect(receiver.received("/edited")).toHaveLength(1);
-      expect((await api(server, "DELETE", `/api/destinations/${d.id}`)).status).toBe(204);
-      expect((await api(server, "DELETE", `/api/destinations/${d.id}`)).status).toBe(404);
-      expect((await api(server, "POST", `/api/destinations/${d.id}/test`)).status).toBe(404);
+      expect((await requestJson(server, `/api/destinations/${d.id}`, { method: "DELETE" })).status).toBe(204);
+      expect((await requestJson(server, `/api/destinations/${d.id}`, { method: "DELETE" })).status).toBe(404);
+      expect((await requestJson(server, `/api/destinations/${d.id}/test`, { method: "POST" })).status).toBe(404);
     });
   });
 });

@@ -7,6 +7,7 @@ import type { TaskDetail } from "@/db/queries/dto";
 import type { getProviderStatus } from "@/lib/provider/status";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
 import { describeEachDatabase, writeSql } from "./helpers/drivers";
+import { requestJson, taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startServer, TOKEN, type TestServer } from "./helpers/server";
 import { waitFor } from "./helpers/wait";
@@ -14,21 +15,11 @@ import { waitFor } from "./helpers/wait";
 type ErrorBody = { error: { code: string; message: string } };
 type ProviderStatus = Awaited<ReturnType<typeof getProviderStatus>>;
 
-async function post<T>(server: TestServer, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, server.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-const detailOf = (server: TestServer, taskId: string) => server.getJson<TaskDetail>(`/api/tasks/${taskId}`).then((r) => r.body);
 const settled = (server: TestServer, taskId: string, timeoutMs = 20_000) =>
   waitFor(
-    () => detailOf(server, taskId),
+    () => taskDetail(server, taskId),
     (d) => d.task.status !== "pending",
-    timeoutMs,
+    { timeoutMs, what: `${taskId} to settle` },
   );
 
 describeEachDatabase("with SUNO_API_KEY", (database) => {
@@ -54,7 +45,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
 
   it("submits a cover with the right body and Bearer header; the callback makes it succeed", async () => {
     const musicTaskId = uniqueTaskId("music");
-    const created = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    const created = await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "cover", musicTaskId } });
     expect(created.status).toBe(201);
     const { task } = created.body;
     expect(task).toMatchObject({ kind: "cover", status: "pending", lastSource: "submit", parentTaskId: musicTaskId });
@@ -77,17 +68,16 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
     ]);
     // The fake notes the delivery once it has read the answer, just after the dashboard committed it.
     const attempts = await waitFor(
-      async () => fake.callbacks.filter((c) => c.taskId === task.taskId),
+      () => fake.callbacks.filter((c) => c.taskId === task.taskId),
       (a) => a.length > 0,
-      5_000,
-      20,
+      { timeoutMs: 5_000, stepMs: 20, what: "the fake's callback" },
     );
     expect(attempts.map((c) => c.status)).toEqual([200]);
   });
 
   it("submits a WAV conversion; duplicate callbacks leave one succeeded task", async () => {
     const musicTaskId = uniqueTaskId("music");
-    const created = await post<TaskDetail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "track-dup-3" });
+    const created = await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "wav", musicTaskId, audioId: "track-dup-3" } });
     expect(created.status).toBe(201);
     expect(created.body.task).toMatchObject({ kind: "wav", status: "pending", parentTaskId: musicTaskId, audioId: "track-dup-3" });
     const call = fake.requests.find((r) => r.path === "/api/v1/wav/generate" && (r.body as { taskId?: string }).taskId === musicTaskId);
@@ -98,7 +88,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
     });
 
     const done = await waitFor(
-      () => detailOf(server, created.body.task.taskId),
+      () => taskDetail(server, created.body.task.taskId),
       (d) => d.task.deliveryCount === 3,
     );
     expect(done.task).toMatchObject({ status: "succeeded", deliveryCount: 3 });
@@ -107,7 +97,9 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("no callback: the automatic poller finds the result", async () => {
-    const created = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId: uniqueTaskId("music-nocallback") });
+    const created = await requestJson<TaskDetail>(server, "/api/tasks", {
+      body: { action: "cover", musicTaskId: uniqueTaskId("music-nocallback") },
+    });
     expect(created.status).toBe(201);
     const taskId = created.body.task.taskId;
     const done = await settled(server, taskId);
@@ -125,10 +117,12 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   });
 
   it("a failed WAV (GENERATE_WAV_FAILED) found by polling is failed with the provider's code and message", async () => {
-    const created = await post<TaskDetail>(server, "/api/tasks", {
-      action: "wav",
-      musicTaskId: uniqueTaskId("music"),
-      audioId: "nocallback-fail-451",
+    const created = await requestJson<TaskDetail>(server, "/api/tasks", {
+      body: {
+        action: "wav",
+        musicTaskId: uniqueTaskId("music"),
+        audioId: "nocallback-fail-451",
+      },
     });
     const done = await settled(server, created.body.task.taskId);
     expect(done.task).toMatchObject({ status: "failed", code: 451, message: "Unable to download source audio file", lastSource: "poll" });
@@ -136,7 +130,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
     // Polling stops once the task is final.
     const count = done.task.pollCount;
     await new Promise((r) => setTimeout(r, 2_500));
-    expect((await detailOf(server, created.body.task.taskId)).task.pollCount).toBe(count);
+    expect((await taskDetail(server, created.body.task.taskId)).task.pollCount).toBe(count);
   });
 
   it('"already exists" answers (cover 400, WAV 409) are followed, not reported as errors', async () => {
@@ -149,11 +143,11 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
       data: { taskId: string };
     };
 
-    const c = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    const c = await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "cover", musicTaskId } });
     expect(c.status).toBe(201);
     expect(c.body.task).toMatchObject({ taskId: cover.data.taskId, kind: "cover", parentTaskId: musicTaskId });
     expect(c.body.events.find((e) => e.type === "submitted")?.detail).toContain("already had a cover");
-    const w = await post<TaskDetail>(server, "/api/tasks", { action: "wav", musicTaskId, audioId: "a1" });
+    const w = await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "wav", musicTaskId, audioId: "a1" } });
     expect(w.status).toBe(201);
     expect(w.body.task).toMatchObject({ taskId: wav.data.taskId, kind: "wav", audioId: "a1" });
     expect(fake.requests.filter((r) => r.body && (r.body as { taskId?: string }).taskId === musicTaskId).map((r) => r.code)).toEqual([
@@ -165,7 +159,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
     expect((await settled(server, wav.data.taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
 
     // Asking again for a task the dashboard already has answers 200 with the same task.
-    const again = await post<TaskDetail>(server, "/api/tasks", { action: "cover", musicTaskId });
+    const again = await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "cover", musicTaskId } });
     expect(again.status).toBe(200);
     expect(again.body.task.taskId).toBe(cover.data.taskId);
   });
@@ -173,14 +167,14 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   it("tracks a task submitted elsewhere, polling it right away", async () => {
     const taskId = uniqueTaskId("elsewhere");
     fake.addTask({ kind: "wav", taskId, marker: "nocallback" });
-    const tracked = await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
+    const tracked = await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "track", kind: "wav", taskId } });
     expect(tracked.status).toBe(201);
     expect(tracked.body.task).toMatchObject({ taskId, kind: "wav", lastSource: "submit", pollCount: 1 });
     expect(tracked.body.events.map((e) => e.type)).toEqual(["poll", "submitted"]);
     expect((await settled(server, taskId)).task).toMatchObject({ status: "succeeded", lastSource: "poll" });
-    const again = await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "wav", taskId });
+    const again = await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "track", kind: "wav", taskId } });
     expect(again.status).toBe(200);
-    const mismatch = await post<ErrorBody>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
+    const mismatch = await requestJson<ErrorBody>(server, "/api/tasks", { body: { action: "track", kind: "cover", taskId } });
     expect(mismatch.status).toBe(409);
     expect(mismatch.body.error.code).toBe("kind_mismatch");
   });
@@ -188,9 +182,9 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
   it("poll now answers the updated detail; every poll is an event, a failed one too", async () => {
     const taskId = uniqueTaskId("elsewhere");
     fake.addTask({ kind: "cover", taskId, marker: "never" });
-    await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId });
-    const before = await detailOf(server, taskId);
-    const polled = await post<TaskDetail>(server, `/api/tasks/${taskId}/poll`);
+    await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "track", kind: "cover", taskId } });
+    const before = await taskDetail(server, taskId);
+    const polled = await requestJson<TaskDetail>(server, `/api/tasks/${taskId}/poll`, { method: "POST" });
     expect(polled.status).toBe(200);
     expect(polled.body.task.status).toBe("pending");
     expect(polled.body.task.pollCount).toBeGreaterThan(before.task.pollCount);
@@ -198,15 +192,15 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
 
     // A task the provider does not know: the error is answered and on the timeline.
     const unknown = uniqueTaskId("unknown");
-    await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: unknown });
-    const failed = await post<ErrorBody>(server, `/api/tasks/${unknown}/poll`);
+    await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "track", kind: "cover", taskId: unknown } });
+    const failed = await requestJson<ErrorBody>(server, `/api/tasks/${unknown}/poll`, { method: "POST" });
     expect(failed.status).toBe(404);
     expect(failed.body.error.code).toBe("provider_not_found");
-    const events = (await detailOf(server, unknown)).events;
+    const events = (await taskDetail(server, unknown)).events;
     expect(events[0]).toMatchObject({ type: "poll_failed" });
     expect(events[0]!.detail).toContain("Task not found");
 
-    const missing = await post<ErrorBody>(server, `/api/tasks/no-such-task/poll`);
+    const missing = await requestJson<ErrorBody>(server, `/api/tasks/no-such-task/poll`, { method: "POST" });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe("not_found");
   });
@@ -217,7 +211,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
     const ids = Object.fromEntries(Object.keys(ages).map((k) => [k, uniqueTaskId(`aged-${k}`)])) as Record<keyof typeof ages, string>;
     for (const taskId of Object.values(ids)) {
       fake.addTask({ kind: "cover", taskId, marker: "never" });
-      expect((await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId })).status).toBe(201);
+      expect((await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "track", kind: "cover", taskId } })).status).toBe(201);
     }
     // Travel in time: the tasks were first seen long ago and are due now.
     const now = Date.now();
@@ -230,9 +224,9 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
       expect(changed).toBe(1);
     }
     const gaveUp = await waitFor(
-      () => detailOf(server, ids.old),
+      () => taskDetail(server, ids.old),
       (d) => d.events.some((e) => e.type === "poll_gave_up"),
-      10_000,
+      { timeoutMs: 10_000, what: "polling to give up" },
     );
     expect(gaveUp.events[0]!.detail).toContain("48 hours");
     const gap = (taskId: string) =>
@@ -245,7 +239,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
             )
           )[0]!,
         (row) => row.polled !== null && row.polled >= now,
-        10_000,
+        { timeoutMs: 10_000, what: `a poll of ${taskId}` },
       ).then((row) => row.next! - row.polled!);
     const interval = 2_000;
     expect(await gap(ids.recent)).toBe(interval);
@@ -257,7 +251,7 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
     );
     expect(old!.next).toBeNull();
     await new Promise((r) => setTimeout(r, 1_500));
-    expect((await detailOf(server, ids.old)).task.pollCount).toBe(old!.polls);
+    expect((await taskDetail(server, ids.old)).task.pollCount).toBe(old!.polls);
   });
 
   it("provider codes become clear errors", async () => {
@@ -269,12 +263,16 @@ describeEachDatabase("with SUNO_API_KEY", (database) => {
       ["reject-500", 502, "provider_error", "code 500"],
     ];
     for (const [marker, status, code, words] of cases) {
-      const res = await post<ErrorBody>(server, "/api/tasks", { action: "cover", musicTaskId: uniqueTaskId(`music-${marker}`) });
+      const res = await requestJson<ErrorBody>(server, "/api/tasks", {
+        body: { action: "cover", musicTaskId: uniqueTaskId(`music-${marker}`) },
+      });
       expect([marker, res.status, res.body.error.code]).toEqual([marker, status, code]);
       expect(res.body.error.message).toContain(words);
     }
     // On the WAV endpoint 429 means "insufficient credits".
-    const wav = await post<ErrorBody>(server, "/api/tasks", { action: "wav", musicTaskId: uniqueTaskId("music"), audioId: "reject-429" });
+    const wav = await requestJson<ErrorBody>(server, "/api/tasks", {
+      body: { action: "wav", musicTaskId: uniqueTaskId("music"), audioId: "reject-429" },
+    });
     expect([wav.status, wav.body.error.code]).toEqual([402, "provider_no_credits"]);
   });
 
@@ -320,7 +318,7 @@ describe("without SUNO_API_KEY", () => {
       { action: "wav", musicTaskId: "m1", audioId: "a1" },
       { action: "track", kind: "cover", taskId: "t1" },
     ]) {
-      const res = await post<ErrorBody>(server, "/api/tasks", body);
+      const res = await requestJson<ErrorBody>(server, "/api/tasks", { body: body });
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe("provider_not_configured");
       expect(res.body.error.message).toContain("SUNO_API_KEY");
@@ -331,8 +329,8 @@ describe("without SUNO_API_KEY", () => {
       data: { taskId: "nokey-1", images: ["http://127.0.0.1:9/a.png"] },
     });
     expect(received.status).toBe(200);
-    expect((await server.getJson<TaskDetail>("/api/tasks/nokey-1")).body.task.status).toBe("succeeded");
-    const poll = await post<ErrorBody>(server, "/api/tasks/nokey-1/poll");
+    expect((await taskDetail(server, "nokey-1")).task.status).toBe("succeeded");
+    const poll = await requestJson<ErrorBody>(server, "/api/tasks/nokey-1/poll", { method: "POST" });
     expect(poll.status).toBe(503);
     expect(poll.body.error.message).toContain("SUNO_API_KEY");
 
@@ -354,16 +352,18 @@ describeEachDatabase("with a wrong SUNO_API_KEY", (database) => {
   });
 
   it("says the provider rejected the key, on submit, on poll and on the status read", async () => {
-    const submit = await post<ErrorBody>(server, "/api/tasks", { action: "cover", musicTaskId: "m1" });
+    const submit = await requestJson<ErrorBody>(server, "/api/tasks", { body: { action: "cover", musicTaskId: "m1" } });
     expect([submit.status, submit.body.error.code]).toEqual([502, "provider_unauthorized"]);
     expect(submit.body.error.message).toContain("SUNO_API_KEY");
     expect(fake.requests[0]!.authorization).toBe("Bearer not-the-key");
 
     fake.addTask({ kind: "cover", taskId: "wrong-key-1" });
-    expect((await post<TaskDetail>(server, "/api/tasks", { action: "track", kind: "cover", taskId: "wrong-key-1" })).status).toBe(201);
-    const poll = await post<ErrorBody>(server, "/api/tasks/wrong-key-1/poll");
+    expect(
+      (await requestJson<TaskDetail>(server, "/api/tasks", { body: { action: "track", kind: "cover", taskId: "wrong-key-1" } })).status,
+    ).toBe(201);
+    const poll = await requestJson<ErrorBody>(server, "/api/tasks/wrong-key-1/poll", { method: "POST" });
     expect([poll.status, poll.body.error.code]).toEqual([502, "provider_unauthorized"]);
-    const events = (await detailOf(server, "wrong-key-1")).events;
+    const events = (await taskDetail(server, "wrong-key-1")).events;
     expect(events[0]).toMatchObject({ type: "poll_failed" });
     expect(events[0]!.detail).toContain("SUNO_API_KEY");
 

@@ -7,12 +7,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Delivery, Page } from "@/db/queries/dto";
 import { makePng } from "../scripts/lib/media";
-import { allStored, detail, waitForAssets } from "./helpers/assets";
+import { allStored, waitForAssets } from "./helpers/assets";
 import { coverSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import type { TestServer } from "./helpers/server";
+import { waitFor } from "./helpers/wait";
 
 const CRON_SECRET = "cron-secret-0123456789abcdef";
 const DAY_MS = 86_400_000;
@@ -78,21 +80,21 @@ describeEachDatabase("retention", (database) => {
       for (const file of freshFiles) expect(fs.existsSync(file)).toBe(true);
 
       for (const taskId of [old, middle]) {
-        const { assets, events } = await detail(server(), taskId);
+        const { assets, events } = await taskDetail(server(), taskId);
         for (const asset of assets) {
           expect(asset).toMatchObject({ status: "removed", removedReason: "retention", fileUrl: null });
           expect(Date.parse(asset.removedAt!)).toBeGreaterThan(Date.now() - 60_000);
         }
         expect(events.filter((e) => e.type === "file_removed")).toHaveLength(2);
       }
-      expect((await detail(server(), fresh)).assets.every((a) => a.status === "stored" && a.removedAt === null)).toBe(true);
+      expect((await taskDetail(server(), fresh)).assets.every((a) => a.status === "stored" && a.removedAt === null)).toBe(true);
 
-      const oldDetail = await detail(server(), old);
+      const oldDetail = await taskDetail(server(), old);
       expect(oldDetail.deliveries).toHaveLength(1);
       expect(oldDetail.deliveries[0]).toMatchObject({ body: "", headers: {}, verdict: "accepted", taskId: old });
       expect(oldDetail.deliveries[0]!.prunedAt).not.toBeNull();
       for (const taskId of [middle, fresh]) {
-        const [delivery] = (await detail(server(), taskId)).deliveries;
+        const [delivery] = (await taskDetail(server(), taskId)).deliveries;
         expect(delivery).toMatchObject({ prunedAt: null, verdict: "accepted" });
         expect(delivery!.body).toContain(taskId);
       }
@@ -118,7 +120,7 @@ describeEachDatabase("retention", (database) => {
       const taskId = await storedTask(server(), "back");
       await age(server(), taskId, 11);
       expect((await tick(server())).body.retention).toMatchObject({ filesRemoved: 2 });
-      const [asset] = (await detail(server(), taskId)).assets;
+      const [asset] = (await taskDetail(server(), taskId)).assets;
       expect(asset!.status).toBe("removed");
       const res = await fetch(`${server().url}/api/assets/${asset!.id}/download`, { method: "POST" });
       expect(res.status).toBe(202);
@@ -139,12 +141,11 @@ describeEachDatabase("retention", (database) => {
       // That callback's own run came before the aging; pretend the interval has passed.
       await writeSql(server(), "delete from settings where key = 'retention_run_at'");
       await server().callback({ code: 501, msg: "new news", data: { taskId: uniqueTaskId("after") } });
-      const deadline = Date.now() + 10_000;
-      let pruned: unknown[] = [];
-      while (Date.now() < deadline && pruned.length === 0) {
-        pruned = await server().sql("select id from deliveries where task_id = ? and pruned_at is not null and body = ''", [taskId]);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const pruned = await waitFor(
+        () => server().sql("select id from deliveries where task_id = ? and pruned_at is not null and body = ''", [taskId]),
+        (rows) => rows.length > 0,
+        { timeoutMs: 10_000, what: "the old delivery pruned" },
+      );
       expect(pruned).toHaveLength(1);
       expect(await server().sql("select count(*) as n from deliveries where pruned_at is not null")).toEqual([{ n: 1 }]);
     });

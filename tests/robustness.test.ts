@@ -162,20 +162,34 @@ describeEachDatabase("robustness", (database) => {
       ).toEqual([]);
     });
 
-    it("odd requests are answered with 4xx JSON, not 5xx", async () => {
-      const odd = [
-        fetch(`${server().url}/api/callbacks?token=${TOKEN}`, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } }),
-        fetch(`${server().url}/api/callbacks?token=${TOKEN}`, { method: "POST" }),
-        fetch(`${server().url}/api/callbacks?token=${TOKEN}&token=x`, { method: "POST", body: "{}" }),
-        fetch(`${server().url}/api/callbacks?token=${"x".repeat(5000)}`, { method: "POST", body: "{}" }),
-        fetch(`${server().url}/api/tasks?limit=5000`),
-        fetch(`${server().url}/api/tasks?status=done`),
-        fetch(`${server().url}/api/tasks?cursor=-1`),
-        fetch(`${server().url}/api/tasks/${encodeURIComponent("../../x")}`),
-        fetch(`${server().url}/api/deliveries?verdict=maybe`),
+    it("odd requests are answered with 4xx and the JSON error envelope, not 5xx", async () => {
+      const url = server().url;
+      const callbacks = `${url}/api/callbacks`;
+      const odd: [string, Promise<Response>, number, string][] = [
+        [
+          "a JSON body sent as text/plain",
+          fetch(`${callbacks}?token=${TOKEN}`, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } }),
+          400,
+          "invalid_callback",
+        ],
+        ["no body", fetch(`${callbacks}?token=${TOKEN}`, { method: "POST" }), 400, "invalid_callback"],
+        // The first token counts (searchParams.get): this one is right, the body is not.
+        ["a second token", fetch(`${callbacks}?token=${TOKEN}&token=x`, { method: "POST", body: "{}" }), 400, "invalid_callback"],
+        ["a 5000-character token", fetch(`${callbacks}?token=${"x".repeat(5000)}`, { method: "POST", body: "{}" }), 401, "unauthorized"],
+        ["limit above 200", fetch(`${url}/api/tasks?limit=5000`), 400, "invalid_request"],
+        ["an unknown status", fetch(`${url}/api/tasks?status=done`), 400, "invalid_request"],
+        ["a cursor the API never gave", fetch(`${url}/api/tasks?cursor=-1`), 400, "invalid_request"],
+        ["a task id with ../", fetch(`${url}/api/tasks/${encodeURIComponent("../../x")}`), 404, "not_found"],
+        ["an unknown verdict", fetch(`${url}/api/deliveries?verdict=maybe`), 400, "invalid_request"],
       ];
-      const statuses = await Promise.all(odd.map(async (p) => (await p).status));
-      expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
+      const answers = await Promise.all(odd.map(([, pending]) => pending));
+      for (const [i, [what, , status, code]] of odd.entries()) {
+        const res = answers[i]!;
+        expect(res.status, what).toBe(status);
+        expect(res.headers.get("content-type"), what).toMatch(/^application\/json\b/);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body, what).toEqual({ error: { code, message: expect.stringMatching(/\S/) } });
+      }
     });
   });
 

@@ -5,7 +5,8 @@ import { createHmac, randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import type { Delivery } from "@/db/queries/dto";
-import { coverFailure, taskDetail } from "./helpers/callbacks";
+import { coverFailure } from "./helpers/callbacks";
+import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { fixture, type TestServer } from "./helpers/server";
@@ -54,7 +55,7 @@ async function expectRefused(res: Response, code: "invalid_signature" | "signatu
 }
 
 async function expectNoTask(server: TestServer, taskId: string) {
-  expect((await taskDetail(server, taskId)).status).toBe(404);
+  expect((await server.getJson(`/api/tasks/${taskId}`)).status).toBe(404);
 }
 
 describeEachDatabase("signed callbacks", (database) => {
@@ -65,7 +66,7 @@ describeEachDatabase("signed callbacks", (database) => {
       const { taskId, body } = payload("cover-success.json");
       const res = await server().callback(body, { headers: standardHeaders(body) });
       expect(res.status).toBe(200);
-      const { body: detail } = await taskDetail(server(), taskId);
+      const detail = await taskDetail(server(), taskId);
       expect(detail.task.status).toBe("succeeded");
       expect(detail.deliveries).toHaveLength(1);
       expect(detail.deliveries[0]).toMatchObject({ verdict: "accepted", signature: "verified", signatureScheme: "standard-webhooks" });
@@ -96,7 +97,7 @@ describeEachDatabase("signed callbacks", (database) => {
       const { body } = payload("cover-success.json", taskId);
       const forged = standardHeaders(body, { secret: `whsec_${randomBytes(32).toString("base64")}` });
       await expectRefused(await server().callback(body, { headers: forged }), "invalid_signature");
-      const { body: detail } = await taskDetail(server(), taskId);
+      const detail = await taskDetail(server(), taskId);
       expect(detail.task).toMatchObject({ status: "failed", code: 501, deliveryCount: 1 });
       expect(detail.assets).toHaveLength(0);
       expect(detail.deliveries.map((d) => d.signature)).toEqual(["verified"]);
@@ -120,14 +121,14 @@ describeEachDatabase("signed callbacks", (database) => {
       for (const at of [within.old(299), within.ahead(299)]) {
         const { taskId, body } = payload("cover-success.json");
         expect((await server().callback(body, { headers: standardHeaders(body, { at }) })).status).toBe(200);
-        expect((await taskDetail(server(), taskId)).body.task.status).toBe("succeeded");
+        expect((await taskDetail(server(), taskId)).task.status).toBe("succeeded");
       }
     });
 
     it("an unsigned callback is accepted on its token and recorded as unsigned", async () => {
       const { taskId, body } = payload("wav-success.json");
       expect((await server().callback(body)).status).toBe(200);
-      const { body: detail } = await taskDetail(server(), taskId);
+      const detail = await taskDetail(server(), taskId);
       expect(detail.deliveries[0]).toMatchObject({ verdict: "accepted", signature: "unsigned", signatureScheme: null });
     });
 
@@ -154,7 +155,7 @@ describeEachDatabase("signed callbacks", (database) => {
     it("the setup page's test callback is signed with the key", async () => {
       const res = await fetch(`${server().url}/api/setup/test-callback`, { method: "POST" });
       const { taskId } = (await res.json()) as { taskId: string };
-      const { body: detail } = await taskDetail(server(), taskId);
+      const detail = await taskDetail(server(), taskId);
       expect(detail.deliveries[0]).toMatchObject({ verdict: "accepted", signature: "verified", signatureScheme: "standard-webhooks" });
     });
 
@@ -195,7 +196,7 @@ describeEachDatabase("signed callbacks", (database) => {
       const res = await server().callback(body, { headers: kieHeaders(taskId) });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: "received", taskId });
-      const { body: detail } = await taskDetail(server(), taskId);
+      const detail = await taskDetail(server(), taskId);
       expect(detail.task).toMatchObject({ kind, status: "succeeded" });
       expect(detail.deliveries[0]).toMatchObject({ signature: "verified", signatureScheme: "kie" });
     });
@@ -272,7 +273,7 @@ describeEachDatabase("signed callbacks", (database) => {
       const res = await fetch(`${server().url}/api/setup/test-callback`, { method: "POST" });
       expect(res.status).toBe(201);
       const { taskId } = (await res.json()) as { taskId: string };
-      const { body: detail } = await taskDetail(server(), taskId);
+      const detail = await taskDetail(server(), taskId);
       expect(detail.deliveries[0]).toMatchObject({ verdict: "accepted", signature: "verified", signatureScheme: "kie" });
     });
   });

@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { TaskDetail } from "@/db/queries/dto";
 import type { Health } from "@/lib/server/health";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../scripts/lib/media";
@@ -19,6 +18,7 @@ import { killWithTests } from "./helpers/children";
 import { coverSuccess } from "./helpers/callbacks";
 import { assembleImage, type Image } from "./helpers/container";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { node24 } from "./helpers/node24";
 import { freePort, TOKEN } from "./helpers/server";
@@ -71,7 +71,7 @@ async function start() {
         () => 0,
       ),
     (status) => status === 200 || child.exitCode !== null,
-    60_000,
+    { timeoutMs: 60_000, what: () => `a healthy server:\n${output}` },
   );
   if (health !== 200) throw new Error(`The server did not become healthy (exit ${child.exitCode}):\n${output}`);
 }
@@ -102,11 +102,7 @@ afterAll(async () => {
 const png = [makePng(40, 30, 7), makePng(30, 40, 8)];
 const taskId = uniqueTaskId("image");
 
-async function detail(): Promise<TaskDetail> {
-  const res = await fetch(`${url()}/api/tasks/${taskId}`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as TaskDetail;
-}
+const detail = () => taskDetail(url(), taskId);
 
 describe("the container image (standalone server on Node 24)", () => {
   it("holds only the runtime stage's files: no sources, no dev dependencies", () => {
@@ -153,7 +149,7 @@ describe("the container image (standalone server on Node 24)", () => {
       ),
     });
     expect(res.status).toBe(200);
-    const done = await waitFor(detail, (d) => d.assets.length === 2 && d.assets.every((a) => a.status === "stored"), 30_000);
+    const done = await waitFor(detail, (d) => d.assets.length === 2 && d.assets.every((a) => a.status === "stored"), { timeoutMs: 30_000 });
     expect(
       done.assets.map((a) => a.status),
       output,

@@ -1,7 +1,8 @@
 // The list's extras (asset progress per task) and the counts behind the Tasks page.
-import type { Page, TaskDetail } from "@/db/queries/dto";
+import type { Page } from "@/db/queries/dto";
 import type { TaskListItem } from "@/db/queries/tasks";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { taskDetail } from "./helpers/http";
 import { fixture, startServer, type TestServer } from "./helpers/server";
 
 let server: TestServer;
@@ -71,7 +72,7 @@ it("POST /api/setup/test-callback makes a succeeded cover task with the sample i
   const res = await fetch(`${server.url}/api/setup/test-callback`, { method: "POST" });
   expect(res.status).toBe(201);
   const { taskId } = (await res.json()) as { taskId: string };
-  const { body } = await server.getJson<TaskDetail>(`/api/tasks/${taskId}`);
+  const body = await taskDetail(server, taskId);
   expect(body.task.status).toBe("succeeded");
   expect(body.assets.map((a) => a.remoteUrl)).toEqual([`${server.url}/samples/cover-1.png`, `${server.url}/samples/cover-2.png`]);
   expect(body.deliveries.map((d) => d.verdict)).toEqual(["accepted"]);
@@ -104,8 +105,8 @@ it("search refuses control characters (400): a NUL does not match every task", a
 it("asset ids are digits only: 0x1, 1e0 and ' 1' name no asset", async () => {
   const { body } = await server.getJson<Page<Item>>("/api/tasks?q=21aee3c3c2a01fa5e030b3799fa4dd56");
   expect(body.items).toHaveLength(1);
-  const detail = await server.getJson<TaskDetail>("/api/tasks/21aee3c3c2a01fa5e030b3799fa4dd56");
-  const id = detail.body.assets[0]!.id;
+  const detail = await taskDetail(server, "21aee3c3c2a01fa5e030b3799fa4dd56");
+  const id = detail.assets[0]!.id;
   expect((await fetch(new URL(`/api/assets/${id}/file`, server.url))).status).toBe(404); // known, not stored yet
   for (const alias of [`0x${id.toString(16)}`, `${id}e0`, `%20${id}`, `0${id}`]) {
     const res = await fetch(new URL(`/api/assets/${alias}/file`, server.url));
@@ -121,7 +122,7 @@ it("a delivery's address is the socket's unless TRUST_PROXY=1, then the proxy's 
       { headers: { "x-forwarded-for": "203.0.113.7, 198.51.100.9" } },
     );
     expect(res.status).toBe(200);
-    const { body } = await target.getJson<TaskDetail>(`/api/tasks/${taskId}`);
+    const body = await taskDetail(target, taskId);
     return body.deliveries[0]!.remoteAddress;
   };
   expect(await addressOf(server, "address-direct")).toBe("127.0.0.1");

@@ -6,13 +6,13 @@
 // sets (VERCEL=1, no WORKER, DASHBOARD_PASSWORD). Nothing is skipped: a failed
 // build or function fails the file.
 import { createClient, type Client } from "@libsql/client/http";
-import type { TaskDetail } from "@/db/queries/dto";
 import type { Health } from "@/lib/server/health";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng, makeWavFile } from "../scripts/lib/media";
 import { sha256 } from "./helpers/assets";
 import { coverSuccess, wavSuccess } from "./helpers/callbacks";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { requestJson, taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
 import { TOKEN } from "./helpers/server";
@@ -64,13 +64,9 @@ afterAll(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = {}) =>
-  fetch(new URL(path, app.url), { redirect: "manual", headers: { ...(session ? { cookie: session } : {}), ...headers } });
+  fetch(new URL(path, app.url), { redirect: "manual", headers: { ...sessionHeaders(), ...headers } });
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await get(path);
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
-  return (await res.json()) as T;
-}
+const sessionHeaders = (): Record<string, string> => (session ? { cookie: session } : {});
 
 const callback = (body: unknown, query = `?token=${TOKEN}`) =>
   fetch(new URL(`/api/callbacks${query}`, app.url), {
@@ -107,8 +103,9 @@ describe("the Vercel build", () => {
   });
 
   it("health names libsql, s3 and cron, with nothing set up beforehand", async () => {
-    const health = await getJson<Health>("/api/health");
-    expect(health).toMatchObject({
+    const health = await requestJson<Health>(app, "/api/health", { headers: sessionHeaders() });
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({
       ok: true,
       database: { ok: true, driver: "libsql" },
       storage: { ok: true, driver: "s3" },
@@ -198,7 +195,7 @@ describe("the Vercel build", () => {
     const rows = await waitFor(
       () => assetRows(coverTask),
       (r) => r.length === 2 && r.every((a) => a.status === "stored"),
-      30_000,
+      { timeoutMs: 30_000, what: () => `both covers stored:\n${app.log().slice(-3000)}` },
     );
     expect(
       rows.map((r) => r.status),
@@ -212,7 +209,7 @@ describe("the Vercel build", () => {
   });
 
   it("the file route redirects (302) to a signed URL of the bucket that serves the image", async () => {
-    const detail = await getJson<TaskDetail>(`/api/tasks/${coverTask}`);
+    const detail = await taskDetail(app, coverTask, sessionHeaders());
     const image = detail.assets.find((a) => a.position === 0)!;
     const res = await get(`/api/assets/${image.id}/file`);
     expect(res.status).toBe(302);
@@ -224,7 +221,7 @@ describe("the Vercel build", () => {
   });
 
   it("thumbnails and waveforms answer", async () => {
-    const detail = await getJson<TaskDetail>(`/api/tasks/${coverTask}`);
+    const detail = await taskDetail(app, coverTask, sessionHeaders());
     const thumb = await get(`/api/assets/${detail.assets[0]!.id}/thumbnail`);
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get("content-type")).toMatch(/^image\//);
@@ -236,7 +233,7 @@ describe("the Vercel build", () => {
     const rows = await waitFor(
       () => assetRows(wavTask),
       (r) => r.length === 1 && r[0]!.status === "stored",
-      30_000,
+      { timeoutMs: 30_000, what: () => `the WAV stored:\n${app.log().slice(-3000)}` },
     );
     expect(rows[0]!.status).toBe("stored");
     const waveform = await get(`/api/assets/${rows[0]!.id}/waveform`);

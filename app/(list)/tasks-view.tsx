@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import useSWR from "swr";
 import useSWRInfinite from "swr/infinite";
+import { useNow } from "@/components/clock";
 import { CopyableUrl, CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { SendTestCallback } from "@/components/send-test-callback";
@@ -304,7 +305,8 @@ function Files({ task }: { task: TaskListItem }) {
 }
 
 function Expiry({ task }: { task: TaskListItem }) {
-  const warning = expiryWarning(task.filesExpireAt, task.assetsTotal > 0 && task.assetsStored === task.assetsTotal);
+  const now = useNow();
+  const warning = expiryWarning(task.filesExpireAt, task.assetsTotal > 0 && task.assetsStored === task.assetsTotal, now);
   if (!warning) return null;
   return <Badge tone={warning.level === "past" ? "red" : "amber"}>{warning.label}</Badge>;
 }

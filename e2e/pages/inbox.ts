@@ -1,4 +1,4 @@
-// The callback inbox, `/deliveries`: every delivery, verdict filters, raw body and headers, replay.
+// The callback inbox, `/deliveries`: every delivery, verdict filters, search, raw body and headers, replay (one or in bulk).
 import type { Locator, Page } from "@playwright/test";
 
 /** Deliveries the page shows at first and adds per "Load more" (app/deliveries/page.tsx). */
@@ -9,12 +9,23 @@ export class InboxPage {
   readonly errors: Locator;
   readonly loadMore: Locator;
   readonly rejectedFilter: Locator;
+  /** Searches the raw bodies for any part of them. */
+  readonly search: Locator;
+  readonly taskFilter: Locator;
+  readonly bulkReplaySince: Locator;
+  readonly bulkReplay: Locator;
+  readonly bulkReplayResult: Locator;
 
   constructor(readonly page: Page) {
     this.deliveries = page.getByTestId("delivery");
     this.errors = page.getByTestId("delivery-error");
     this.loadMore = page.getByRole("button", { name: "Load more" });
     this.rejectedFilter = page.getByRole("button", { name: "Rejected" });
+    this.search = page.getByRole("searchbox", { name: "Search the raw bodies" });
+    this.taskFilter = page.getByRole("searchbox", { name: "Task id" });
+    this.bulkReplaySince = page.getByLabel("Replay every rejected delivery since");
+    this.bulkReplay = page.getByRole("button", { name: "Replay these" });
+    this.bulkReplayResult = page.getByTestId("bulk-replay-result");
   }
 
   async goto(verdict?: "rejected" | "accepted" | "duplicate") {
@@ -40,7 +51,7 @@ export class InboxPage {
     await delivery.getByRole("button", { name: "Replay" }).click();
   }
 
-  emptyState(heading: "No callbacks received yet" | "No rejected deliveries"): Locator {
+  emptyState(heading: "No callbacks received yet" | "No rejected deliveries" | "No deliveries match"): Locator {
     return this.page.getByRole("heading", { name: heading });
   }
 }

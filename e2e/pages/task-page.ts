@@ -1,4 +1,4 @@
-// A task's page, `/tasks/{id}`: message, timeline, files (gallery, player), deliveries, actions.
+// A task's page, `/tasks/{id}`: message, timeline, files (gallery, player), deliveries, actions, deleting.
 import type { Locator, Page } from "@playwright/test";
 
 export class TaskPage {
@@ -18,6 +18,9 @@ export class TaskPage {
   readonly downloadArchive: Locator;
   readonly noFiles: Locator;
   readonly notFound: Locator;
+  readonly delete: Locator;
+  /** The confirmation Delete opens. */
+  readonly deleteDialog: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole("heading", { level: 1 });
@@ -35,6 +38,8 @@ export class TaskPage {
     this.downloadArchive = page.getByRole("link", { name: "Download archive" });
     this.noFiles = page.getByRole("heading", { name: "No files" });
     this.notFound = page.getByRole("heading", { name: "No such task" });
+    this.delete = page.getByRole("button", { name: "Delete", exact: true });
+    this.deleteDialog = page.getByRole("dialog", { name: "Delete this task?" });
   }
 
   /** Opens a task's page; `base` is another server's URL. Answers the navigation's response. */

@@ -11,7 +11,10 @@ export function deliveryBinHours(days: number): number {
   return days <= 7 ? 1 : days <= 31 ? 6 : 24;
 }
 
-const hourLabel = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", hour: "2-digit", hour12: false, timeZone: "UTC" });
+// hourCycle, not hour12: false, which V8 resolves to h24 ("24:00") on Node 20
+// and to h23 ("00:00") in newer engines and browsers: server and browser must
+// print the same text, or hydration fails (React error #418).
+const hourLabel = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", hour: "2-digit", hourCycle: "h23", timeZone: "UTC" });
 const dayLabel = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" });
 
 export const formatHour = (ms: number) => `${hourLabel.format(ms)}:00 UTC`;

@@ -1,6 +1,4 @@
 // Builders of provider callbacks and small HTTP helpers for tests and benchmarks.
-import type { TaskDetail } from "@/db/queries/dto";
-import type { TestServer } from "./server";
 
 export function coverSuccess(
   taskId: string,
@@ -19,10 +17,6 @@ export function wavSuccess(taskId: string, url = `https://files.example.com/${ta
 
 export function wavFailure(taskId: string, code = 451, msg = "Download Failed - Unable to download source audio file") {
   return { code, msg, data: { audioWavUrl: null, task_id: taskId } };
-}
-
-export async function taskDetail(server: TestServer, taskId: string) {
-  return server.getJson<TaskDetail>(`/api/tasks/${encodeURIComponent(taskId)}`);
 }
 
 /** Runs `jobs` with at most `concurrency` in flight. */

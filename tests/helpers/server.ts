@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import type { InValue, ResultSet } from "@libsql/client/http";
 import { killWithTests } from "./children";
+import { requestJson, type JsonAnswer } from "./http";
 import { freePort, ROOT } from "./ports";
 import { startSqld, type Sqld } from "./sqld";
 
@@ -46,7 +47,8 @@ export type TestServer = {
   pid: () => number | undefined;
   /** POSTs a JSON (or raw string) callback with the test token. */
   callback: (body: unknown, options?: { path?: string; token?: string | null; headers?: Record<string, string> }) => Promise<Response>;
-  getJson: <T = unknown>(pathname: string) => Promise<{ status: number; body: T }>;
+  /** `requestJson(server, pathname)` (tests/helpers/http.ts). */
+  getJson: <T = unknown>(pathname: string) => Promise<JsonAnswer<T>>;
   /**
    * Ends the process: SIGTERM by default, SIGKILL to simulate a crash. With
    * SIGTERM it also stops the sqld this server started (never a shared one);
@@ -199,10 +201,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
     },
-    getJson: async (pathname) => {
-      const res = await fetch(new URL(pathname, url));
-      return { status: res.status, body: await res.json() };
-    },
+    getJson: (pathname) => requestJson(url, pathname),
     stop: async (signal = "SIGTERM") => {
       await stopApp(signal);
       if (signal !== "SIGKILL") await stopOwnSqld();

@@ -1,7 +1,7 @@
 // The insights charts' bins (lib/ui/insights.ts): zero-filled, evenly spaced,
 // each sparse bucket in the bin that holds it, and the turnaround's words.
 import { describe, expect, it } from "vitest";
-import { binSeries, deliveryBinHours, deliveryBins, formatSeconds, storedBins } from "@/lib/ui/insights";
+import { binSeries, deliveryBinHours, deliveryBins, formatHour, formatSeconds, storedBins } from "@/lib/ui/insights";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,6 +46,13 @@ describe("chart bins", () => {
     expect(bins).toHaveLength(8);
     expect(bins.map((b) => b.value).slice(-3)).toEqual([100, 0, 50]);
     expect(bins.at(-1)!.label).toBe("Jun 10");
+  });
+
+  // The page is rendered on the server and again in the browser: a label that
+  // differs between the two engines fails hydration (React error #418).
+  it("labels the midnight hour 00:00, as browsers do (Node 20 printed 24:00)", () => {
+    expect(formatHour(Date.parse("2026-06-10T00:00:00Z"))).toBe("Jun 10, 00:00 UTC");
+    expect(formatHour(Date.parse("2026-06-10T23:00:00Z"))).toBe("Jun 10, 23:00 UTC");
   });
 
   it.each<[number | null, string]>([

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import useSWR from "swr";
+import { useNow } from "@/components/clock";
 import { CopyButton } from "@/components/copy-button";
 import { DeliveryCard } from "@/components/delivery-card";
 import { RelativeTime } from "@/components/relative-time";
@@ -36,6 +37,7 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
   const { task, assets } = detail;
   const notify = useToast();
   const [busy, setBusy] = useState<"poll" | "download" | null>(null);
+  const now = useNow();
 
   async function run(action: "poll" | "download") {
     setBusy(action);
@@ -73,7 +75,7 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
   }
 
   const allStored = assets.length > 0 && assets.every((a) => a.status === "stored");
-  const expiry = expiryWarning(task.filesExpireAt, allStored);
+  const expiry = expiryWarning(task.filesExpireAt, allStored, now);
   const images = assets.filter((a) => a.type === "image");
   const audio = assets.filter((a) => a.type === "audio");
 
