@@ -208,7 +208,7 @@ describeEachDatabase("callbacks", (database) => {
         headers: { "x-sent-by": "provider", "x-dashboard-socket-address": "6.6.6.6" },
       });
       expect(res.status).toBe(200);
-      const { body } = await taskDetail(server(), taskId);
+      const body = await taskDetail(server(), taskId);
       const headers = body.deliveries[0]!.headers;
       expect(headers["x-sent-by"]).toBe("provider");
       expect(Object.keys(headers).filter((name) => name.startsWith("x-dashboard-"))).toEqual([]);

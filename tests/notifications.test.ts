@@ -312,45 +312,51 @@ describeEachDatabase("notifications", (database) => {
     expect(made.secretHint).toBe(`whsec_…${first.slice(-4)}`);
     const key = first.slice("whsec_".length, -4);
 
-    const listed = (await api<{ items: Destination[] }>(server, "GET", "/api/destinations")).body.items.find((d) => d.id === made.id)!;
+    const listed = (await requestJson<{ items: Destination[] }>(server, "/api/destinations", { method: "GET" })).body.items.find(
+      (d) => d.id === made.id,
+    )!;
     expect(listed).not.toHaveProperty("secret");
     expect(listed.secretHint).toBe(made.secretHint);
-    const patched = await api<Destination>(server, "PATCH", `/api/destinations/${made.id}`, { name: "renamed" });
+    const patched = await requestJson<Destination>(server, `/api/destinations/${made.id}`, { method: "PATCH", body: { name: "renamed" } });
     expect(patched.status).toBe(200);
     expect(patched.body).not.toHaveProperty("secret");
     for (const answer of [listed, patched.body]) expect(JSON.stringify(answer)).not.toContain(key);
 
-    const rotated = await api<Destination>(server, "POST", `/api/destinations/${made.id}/rotate-secret`);
+    const rotated = await requestJson<Destination>(server, `/api/destinations/${made.id}/rotate-secret`, { method: "POST" });
     expect(rotated.status).toBe(200);
     const second = rotated.body.secret!;
     expect(second).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(second).not.toBe(first);
     expect(rotated.body).toMatchObject({ id: made.id, name: "renamed", secretHint: `whsec_…${second.slice(-4)}` });
-    const after = (await api<{ items: Destination[] }>(server, "GET", "/api/destinations")).body.items.find((d) => d.id === made.id)!;
+    const after = (await requestJson<{ items: Destination[] }>(server, "/api/destinations", { method: "GET" })).body.items.find(
+      (d) => d.id === made.id,
+    )!;
     expect(after).not.toHaveProperty("secret");
     expect(after.secretHint).toBe(rotated.body.secretHint);
 
     // What is sent from now on is signed with the new secret only.
     receiver.secret("/rotate", second);
-    expect((await api<Attempt>(server, "POST", `/api/destinations/${made.id}/test`)).body).toMatchObject({ ok: true });
+    expect((await requestJson<Attempt>(server, `/api/destinations/${made.id}/test`, { method: "POST" })).body).toMatchObject({ ok: true });
     const [sent] = receiver.received("/rotate");
     expect(sent!.verified).toBe(true);
     expect(() => new Webhook(first).verify(sent!.body, sent!.headers)).toThrow();
 
     const chat = await addDestination("/rotate-slack", "slack", ["task.failed"]);
-    const refused = await api<{ error: { code: string } }>(server, "POST", `/api/destinations/${chat.id}/rotate-secret`);
+    const refused = await requestJson<{ error: { code: string } }>(server, `/api/destinations/${chat.id}/rotate-secret`, {
+      method: "POST",
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe("no_secret");
-    expect((await api(server, "POST", "/api/destinations/999999/rotate-secret")).status).toBe(404);
+    expect((await requestJson(server, "/api/destinations/999999/rotate-secret", { method: "POST" })).status).toBe(404);
     await Promise.all([disable(made), disable(chat)]);
   });
 
   it("reads a few KiB of an answer at most: a 2xx whose body never ends is delivered, a 500 logged with its first bytes", async () => {
     const d = await addDestination("/stream", "webhook", ["task.succeeded"]);
     receiver.script("/stream", [{ stream: 200 }, { stream: 500 }]);
-    const delivered = await api<Attempt>(server, "POST", `/api/destinations/${d.id}/test`);
+    const delivered = await requestJson<Attempt>(server, `/api/destinations/${d.id}/test`, { method: "POST" });
     expect(delivered.body).toMatchObject({ ok: true, statusCode: 200, error: null });
-    const refused = await api<Attempt>(server, "POST", `/api/destinations/${d.id}/test`);
+    const refused = await requestJson<Attempt>(server, `/api/destinations/${d.id}/test`, { method: "POST" });
     expect(refused.body).toMatchObject({ ok: false, statusCode: 500, error: expect.stringMatching(/^HTTP 500: streaming streaming/) });
     await disable(d);
   });
@@ -363,20 +369,27 @@ describeEachDatabase("notifications", (database) => {
     await waitForAssets(server, old, allStored);
     const late = await addDestination("/late", "webhook", ["task.succeeded", "task.failed", "task.files_stored"]);
 
-    const replay = await api<{ replayed: number; accepted: number }>(server, "POST", "/api/deliveries/replay", {
-      verdict: "accepted",
-      since,
+    const replay = await requestJson<{ replayed: number; accepted: number }>(server, "/api/deliveries/replay", {
+      method: "POST",
+      body: {
+        verdict: "accepted",
+        since,
+      },
     });
     expect(replay.status).toBe(200);
     expect(replay.body.replayed).toBeGreaterThanOrEqual(1);
     const [delivery] = await server.sql<{ id: number }>("select id from deliveries where task_id = ?", [old]);
-    expect((await api(server, "POST", `/api/deliveries/${delivery!.id}/replay`)).status).toBe(200);
+    expect((await requestJson(server, `/api/deliveries/${delivery!.id}/replay`, { method: "POST" })).status).toBe(200);
     expect((await server.callback(callback)).status).toBe(200); // the provider sends it again
 
     // Events are queued in timeline order: once a newer task's notification is queued, the old task's would be too.
     const fresh = uniqueTaskId("fresh");
     await server.callback(failedCallback(fresh));
-    await until("the newer task's notification", () => (ofTask("/late", fresh).length ? true : undefined));
+    await waitFor(
+      () => ofTask("/late", fresh),
+      (sent) => sent.length > 0,
+      { what: "the newer task's notification" },
+    );
     expect(await server.sql("select event from notifications where destination_id = ? and task_id = ?", [late.id, old])).toEqual([]);
     expect(ofTask("/late", old)).toEqual([]);
     await disable(late);

@@ -251,7 +251,7 @@ describeEachDatabase("signed callbacks", (database) => {
           error: `data.taskId ("${signed}") and data.task_id ("${victim}") name different tasks.`,
         });
       }
-      const { body: detail } = await taskDetail(server(), victim);
+      const detail = await taskDetail(server(), victim);
       expect(detail.task).toMatchObject({ status: "failed", code: 451, deliveryCount: 1 });
       expect(detail.assets).toEqual([]);
       await expectNoTask(server(), signed);
