@@ -16,8 +16,7 @@ import {
   type TaskKind,
 } from "@/db/schema";
 import { decide, type Decision, type Incoming, type TaskState } from "@/lib/tasks/rules";
-import type { ParsedCallback } from "@/lib/callbacks/schemas";
-import type { ProviderResult } from "@/lib/tasks/result";
+import type { ParsedCallback, ProviderResult } from "@/lib/tasks/result";
 import { processSingleton } from "@/lib/server/registry";
 
 const p = sql.placeholder;

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { TaskKind } from "@/db/schema";
 import { describeZodError } from "@/lib/server/validation";
-import type { ProviderResult } from "@/lib/tasks/result";
+import type { ParsedCallback } from "@/lib/tasks/result";
 import { callbackKind } from "@/lib/tasks/rules";
 
 export const taskIdSchema = z
@@ -52,8 +52,6 @@ const wavCallbackSchema = z.object({
 });
 
 const SUCCESS = 200;
-
-export type ParsedCallback = { ok: true; result: ProviderResult } | { ok: false; kind: TaskKind | null; error: string };
 
 /** Validates a callback body already parsed from JSON, as the kind the rules tell (lib/tasks/rules.ts). */
 export function parseCallback(payload: unknown, pathKind: TaskKind | null): ParsedCallback {

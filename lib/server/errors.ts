@@ -1,67 +1,11 @@
-// Typed errors that routes map to HTTP answers of the shape
-// { "error": { "code": "...", "message": "..." } }.
+// Route handlers answer every failure as { "error": { "code": "...", "message": "..." } }:
+// typed errors (lib/core/errors.ts) with their status, anything else as a 500.
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { AppError, type ErrorCode } from "@/lib/core/errors";
 import { describeZodError } from "@/lib/server/validation";
 
-/** Every `error.code` the API answers with: a new one is added here, and a typo fails tsc. */
-export type ErrorCode =
-  // requests
-  | "invalid_request"
-  | "invalid_json"
-  | "not_found"
-  | "internal_error"
-  // access (lib/callbacks/ingest.ts, proxy.ts, the cron tick)
-  | "unauthorized"
-  | "unknown_host"
-  | "cross_origin"
-  // callbacks and tasks
-  | "invalid_callback"
-  | "payload_too_large"
-  | "request_timeout"
-  | "kind_mismatch"
-  | "test_callback_failed"
-  | "invalid_signature"
-  | "signature_required"
-  | "delivery_pruned"
-  // files
-  | "no_files"
-  | "not_stored"
-  | "file_missing"
-  | "range_not_satisfiable"
-  // notifications (lib/notifications)
-  | "destination_refused"
-  | "notification_busy"
-  | "conflict"
-  // thumbnails and waveforms (lib/media)
-  | "no_thumbnail"
-  | "no_waveform"
-  // the provider (lib/provider/client.ts, lib/provider/status.ts)
-  | "rate_limited"
-  | "provider_not_configured"
-  | "provider_error"
-  | "provider_timeout"
-  | "provider_unreachable"
-  | "provider_not_found"
-  | "provider_unauthorized"
-  | "provider_no_credits"
-  | "provider_maintenance"
-  | "provider_conflict"
-  | "provider_rejected"
-  | "provider_bad_answer";
-
-export class AppError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const badRequest = (code: ErrorCode, message: string) => new AppError(400, code, message);
-export const notFound = (message: string) => new AppError(404, "not_found", message);
+export * from "@/lib/core/errors";
 
 export function errorJson(status: number, code: ErrorCode, message: string, headers?: HeadersInit) {
   return NextResponse.json({ error: { code, message } }, { status, headers });

@@ -15,3 +15,6 @@ export type ProviderResult = {
   remoteCreatedAt?: Date | null;
   completedAt?: Date | null;
 };
+
+/** A callback body read as a result, or why it is not one (the kind when it could still be told). */
+export type ParsedCallback = { ok: true; result: ProviderResult } | { ok: false; kind: TaskKind | null; error: string };
