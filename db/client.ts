@@ -15,10 +15,10 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { migrateLibsql, migrateSqlite } from "./migrate";
 import * as schema from "./schema";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 /** The Drizzle database on either driver; `await` every query. */
 export type Db = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;

@@ -15,8 +15,6 @@ import {
   TASK_STATUSES,
 } from "@/lib/core/enums";
 
-export * from "@/lib/core/enums";
-
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
 

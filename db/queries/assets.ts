@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { atomic, getDb, sqlStep, step, write, type Step } from "@/db/client";
 import { assets, events, type AssetRow } from "@/db/schema";
-import { downloadFailedText, downloadRequestedText, downloadStartedText, downloadStoredText, type EventType } from "@/lib/tasks/timeline";
+import { downloadFailedText, downloadRequestedText, downloadStartedText, downloadStoredText, type EventType } from "@/lib/core/timeline";
 
 /** What a worker holds after a claim: the row as claimed (attempts already counted) and its claim token. */
 export type Claim = Pick<AssetRow, "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath"> & {

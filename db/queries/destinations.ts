@@ -2,15 +2,8 @@
 import "server-only";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { atomic, getDb, step, write } from "@/db/client";
-import {
-  destinations,
-  notificationAttempts,
-  notifications,
-  type DestinationFormat,
-  type DestinationRow,
-  type NotificationStatus,
-  type NotifyEvent,
-} from "@/db/schema";
+import { destinations, notificationAttempts, notifications, type DestinationRow } from "@/db/schema";
+import type { DestinationFormat, NotificationStatus, NotifyEvent } from "@/lib/core/enums";
 import type { Page } from "./dto";
 
 export function toDestination(row: DestinationRow) {

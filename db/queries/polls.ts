@@ -1,5 +1,5 @@
 // The polling queue: pending tasks due at nextPollAt, held by one worker until
-// pollLeaseUntil. What a poll does to its task is decided by lib/tasks/rules.ts
+// pollLeaseUntil. What a poll does to its task is decided by lib/core/rules.ts
 // and written by results.ts.
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
@@ -42,7 +42,7 @@ export async function releasePoll(taskId: string): Promise<void> {
   await write(getDb().update(tasks).set({ pollLeaseUntil: null }).where(eq(tasks.taskId, taskId)));
 }
 
-/** A poll that reached no usable answer: counted, on the timeline as `poll_failed`, retried later (lib/tasks/rules.ts). */
+/** A poll that reached no usable answer: counted, on the timeline as `poll_failed`, retried later (lib/core/rules.ts). */
 export async function recordPollFailure(taskId: string, now: Date, reason: string, pollIntervalMs: number): Promise<void> {
   await applyToTask(taskId, { via: "poll_failed", reason, pollIntervalMs }, now, { polled: true, lease: null });
 }

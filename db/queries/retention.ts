@@ -4,8 +4,9 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { atomic, getDb, sqlStep, write } from "@/db/client";
-import { assets, deliveries, events, settings, type AssetType } from "@/db/schema";
-import { fileRemovedText } from "@/lib/tasks/timeline";
+import { assets, deliveries, events, settings } from "@/db/schema";
+import type { AssetType } from "@/lib/core/enums";
+import { fileRemovedText } from "@/lib/core/timeline";
 
 /** Empties body and headers of up to `limit` unpruned deliveries received before `cutoff`; answers how many. */
 export async function pruneDeliveries(cutoff: Date, limit: number, now: Date): Promise<number> {

@@ -3,7 +3,7 @@
 // one: a flood of bad tokens must not become a flood of database writes.
 import "server-only";
 import { getRefusedCallbacks, recordUnauthorized } from "@/db/queries/settings";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 const FLUSH_MS = 3_000;
 

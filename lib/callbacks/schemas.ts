@@ -1,10 +1,10 @@
 // The callbacks the provider sends (../shared/spec/suno-api.md §1), every
 // variant accepted, normalized into one ProviderResult.
 import { z } from "zod";
-import type { TaskKind } from "@/db/schema";
+import type { TaskKind } from "@/lib/core/enums";
 import { describeZodError } from "@/lib/server/validation";
-import type { ParsedCallback } from "@/lib/tasks/result";
-import { callbackKind } from "@/lib/tasks/rules";
+import type { ParsedCallback } from "@/lib/core/result";
+import { callbackKind } from "@/lib/core/rules";
 
 export const taskIdSchema = z
   .string()
@@ -53,7 +53,7 @@ const wavCallbackSchema = z.object({
 
 const SUCCESS = 200;
 
-/** Validates a callback body already parsed from JSON, as the kind the rules tell (lib/tasks/rules.ts). */
+/** Validates a callback body already parsed from JSON, as the kind the rules tell (lib/core/rules.ts). */
 export function parseCallback(payload: unknown, pathKind: TaskKind | null): ParsedCallback {
   const kind = callbackKind(pathKind, payload);
   if (!kind) {

@@ -6,7 +6,7 @@
 // last X-Forwarded-For entry is used: the one our own proxy appended.
 import "server-only";
 import http from "node:http";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 
 const SOCKET_HEADER = "x-dashboard-socket-address";
 const marker = Symbol.for("suno.socketAddressShim");

@@ -4,7 +4,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { databaseDriver, getDb } from "@/db/client";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { storage } from "@/lib/storage";
 
 export type Health = {

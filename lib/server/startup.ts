@@ -4,7 +4,7 @@ import { callbackToken } from "@/lib/auth/callback-token";
 import { flushRefusedCallbacks } from "@/lib/callbacks/refused";
 import { installSocketAddressShim } from "@/lib/server/client-address";
 import { installContentLengthShim } from "@/lib/server/content-length";
-import { env, EnvError } from "@/lib/server/env";
+import { env, EnvError } from "@/lib/core/env";
 import { beforeShutdown } from "@/lib/server/shutdown";
 import { startWorker } from "@/lib/work/worker";
 

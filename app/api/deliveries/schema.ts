@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DELIVERY_VERDICTS } from "@/db/schema";
+import { DELIVERY_VERDICTS } from "@/lib/core/enums";
 import { cursorSchema, limitSchema } from "@/app/api/tasks/schema";
 
 /** Empty means absent, so a cleared search box is no filter. */

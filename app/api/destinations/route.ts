@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { listDestinations } from "@/db/queries/destinations";
 import { createDestination } from "@/lib/notifications/destinations";
 import { createDestinationBody } from "@/lib/notifications/schemas";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { jsonBody } from "./schema";
 
 export const GET = route(async () => NextResponse.json({ items: await listDestinations() }));

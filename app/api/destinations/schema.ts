@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cursorSchema, limitSchema } from "@/app/api/tasks/schema";
 import { rowIdSchema } from "@/lib/notifications/schemas";
-import { badRequest, notFound } from "@/lib/server/errors";
+import { badRequest, notFound } from "@/lib/core/errors";
 
 export const listAttemptsQuery = z.object({ cursor: cursorSchema.optional(), limit: limitSchema });
 

@@ -1,5 +1,5 @@
 import { exportResponse } from "@/lib/export/archive";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { searchParamsObject } from "@/app/api/tasks/schema";
 import { exportQuery } from "./schema";
 

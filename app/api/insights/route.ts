@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { getInsights } from "@/db/queries/insights";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { searchParamsObject } from "@/app/api/tasks/schema";
 import { insightsQuery } from "./schema";
 

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { listTasks } from "@/db/queries/tasks";
-import { badRequest, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { badRequest } from "@/lib/core/errors";
 import { createTask } from "@/lib/provider/submissions";
 import { createTaskBody, listTasksQuery, searchParamsObject } from "./schema";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TASK_KINDS, TASK_STATUSES } from "@/db/schema";
+import { TASK_KINDS, TASK_STATUSES } from "@/lib/core/enums";
 
 export const cursorSchema = z
   .string()

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getDelivery } from "@/db/queries/deliveries";
-import { notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { deliveryIdSchema } from "../schema";
 
 type Context = { params: Promise<{ id: string }> };

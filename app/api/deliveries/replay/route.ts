@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { replayMatching } from "@/lib/callbacks/replay-matching";
-import { badRequest, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { badRequest } from "@/lib/core/errors";
 import { replayMatchingBody } from "../schema";
 
 // Large backlogs take a while: the replay runs until every matching delivery is done.

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { changeDestination, removeDestination } from "@/lib/notifications/destinations";
 import { updateDestinationBody } from "@/lib/notifications/schemas";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { idParam, jsonBody } from "../schema";
 
 type Context = { params: Promise<{ id: string }> };

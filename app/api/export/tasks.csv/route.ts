@@ -1,5 +1,5 @@
 import { tasksCsvResponse } from "@/lib/export/csv";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { searchParamsObject } from "@/app/api/tasks/schema";
 import { exportQuery } from "../schema";
 

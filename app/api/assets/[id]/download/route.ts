@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { redownloadAsset } from "@/lib/files/downloads";
-import { notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { assetIdSchema } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

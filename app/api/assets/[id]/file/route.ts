@@ -1,5 +1,6 @@
 import { serveAssetFile } from "@/lib/files/asset-file";
-import { notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { assetIdSchema } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

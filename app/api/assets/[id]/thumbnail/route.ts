@@ -1,5 +1,6 @@
 import { serveThumbnail } from "@/lib/media/serve";
-import { notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { assetIdSchema } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { getDelivery } from "@/db/queries/deliveries";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { badRequest, notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { badRequest, notFound } from "@/lib/core/errors";
 import { replayDelivery } from "@/lib/callbacks/ingest";
 import { deliveryIdSchema } from "../../schema";
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { destinationAttempts } from "@/lib/notifications/destinations";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { searchParamsObject } from "@/app/api/tasks/schema";
 import { idParam, listAttemptsQuery } from "../../schema";
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { testDestination } from "@/lib/notifications/destinations";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { idParam } from "../../schema";
 
 type Context = { params: Promise<{ id: string }> };

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { resendNotification } from "@/lib/notifications/send";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { idParam } from "@/app/api/destinations/schema";
 
 type Context = { params: Promise<{ id: string }> };

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { redownloadTask } from "@/lib/files/downloads";
-import { notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { taskIdSchema } from "@/lib/callbacks/schemas";
 
 type Context = { params: Promise<{ taskId: string }> };

@@ -5,8 +5,6 @@ import { z } from "zod";
 import { AppError, type ErrorCode } from "@/lib/core/errors";
 import { describeZodError } from "@/lib/server/validation";
 
-export * from "@/lib/core/errors";
-
 export function errorJson(status: number, code: ErrorCode, message: string, headers?: HeadersInit) {
   return NextResponse.json({ error: { code, message } }, { status, headers });
 }

@@ -1,4 +1,4 @@
-import type { TaskKind } from "@/db/schema";
+import type { TaskKind } from "@/lib/core/enums";
 
 /** What the provider told us about a task, from a callback or a record-info poll. */
 export type ProviderResult = {
