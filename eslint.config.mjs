@@ -2,6 +2,8 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+const NOT_FROM_APP = { group: ["@/app/*"], message: "lib/, db/ and components/ never import from app/: move the shared code into lib/." };
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -35,18 +37,59 @@ export default defineConfig([
     },
   },
   {
-    // The import graph only points one way (routes → lib → db), so modules load
-    // in a known order and each folder of lib/ can be read on its own.
+    // The import graph only points one way (routes → lib → db → lib/core), so
+    // modules load in a known order and each folder of lib/ can be read on its own.
     files: ["**/*.ts", "**/*.tsx"],
     rules: { "import/no-cycle": "error" },
   },
   {
-    files: ["lib/**", "db/**", "components/**"],
+    files: ["lib/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [NOT_FROM_APP] }],
+    },
+  },
+  {
+    // Components run in the browser too: db/ would bring Drizzle's table code
+    // into the page. The enums they need are in lib/core/enums.ts.
+    files: ["components/**"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
-          patterns: [{ group: ["@/app/*"], message: "lib/, db/ and components/ never import from app/: move the shared code into lib/." }],
+          patterns: [
+            NOT_FROM_APP,
+            {
+              group: ["@/db/*"],
+              message: "components/ never import db/: take the enums from lib/core/enums.ts, API shapes as types from lib/ui.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // db/ sits under lib/ (whose folders import it) and over lib/core/ only.
+    files: ["db/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ regex: "^@/(?!db/|lib/core/)", message: "db/ imports only db/ and lib/core/: move what it needs into lib/core/." }],
+        },
+      ],
+    },
+  },
+  {
+    // lib/core/ is the leaf every layer may import: it imports nothing of the project outside itself.
+    files: ["lib/core/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^@/(?!lib/core/)", message: "lib/core/ imports nothing of the project outside lib/core/." },
+            { regex: "^\\.\\./", message: "lib/core/ imports nothing of the project outside lib/core/." },
+          ],
         },
       ],
     },
