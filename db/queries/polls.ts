@@ -3,7 +3,7 @@
 // and written by results.ts.
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
-import { getDb, write } from "@/db/client";
+import { getDb, write, writeReturning } from "@/db/client";
 import { tasks, type TaskRow } from "@/db/schema";
 import { applyToTask } from "@/db/queries/results";
 
@@ -27,14 +27,14 @@ export const dueForPoll = (now: Date) =>
 /** Takes up to `limit` due pending tasks, oldest due first, and leases them until `leaseUntil` (one UPDATE … RETURNING). */
 export async function claimDuePolls(now: Date, limit: number, leaseUntil: Date): Promise<PollTarget[]> {
   if (limit < 1) return [];
-  const db = getDb();
   const due = dueForPoll(now);
-  const claimed = await db
-    .update(tasks)
-    .set({ pollLeaseUntil: leaseUntil })
-    .where(and(inArray(tasks.id, db.select({ id: tasks.id }).from(tasks).where(due).orderBy(asc(tasks.nextPollAt)).limit(limit)), due))
-    .returning(target);
-  return claimed;
+  return writeReturning((w) =>
+    w
+      .update(tasks)
+      .set({ pollLeaseUntil: leaseUntil })
+      .where(and(inArray(tasks.id, w.select({ id: tasks.id }).from(tasks).where(due).orderBy(asc(tasks.nextPollAt)).limit(limit)), due))
+      .returning(target),
+  );
 }
 
 /** Gives a claimed task back untouched (no request was sent); it stays due. */
