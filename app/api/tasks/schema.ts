@@ -21,9 +21,4 @@ export const listTasksQuery = z.object({
   limit: limitSchema,
 });
 
-/** Query parameters as a plain object; empty values count as absent. */
-export function searchParamsObject(url: string): Record<string, string> {
-  return Object.fromEntries([...new URL(url).searchParams].filter(([, v]) => v !== ""));
-}
-
 export { createTaskBody } from "@/lib/provider/requests";
