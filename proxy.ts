@@ -5,8 +5,8 @@
 // itself. Every answer it passes or gives carries the security headers (pages:
 // a CSP with a nonce).
 import { NextResponse, type NextRequest } from "next/server";
-import { env } from "@/lib/server/env";
-import { errorJson } from "@/lib/server/errors";
+import { env } from "@/lib/core/env";
+import { errorJson } from "@/lib/server/route";
 import { COMMON_SECURITY_HEADERS, NON_DOCUMENT_CSP, newNonce, pagePolicy } from "@/lib/server/security-headers";
 import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { bucketOrigins } from "@/lib/storage/url";

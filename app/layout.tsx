@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ClockProvider } from "@/components/clock";
 import { Nav } from "@/components/nav";
 import { ToastProvider } from "@/components/toast";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import "./globals.css";
 
 // Every page reads the database or the environment at request time.

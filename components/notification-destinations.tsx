@@ -9,7 +9,7 @@ import { CopyButton } from "@/components/copy-button";
 import { RelativeTime } from "@/components/relative-time";
 import { useToast } from "@/components/toast";
 import { Badge, BUTTON, Card, CardHeader, EmptyState, INPUT, Spinner, StatusBadge } from "@/components/ui";
-import { DESTINATION_FORMATS, NOTIFY_EVENTS, type DestinationFormat, type NotifyEvent } from "@/db/schema";
+import { DESTINATION_FORMATS, NOTIFY_EVENTS, type DestinationFormat, type NotifyEvent } from "@/lib/core/enums";
 import { fetchJson } from "@/lib/ui/api-client";
 import {
   attemptsUrl,

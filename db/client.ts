@@ -4,21 +4,24 @@
 // - `libsql://`, `http(s)://` → a libSQL server (Turso, sqld) through
 //   @libsql/client's HTTP entry, which needs no native module and lets several
 //   instances share one database.
-// Every query is awaited. Writes that must be atomic go through `atomic()` or
-// `planWrite()` below: an immediate transaction (with group commit) on
-// better-sqlite3, one batch on libSQL. Drizzle's `db.transaction()` is never
-// used: on better-sqlite3 an async callback commits what it awaited even when
-// it throws (eslint.config.mjs forbids it).
+// Every query is awaited. Every write goes through the write path below:
+// `write()` / `writeReturning()` for one statement, `atomic()` / `planWrite()`
+// for a unit that must be atomic: an immediate transaction (with group commit)
+// on better-sqlite3; on libSQL the writer client, a few writes in flight per
+// process, and asked again while the server is busy. Drizzle's
+// `db.transaction()` is never used: on better-sqlite3 an async callback
+// commits what it awaited even when it throws (eslint.config.mjs forbids it,
+// and refuses a write run on `getDb()` directly).
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { migrateLibsql, migrateSqlite } from "./migrate";
 import * as schema from "./schema";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 /** The Drizzle database on either driver; `await` every query. */
 export type Db = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
@@ -28,7 +31,7 @@ type LibsqlClient = import("@libsql/client").Client;
 
 type Handle =
   | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
-  | { driver: "libsql"; db: Db; client: LibsqlClient; writer: LibsqlClient; writes: Semaphore };
+  | { driver: "libsql"; db: Db; writerDb: Db; client: LibsqlClient; writer: LibsqlClient; writes: Semaphore };
 
 const state = processSingleton("database", () => ({
   handle: undefined as Handle | undefined,
@@ -77,13 +80,21 @@ async function openLibsql(): Promise<Handle> {
   const { drizzle } = await import("drizzle-orm/libsql/http");
   const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
   const connect = () => createClient({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN, fetch: libsqlFetch });
-  // Reads and atomic writes on clients of their own: the server runs one write
-  // at a time, and reads must never queue behind writes waiting for it.
+  // Reads and writes on clients of their own: the server runs one write at a
+  // time, and reads must never queue behind writes waiting for it.
   const client = connect();
   const writer = connect();
   const db = drizzle(client, { schema });
+  const writerDb = drizzle(writer, { schema });
   await migrateLibsql(writer);
-  return { driver: "libsql", db: db as unknown as Db, client, writer, writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT) };
+  return {
+    driver: "libsql",
+    db: db as unknown as Db,
+    writerDb: writerDb as unknown as Db,
+    client,
+    writer,
+    writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT),
+  };
 }
 
 /** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
@@ -102,7 +113,7 @@ function handle(): Handle {
   return state.handle;
 }
 
-/** The Drizzle database (after openDatabase). */
+/** The Drizzle database (after openDatabase), for reads and for building the statements of the write path. */
 export function getDb(): Db {
   return handle().db;
 }
@@ -148,10 +159,11 @@ export function sqlStep(statement: SQL): Step {
 /**
  * A step that aborts the whole unit unless `condition` holds when it runs:
  * inserting NULL into a NOT NULL column fails, and a failed statement rolls
- * the unit back. It inserts nothing when the condition holds.
+ * the unit back. It inserts nothing when the condition holds. A condition
+ * that is NULL (e.g. `=` against a row that is gone) does not hold.
  */
 function guardStep(condition: SQL): Step {
-  return sqlStep(sql`insert into write_guard (never_null) select null where not (${condition})`);
+  return sqlStep(sql`insert into write_guard (never_null) select null where (${condition}) is not true`);
 }
 
 const GUARD_FAILED = "write_guard.never_null";
@@ -191,20 +203,40 @@ async function libsqlFetch(input: Request): Promise<Response> {
   return fetch(input.url, { method: "POST", headers: input.headers, body, signal });
 }
 
-async function runLibsqlBatch(h: Extract<Handle, { driver: "libsql" }>, steps: Step[]): Promise<StepResult[]> {
-  const statements = steps.map((s) => ({ sql: s.sql, args: s.args as import("@libsql/client").InArgs }));
+type LibsqlHandle = Extract<Handle, { driver: "libsql" }>;
+
+/** SQLITE_BUSY, from the client or wrapped by Drizzle (its error's `cause`). */
+function isBusy(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if ((e as { code?: unknown }).code === "SQLITE_BUSY") return true;
+  return false;
+}
+
+/**
+ * Runs a write on the libSQL writer: at most LIBSQL_WRITES_IN_FLIGHT at once,
+ * asked again while the server answers SQLITE_BUSY (its write lock is held
+ * elsewhere). A busy statement or batch did nothing (a batch is rolled back),
+ * so asking again is safe.
+ */
+async function onWriter<T>(h: LibsqlHandle, work: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + BUSY_RETRY_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      const results = await h.writes.run(() => h.writer.batch(statements, "write"));
-      return results.map((r) => ({ changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) }));
+      return await h.writes.run(work);
     } catch (error) {
-      const message = String((error as Error)?.message ?? error);
-      if (message.includes(GUARD_FAILED)) throw new WriteConflict("the data changed while writing");
-      // The batch ran in a transaction that was rolled back: asking again is safe.
-      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > giveUpAt) throw error;
+      if (!isBusy(error) || Date.now() > giveUpAt) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * attempt)));
     }
+  }
+}
+
+async function runLibsqlBatch(h: LibsqlHandle, steps: Step[]): Promise<StepResult[]> {
+  const statements = steps.map((s) => ({ sql: s.sql, args: s.args as import("@libsql/client").InArgs }));
+  try {
+    const results = await onWriter(h, () => h.writer.batch(statements, "write"));
+    return results.map((r) => ({ changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) }));
+  } catch (error) {
+    if (String((error as Error)?.message ?? error).includes(GUARD_FAILED)) throw new WriteConflict("the data changed while writing");
+    throw error;
   }
 }
 
@@ -238,6 +270,25 @@ export async function atomic(steps: Step[]): Promise<StepResult[]> {
 /** Runs one write statement; answers the rows it changed, the same on both drivers. */
 export async function write(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<StepResult> {
   return (await atomic([step(query)]))[0]!;
+}
+
+/** A write statement with RETURNING: `.all()` runs it and answers the rows it wrote. */
+type Returning<R> = { all(): R[] | Promise<R[]> };
+
+/**
+ * Runs one write statement with RETURNING on the write path and answers its
+ * rows (Drizzle maps them, as for a read). `build` makes the statement on the
+ * database it is given: a Drizzle statement runs on the client that built it,
+ * which on libSQL must be the writer.
+ */
+export async function writeReturning<R>(build: (db: Db) => Returning<R>): Promise<R[]> {
+  const h = handle();
+  if (h.driver === "libsql") return onWriter(h, async () => build(h.writerDb).all());
+  return writeTransaction(() => {
+    const rows = build(h.db).all();
+    if (rows instanceof Promise) throw new Error("writeReturning: better-sqlite3 runs statements synchronously");
+    return rows;
+  });
 }
 
 /** What a planned write does: its steps, the state it relied on (a condition), and its answer. */

@@ -2,31 +2,18 @@
 // tables; API shapes are mapped from rows in db/queries.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-export const TASK_KINDS = ["cover", "wav"] as const;
-export const TASK_STATUSES = ["pending", "succeeded", "failed"] as const;
-export const TASK_SOURCES = ["callback", "poll", "submit"] as const;
-export const ASSET_TYPES = ["image", "audio"] as const;
-// "removed": the stored copy was deleted on purpose (FILE_RETENTION_DAYS); removedAt/removedReason say when and why.
-export const ASSET_STATUSES = ["pending", "downloading", "stored", "failed", "removed"] as const;
-export const DELIVERY_VERDICTS = ["accepted", "duplicate", "rejected"] as const;
-export const SIGNATURE_VERDICTS = ["verified", "unsigned", "invalid"] as const;
-export const SIGNATURE_SCHEMES = ["kie", "standard-webhooks"] as const;
-export const DESTINATION_FORMATS = ["webhook", "discord", "slack"] as const;
-export const NOTIFY_EVENTS = ["task.succeeded", "task.failed", "task.files_stored", "task.files_at_risk"] as const;
-export const NOTIFICATION_STATUSES = ["pending", "sending", "delivered", "failed"] as const;
-
-export type TaskKind = (typeof TASK_KINDS)[number];
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export type TaskSource = (typeof TASK_SOURCES)[number];
-export type AssetType = (typeof ASSET_TYPES)[number];
-export type AssetStatus = (typeof ASSET_STATUSES)[number];
-export type DeliveryVerdict = (typeof DELIVERY_VERDICTS)[number];
-export type SignatureVerdict = (typeof SIGNATURE_VERDICTS)[number];
-export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
-export type DestinationFormat = (typeof DESTINATION_FORMATS)[number];
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+import {
+  ASSET_STATUSES,
+  ASSET_TYPES,
+  DELIVERY_VERDICTS,
+  DESTINATION_FORMATS,
+  NOTIFICATION_STATUSES,
+  SIGNATURE_SCHEMES,
+  SIGNATURE_VERDICTS,
+  TASK_KINDS,
+  TASK_SOURCES,
+  TASK_STATUSES,
+} from "@/lib/core/enums";
 
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });

@@ -1,7 +1,7 @@
 // Export what the list's filters show: one ZIP (a folder per task, plus
 // tasks.csv) or the CSV alone. Plain links: the browser streams the download.
 import { BUTTON } from "@/components/ui";
-import type { TaskKind, TaskStatus } from "@/db/schema";
+import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 
 export function ExportLinks({ filters }: { filters: { kind?: TaskKind; status?: TaskStatus; q?: string } }) {
   const params = new URLSearchParams();

@@ -23,7 +23,7 @@ import {
 import { fetchJson, type TaskListItem, type TaskPage, type TaskStats } from "@/lib/ui/api-client";
 import { expiryWarning, formatBytes, shortId } from "@/lib/ui/format";
 import { CoverThumbnail } from "./cover-thumbnail";
-import type { TaskKind, TaskStatus } from "@/db/schema";
+import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 import { ExportLinks } from "./export-links";
 
 export type TaskFilters = { kind?: TaskKind; status?: TaskStatus; q?: string };

@@ -6,7 +6,7 @@ import { DeliveryCard } from "@/components/delivery-card";
 import { useToast } from "@/components/toast";
 import { BUTTON, Card, EmptyState, INPUT, LoadMore, PageHeader, Spinner } from "@/components/ui";
 import { fetchJson, replayDelivery, type Delivery, type DeliveryPage } from "@/lib/ui/api-client";
-import type { DeliveryVerdict } from "@/db/schema";
+import type { DeliveryVerdict } from "@/lib/core/enums";
 import { BulkReplay } from "./bulk-replay";
 
 const PAGE_SIZE = 30;

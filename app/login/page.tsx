@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { BUTTON, INPUT } from "@/components/ui";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 

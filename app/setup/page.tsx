@@ -9,7 +9,7 @@ import { BUTTON, Card, CardHeader, PageHeader } from "@/components/ui";
 import { callbackUrl } from "@/lib/auth/callback-token";
 import { activeSessionCount } from "@/lib/auth/session";
 import { refusedCallbacks } from "@/lib/callbacks/refused";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { storage } from "@/lib/storage";
 import { Doctor, DoctorSkeleton } from "./doctor";
 import { ProviderStatusCard } from "./provider-status";

@@ -2,7 +2,7 @@
 import { RelativeTime } from "@/components/relative-time";
 import { Card, CardHeader } from "@/components/ui";
 import { lastRetentionRun } from "@/db/queries/retention";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { formatBytes } from "@/lib/ui/format";
 
 const keep = (days: number, what: string) =>

@@ -4,9 +4,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
-import { atomic, getDb, sqlStep, step, write, type Step } from "@/db/client";
+import { atomic, getDb, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
 import { assets, events, type AssetRow } from "@/db/schema";
-import { downloadFailedText, downloadRequestedText, downloadStartedText, downloadStoredText, type EventType } from "@/lib/tasks/timeline";
+import { downloadFailedText, downloadRequestedText, downloadStartedText, downloadStoredText, type EventType } from "@/lib/core/timeline";
 
 /** What a worker holds after a claim: the row as claimed (attempts already counted) and its claim token. */
 export type Claim = Pick<AssetRow, "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath"> & {
@@ -40,27 +40,29 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
   const db = getDb();
   const due = dueForDownload(now);
   const claimToken = randomUUID();
-  const claimed = await db
-    .update(assets)
-    .set({ status: "downloading", leaseUntil, claimToken, attempts: sql`${assets.attempts} + 1`, bytesReceived: 0, updatedAt: now })
-    .where(
-      and(
-        inArray(
-          assets.id,
-          db.select({ id: assets.id }).from(assets).where(due).orderBy(asc(assets.nextAttemptAt), asc(assets.id)).limit(limit),
+  const claimed = await writeReturning((w) =>
+    w
+      .update(assets)
+      .set({ status: "downloading", leaseUntil, claimToken, attempts: sql`${assets.attempts} + 1`, bytesReceived: 0, updatedAt: now })
+      .where(
+        and(
+          inArray(
+            assets.id,
+            w.select({ id: assets.id }).from(assets).where(due).orderBy(asc(assets.nextAttemptAt), asc(assets.id)).limit(limit),
+          ),
+          due,
         ),
-        due,
-      ),
-    )
-    .returning({
-      id: assets.id,
-      taskId: assets.taskId,
-      type: assets.type,
-      position: assets.position,
-      remoteUrl: assets.remoteUrl,
-      attempts: assets.attempts,
-      storagePath: assets.storagePath,
-    });
+      )
+      .returning({
+        id: assets.id,
+        taskId: assets.taskId,
+        type: assets.type,
+        position: assets.position,
+        remoteUrl: assets.remoteUrl,
+        attempts: assets.attempts,
+        storagePath: assets.storagePath,
+      }),
+  );
   if (claimed.length === 0) return [];
   // A separate write: a crash right here loses a timeline line, never a claim.
   await write(

@@ -2,7 +2,8 @@ import "server-only";
 import { and, asc, desc, eq, getTableColumns, gt, gte, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { getDb } from "@/db/client";
-import { deliveries, type DeliveryRow, type DeliveryVerdict } from "@/db/schema";
+import { deliveries, type DeliveryRow } from "@/db/schema";
+import type { DeliveryVerdict } from "@/lib/core/enums";
 import { DELIVERY_PREVIEW_BYTES, toDelivery, toDeliveryPreview, type Delivery, type DeliveryPreviewRow, type Page } from "./dto";
 
 export type DeliveryFilter = { verdict?: DeliveryVerdict; taskId?: string; q?: string; cursor?: number; limit: number };

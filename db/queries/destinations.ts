@@ -1,16 +1,9 @@
 // Notification destinations (where events go) and their attempt log.
 import "server-only";
 import { and, desc, eq, lt } from "drizzle-orm";
-import { atomic, getDb, step, write } from "@/db/client";
-import {
-  destinations,
-  notificationAttempts,
-  notifications,
-  type DestinationFormat,
-  type DestinationRow,
-  type NotificationStatus,
-  type NotifyEvent,
-} from "@/db/schema";
+import { atomic, getDb, step, write, writeReturning } from "@/db/client";
+import { destinations, notificationAttempts, notifications, type DestinationRow } from "@/db/schema";
+import type { DestinationFormat, NotificationStatus, NotifyEvent } from "@/lib/core/enums";
 import type { Page } from "./dto";
 
 /** A destination as lists and changes show it: its signing secret masked (`whsec_…` and its last 4 characters, to tell two apart). */
@@ -68,19 +61,21 @@ export type NewDestination = {
 };
 
 export async function insertDestination(input: NewDestination): Promise<DestinationWithSecret> {
-  const [row] = await getDb()
-    .insert(destinations)
-    .values({
-      name: input.name,
-      url: input.url,
-      format: input.format,
-      events: JSON.stringify(input.events),
-      secret: input.secret,
-      enabled: true,
-      createdAt: input.now,
-      updatedAt: input.now,
-    })
-    .returning();
+  const [row] = await writeReturning((w) =>
+    w
+      .insert(destinations)
+      .values({
+        name: input.name,
+        url: input.url,
+        format: input.format,
+        events: JSON.stringify(input.events),
+        secret: input.secret,
+        enabled: true,
+        createdAt: input.now,
+        updatedAt: input.now,
+      })
+      .returning(),
+  );
   return withSecret(row!);
 }
 

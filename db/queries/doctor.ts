@@ -2,7 +2,7 @@
 // at risk of expiry, and the worker's heartbeat. Each read is a few index lookups.
 import "server-only";
 import { and, count, desc, eq, gt, inArray, lte, min } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, write } from "@/db/client";
 import { assets, deliveries, settings, tasks } from "@/db/schema";
 
 const HEARTBEAT = "worker_heartbeat";
@@ -20,7 +20,7 @@ export async function readHeartbeat(): Promise<Heartbeat | null> {
 /** One upsert of a single settings row. */
 export async function writeHeartbeat(beat: Heartbeat): Promise<void> {
   const value = JSON.stringify({ at: beat.at.toISOString(), by: beat.by });
-  await getDb().insert(settings).values({ key: HEARTBEAT, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+  await write(getDb().insert(settings).values({ key: HEARTBEAT, value }).onConflictDoUpdate({ target: settings.key, set: { value } }));
 }
 
 /** The newest delivery of these verdicts (deliveries_verdict_id_idx: one step back from the end per verdict). */

@@ -3,7 +3,8 @@
 import "server-only";
 import { and, asc, eq, isNotNull, max } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { assets, tasks, type AssetType } from "@/db/schema";
+import { assets, tasks } from "@/db/schema";
+import type { AssetType } from "@/lib/core/enums";
 
 export type StoredFileRow = {
   id: number;

@@ -5,7 +5,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { TASK_KINDS, type TaskKind } from "@/db/schema";
+import { TASK_KINDS, type TaskKind } from "@/lib/core/enums";
 
 export type Turnaround = { p50Seconds: number | null; p95Seconds: number | null; count: number };
 

@@ -6,7 +6,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, inArray, lt, lte, max, ne, or, sql } from "drizzle-orm";
-import { atomic, getDb, planWrite, sqlStep, step, write, type Step } from "@/db/client";
+import { atomic, getDb, planWrite, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
 import {
   assets,
   destinations,
@@ -55,10 +55,12 @@ export async function readEventsCursor(): Promise<number> {
         .from(events)
         .get()
     )?.id ?? 0;
-  await db
-    .insert(settings)
-    .values({ key: CURSOR_KEY, value: String(newest) })
-    .onConflictDoNothing();
+  await write(
+    db
+      .insert(settings)
+      .values({ key: CURSOR_KEY, value: String(newest) })
+      .onConflictDoNothing(),
+  );
   return Number((await db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).get())!.value);
 }
 
@@ -180,18 +182,20 @@ export async function claimDueNotifications(
   }
   if (ids.length === 0) return [];
   const claimToken = randomUUID();
-  const claimed = await db
-    .update(notifications)
-    .set({ status: "sending", leaseUntil, claimToken, attempts: sql`${notifications.attempts} + 1` })
-    .where(and(inArray(notifications.id, ids), due(now)))
-    .returning({
-      id: notifications.id,
-      destinationId: notifications.destinationId,
-      messageId: notifications.messageId,
-      event: notifications.event,
-      payload: notifications.payload,
-      attempts: notifications.attempts,
-    });
+  const claimed = await writeReturning((w) =>
+    w
+      .update(notifications)
+      .set({ status: "sending", leaseUntil, claimToken, attempts: sql`${notifications.attempts} + 1` })
+      .where(and(inArray(notifications.id, ids), due(now)))
+      .returning({
+        id: notifications.id,
+        destinationId: notifications.destinationId,
+        messageId: notifications.messageId,
+        event: notifications.event,
+        payload: notifications.payload,
+        attempts: notifications.attempts,
+      }),
+  );
   if (claimed.length === 0) return [];
   const targets = await db
     .select({ id: destinations.id, url: destinations.url, format: destinations.format, secret: destinations.secret })
@@ -261,22 +265,24 @@ export async function createTestNotification(
 ): Promise<NotificationClaim> {
   const messageId = newMessageId();
   const claimToken = randomUUID();
-  const [row] = await getDb()
-    .insert(notifications)
-    .values({
-      destinationId: destination.id,
-      messageId,
-      event: "test",
-      dedupeKey: `test:${messageId}`,
-      taskId: null,
-      payload,
-      status: "sending",
-      attempts: 1,
-      leaseUntil,
-      claimToken,
-      createdAt: now,
-    })
-    .returning({ id: notifications.id });
+  const [row] = await writeReturning((w) =>
+    w
+      .insert(notifications)
+      .values({
+        destinationId: destination.id,
+        messageId,
+        event: "test",
+        dedupeKey: `test:${messageId}`,
+        taskId: null,
+        payload,
+        status: "sending",
+        attempts: 1,
+        leaseUntil,
+        claimToken,
+        createdAt: now,
+      })
+      .returning({ id: notifications.id }),
+  );
   return {
     id: row!.id,
     destinationId: destination.id,

@@ -1,9 +1,9 @@
 // The polling queue: pending tasks due at nextPollAt, held by one worker until
-// pollLeaseUntil. What a poll does to its task is decided by lib/tasks/rules.ts
+// pollLeaseUntil. What a poll does to its task is decided by lib/core/rules.ts
 // and written by results.ts.
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
-import { getDb, write } from "@/db/client";
+import { getDb, write, writeReturning } from "@/db/client";
 import { tasks, type TaskRow } from "@/db/schema";
 import { applyToTask } from "@/db/queries/results";
 
@@ -27,14 +27,14 @@ export const dueForPoll = (now: Date) =>
 /** Takes up to `limit` due pending tasks, oldest due first, and leases them until `leaseUntil` (one UPDATE … RETURNING). */
 export async function claimDuePolls(now: Date, limit: number, leaseUntil: Date): Promise<PollTarget[]> {
   if (limit < 1) return [];
-  const db = getDb();
   const due = dueForPoll(now);
-  const claimed = await db
-    .update(tasks)
-    .set({ pollLeaseUntil: leaseUntil })
-    .where(and(inArray(tasks.id, db.select({ id: tasks.id }).from(tasks).where(due).orderBy(asc(tasks.nextPollAt)).limit(limit)), due))
-    .returning(target);
-  return claimed;
+  return writeReturning((w) =>
+    w
+      .update(tasks)
+      .set({ pollLeaseUntil: leaseUntil })
+      .where(and(inArray(tasks.id, w.select({ id: tasks.id }).from(tasks).where(due).orderBy(asc(tasks.nextPollAt)).limit(limit)), due))
+      .returning(target),
+  );
 }
 
 /** Gives a claimed task back untouched (no request was sent); it stays due. */
@@ -42,7 +42,7 @@ export async function releasePoll(taskId: string): Promise<void> {
   await write(getDb().update(tasks).set({ pollLeaseUntil: null }).where(eq(tasks.taskId, taskId)));
 }
 
-/** A poll that reached no usable answer: counted, on the timeline as `poll_failed`, retried later (lib/tasks/rules.ts). */
+/** A poll that reached no usable answer: counted, on the timeline as `poll_failed`, retried later (lib/core/rules.ts). */
 export async function recordPollFailure(taskId: string, now: Date, reason: string, pollIntervalMs: number): Promise<void> {
   await applyToTask(taskId, { via: "poll_failed", reason, pollIntervalMs }, now, { polled: true, lease: null });
 }

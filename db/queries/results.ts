@@ -1,24 +1,15 @@
 // The write path of task state: every callback, replay, poll and submission
 // lands here, as one atomic write each (read the task, decide with
-// lib/tasks/rules.ts, write what it answers: planWrite in db/client.ts).
+// lib/core/rules.ts, write what it answers: planWrite in db/client.ts).
 // Callbacks are the hot path, so the statements are prepared once per process.
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { andThen, bound, getDb, planWrite, step, type Db, type Step, type StepResult } from "@/db/client";
-import {
-  assets,
-  deliveries,
-  events,
-  tasks,
-  type DeliveryVerdict,
-  type SignatureScheme,
-  type SignatureVerdict,
-  type TaskKind,
-} from "@/db/schema";
-import { decide, type Decision, type Incoming, type TaskState } from "@/lib/tasks/rules";
-import type { ParsedCallback } from "@/lib/callbacks/schemas";
-import type { ProviderResult } from "@/lib/tasks/result";
-import { processSingleton } from "@/lib/server/registry";
+import { assets, deliveries, events, tasks } from "@/db/schema";
+import type { DeliveryVerdict, SignatureScheme, SignatureVerdict, TaskKind } from "@/lib/core/enums";
+import { decide, type Decision, type Incoming, type TaskState } from "@/lib/core/rules";
+import type { ParsedCallback, ProviderResult } from "@/lib/core/result";
+import { processSingleton } from "@/lib/core/registry";
 
 const p = sql.placeholder;
 /**

@@ -3,9 +3,10 @@
 // never wait long for the database.
 import "server-only";
 import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import { atomic, getDb, sqlStep, write } from "@/db/client";
-import { assets, deliveries, events, settings, type AssetType } from "@/db/schema";
-import { fileRemovedText } from "@/lib/tasks/timeline";
+import { atomic, getDb, sqlStep, write, writeReturning } from "@/db/client";
+import { assets, deliveries, events, settings } from "@/db/schema";
+import type { AssetType } from "@/lib/core/enums";
+import { fileRemovedText } from "@/lib/core/timeline";
 
 /** Empties body and headers of up to `limit` unpruned deliveries received before `cutoff`; answers how many. */
 export async function pruneDeliveries(cutoff: Date, limit: number, now: Date): Promise<number> {
@@ -44,28 +45,30 @@ export async function takeExpiredFiles(cutoff: Date, limit: number, now: Date, d
     .orderBy(asc(assets.storedAt))
     .limit(limit);
   if (candidates.length === 0) return [];
-  const removed = await db
-    .update(assets)
-    .set({
-      status: "removed",
-      storagePath: null,
-      removedAt: now,
-      removedReason: "retention",
-      error: null,
-      nextAttemptAt: null,
-      updatedAt: now,
-    })
-    .where(
-      and(
-        inArray(
-          assets.id,
-          candidates.map((c) => c.id),
+  const removed = await writeReturning((w) =>
+    w
+      .update(assets)
+      .set({
+        status: "removed",
+        storagePath: null,
+        removedAt: now,
+        removedReason: "retention",
+        error: null,
+        nextAttemptAt: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          inArray(
+            assets.id,
+            candidates.map((c) => c.id),
+          ),
+          eq(assets.status, "stored"),
+          lt(assets.storedAt, cutoff),
         ),
-        eq(assets.status, "stored"),
-        lt(assets.storedAt, cutoff),
-      ),
-    )
-    .returning({ id: assets.id, bytes: assets.bytes });
+      )
+      .returning({ id: assets.id, bytes: assets.bytes }),
+  );
   const byId = new Map(removed.map((r) => [r.id, r.bytes]));
   const files = candidates
     .filter((c): c is typeof c & { storagePath: string } => byId.has(c.id) && c.storagePath !== null)

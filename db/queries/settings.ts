@@ -1,12 +1,12 @@
 import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
-import { atomic, getDb, step } from "@/db/client";
+import { atomic, getDb, step, write } from "@/db/client";
 import { settings } from "@/db/schema";
 
 /** Stores `value` unless the key is set already; answers the value that won (safe across processes). */
 export async function setSettingOnce(key: string, value: string): Promise<string> {
   const db = getDb();
-  await db.insert(settings).values({ key, value }).onConflictDoNothing();
+  await write(db.insert(settings).values({ key, value }).onConflictDoNothing());
   const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
   return row?.value ?? value;
 }

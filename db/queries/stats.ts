@@ -1,7 +1,8 @@
 import "server-only";
 import { count, eq, sum } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { assets, tasks, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus } from "@/db/schema";
+import { assets, tasks } from "@/db/schema";
+import { TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus } from "@/lib/core/enums";
 
 export type TaskStats = {
   total: number;

@@ -1,8 +1,8 @@
 // Tasks the dashboard submitted to the provider or was asked to track.
 import "server-only";
-import type { TaskKind } from "@/db/schema";
+import type { TaskKind } from "@/lib/core/enums";
 import { applyToTask } from "@/db/queries/results";
-import type { Submission } from "@/lib/tasks/timeline";
+import type { Submission } from "@/lib/core/timeline";
 
 export type SubmissionInput = {
   taskId: string;

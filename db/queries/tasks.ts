@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { atomic, getDb, step } from "@/db/client";
-import { assets, deliveries, events, tasks, type TaskKind, type TaskStatus } from "@/db/schema";
+import { assets, deliveries, events, tasks } from "@/db/schema";
+import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 import { deliveryPreviewColumns } from "./deliveries";
 import { firstCoverThumbnails } from "./media";
 import { toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";

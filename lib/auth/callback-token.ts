@@ -3,7 +3,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { setSettingOnce } from "@/db/queries/settings";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { safeEqual } from "@/lib/auth/safe-equal";
 
 const SETTING = "callback_token";

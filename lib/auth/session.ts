@@ -10,7 +10,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { countSessions, deleteAllSessions, deleteSession, findSession, insertSession, touchSession } from "@/db/queries/sessions";
 import { setSettingOnce } from "@/db/queries/settings";
 import { safeEqual } from "@/lib/auth/safe-equal";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 export const SESSION_COOKIE = "suno_session";
 export const DEVICE_COOKIE = "suno_device";

@@ -6,8 +6,8 @@
 // for the write that carries it.
 import "server-only";
 import { getRefusedCallbacks, recordUnauthorized } from "@/db/queries/settings";
-import { env } from "@/lib/server/env";
-import { processSingleton } from "@/lib/server/registry";
+import { env } from "@/lib/core/env";
+import { processSingleton } from "@/lib/core/registry";
 import { afterAnswer } from "@/lib/work/lanes";
 
 const FLUSH_MS = 3_000;

@@ -5,9 +5,9 @@
 // a short pause between them so callbacks arriving meanwhile are not held up.
 import "server-only";
 import { lastDeliveryId, replayCandidates } from "@/db/queries/deliveries";
-import type { DeliveryVerdict } from "@/db/schema";
+import type { DeliveryVerdict } from "@/lib/core/enums";
 import { replayDelivery } from "@/lib/callbacks/ingest";
-import { AppError } from "@/lib/server/errors";
+import { AppError } from "@/lib/core/errors";
 
 const BATCH = 100;
 const PAUSE_MS = 10;

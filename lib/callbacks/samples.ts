@@ -1,5 +1,5 @@
 // The sample covers under public/samples, used by "Send a test callback".
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 
 export const SAMPLE_COVERS = ["/samples/cover-1.png", "/samples/cover-2.png"];
 

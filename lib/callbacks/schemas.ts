@@ -1,10 +1,10 @@
 // The callbacks the provider sends (../shared/spec/suno-api.md §1), every
 // variant accepted, normalized into one ProviderResult.
 import { z } from "zod";
-import type { TaskKind } from "@/db/schema";
+import type { TaskKind } from "@/lib/core/enums";
 import { describeZodError } from "@/lib/server/validation";
-import type { ProviderResult } from "@/lib/tasks/result";
-import { callbackKind } from "@/lib/tasks/rules";
+import type { ParsedCallback } from "@/lib/core/result";
+import { callbackKind } from "@/lib/core/rules";
 
 export const taskIdSchema = z
   .string()
@@ -53,11 +53,6 @@ const wavCallbackSchema = z.object({
 
 const SUCCESS = 200;
 
-export type ParsedCallback =
-  | { ok: true; result: ProviderResult }
-  /** `code`: the answer's error code when a more precise one than invalid_callback applies. */
-  | { ok: false; kind: TaskKind | null; error: string; code?: "conflicting_task_ids" };
-
 export type NamedTaskId = { ok: true; taskId: string | null } | { ok: false; problem: string };
 
 /**
@@ -77,7 +72,7 @@ export function namedTaskId(payload: unknown): NamedTaskId {
   return { ok: true, taskId: camel ?? snake };
 }
 
-/** Validates a callback body already parsed from JSON, as the kind the rules tell (lib/tasks/rules.ts). */
+/** Validates a callback body already parsed from JSON, as the kind the rules tell (lib/core/rules.ts). */
 export function parseCallback(payload: unknown, pathKind: TaskKind | null): ParsedCallback {
   const kind = callbackKind(pathKind, payload);
   const named = namedTaskId(payload);

@@ -2,7 +2,7 @@
 // signature against CALLBACK_SIGNING_KEY, by the kie.ai scheme (over the task
 // id the parsers apply) or by Standard Webhooks. Pure: no I/O, the clock is passed in.
 import { createHmac } from "node:crypto";
-import type { SignatureScheme, SignatureVerdict } from "@/db/schema";
+import type { SignatureScheme, SignatureVerdict } from "@/lib/core/enums";
 import { safeEqual } from "@/lib/auth/safe-equal";
 import { namedTaskId, type NamedTaskId } from "@/lib/callbacks/schemas";
 

@@ -5,7 +5,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { callbackUrl } from "@/lib/auth/callback-token";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { receiveCallback } from "@/lib/callbacks/ingest";
 import { SAMPLE_COVERS } from "@/lib/callbacks/samples";
 import { kieSignature, standardWebhooksSignature } from "@/lib/callbacks/signature";

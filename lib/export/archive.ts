@@ -11,7 +11,7 @@ import { Readable } from "node:stream";
 import { storedFilesOfTask, taskCursorBound, type StoredFileRow } from "@/db/queries/export";
 import { getTaskDetail } from "@/db/queries/tasks";
 import type { TaskDetail } from "@/db/queries/dto";
-import { notFound } from "@/lib/server/errors";
+import { notFound } from "@/lib/core/errors";
 import { safeSegment, storage } from "@/lib/storage";
 import { tasksCsvLines, matchingTasks, type CsvOptions, type ExportFilter } from "./csv";
 import { zipHeaders, zipStream, type ZipEntry } from "./zip";

@@ -8,7 +8,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { getAssetRow } from "@/db/queries/assets";
 import { FILE_LENGTH_HEADER } from "@/lib/server/content-length";
-import { AppError, errorJson, notFound } from "@/lib/server/errors";
+import { errorJson } from "@/lib/server/route";
+import { AppError, notFound } from "@/lib/core/errors";
 import { KIND_FOLDER, safeSegment, storage } from "@/lib/storage";
 
 type ByteRange = { start: number; end: number };

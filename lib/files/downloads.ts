@@ -13,8 +13,8 @@ import { pipeline } from "node:stream/promises";
 import { claimDueAssets, markFailed, markStored, reportProgress, requestDownload, type Claim } from "@/db/queries/assets";
 import type { TaskDetail } from "@/db/queries/dto";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { env } from "@/lib/server/env";
-import { AppError, notFound } from "@/lib/server/errors";
+import { env } from "@/lib/core/env";
+import { AppError, notFound } from "@/lib/core/errors";
 import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
 import { isOwnSample } from "@/lib/callbacks/samples";
@@ -22,7 +22,7 @@ import { drainNotifications } from "@/lib/notifications/send";
 import { wakeOrAfterAnswer } from "@/lib/work/lanes";
 import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 import { mediaTap, type MediaTap } from "@/lib/media/tap";
 
 /** Downloads at once per process. */

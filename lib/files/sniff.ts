@@ -1,6 +1,6 @@
 // What a file really is, from its first bytes: the server's Content-Type is
 // not trusted (an error page served with 200 must not be stored as a cover).
-import type { AssetType } from "@/db/schema";
+import type { AssetType } from "@/lib/core/enums";
 
 export type Sniffed = { contentType: string; ext: string };
 

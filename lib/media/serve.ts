@@ -7,9 +7,9 @@ import "server-only";
 import { getAssetRow } from "@/db/queries/assets";
 import { setThumbnailPath } from "@/db/queries/media";
 import type { AssetRow } from "@/db/schema";
-import { env } from "@/lib/server/env";
-import { AppError, notFound } from "@/lib/server/errors";
-import { processSingleton } from "@/lib/server/registry";
+import { env } from "@/lib/core/env";
+import { AppError, notFound } from "@/lib/core/errors";
+import { processSingleton } from "@/lib/core/registry";
 import { storage, type Storage } from "@/lib/storage";
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
 

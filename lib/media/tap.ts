@@ -3,7 +3,7 @@
 // cover's bytes (kept, covers being small, for its thumbnail). Neither can
 // fail a download: a file they cannot use simply gets no waveform or thumbnail.
 import "server-only";
-import type { AssetType } from "@/db/schema";
+import type { AssetType } from "@/lib/core/enums";
 import type { Storage } from "@/lib/storage";
 import { storeThumbnail, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
 import { WavPeaks } from "./wav-peaks";

@@ -16,8 +16,9 @@ import {
   tasksWithAssets,
   type NewNotification,
 } from "@/db/queries/notifications";
-import type { AssetRow, DestinationRow, NotifyEvent, TaskRow } from "@/db/schema";
-import { env } from "@/lib/server/env";
+import type { AssetRow, DestinationRow, TaskRow } from "@/db/schema";
+import type { NotifyEvent } from "@/lib/core/enums";
+import { env } from "@/lib/core/env";
 import { buildPayload, type PayloadContext } from "./payload";
 
 /** Timeline events read per step. */

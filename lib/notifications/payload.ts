@@ -6,7 +6,8 @@
 // - slack: an incoming-webhook body, {text, blocks:[section, image]}.
 // Which cover image a chat message shows: see coverImageUrl.
 import { toAsset, toTask } from "@/db/queries/dto";
-import type { AssetRow, DestinationFormat, NotifyEvent, TaskRow } from "@/db/schema";
+import type { AssetRow, TaskRow } from "@/db/schema";
+import type { DestinationFormat, NotifyEvent } from "@/lib/core/enums";
 import { isPublicAddress } from "@/lib/files/address-policy";
 
 export type NotifyType = NotifyEvent | "test";

@@ -1,6 +1,6 @@
 // Request bodies of /api/destinations, shared by the routes and the setup page's form.
 import { z } from "zod";
-import { DESTINATION_FORMATS, NOTIFY_EVENTS } from "@/db/schema";
+import { DESTINATION_FORMATS, NOTIFY_EVENTS } from "@/lib/core/enums";
 
 const url = z
   .string()

@@ -19,9 +19,9 @@ import {
 } from "@/db/queries/notifications";
 import type { DestinationRow } from "@/db/schema";
 import { FetchRefused, safePost } from "@/lib/files/safe-fetch";
-import { env } from "@/lib/server/env";
-import { AppError, notFound } from "@/lib/server/errors";
-import { processSingleton } from "@/lib/server/registry";
+import { env } from "@/lib/core/env";
+import { AppError, notFound } from "@/lib/core/errors";
+import { processSingleton } from "@/lib/core/registry";
 import { wakeOrAfterAnswer } from "@/lib/work/lanes";
 import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
 import { detectEvents, scanFilesAtRisk } from "./detect";

@@ -3,8 +3,8 @@
 // time limit, and branches on the body's `code`, not only the HTTP status.
 import "server-only";
 import type { z } from "zod";
-import type { TaskKind } from "@/db/schema";
-import { AppError, type ErrorCode } from "@/lib/server/errors";
+import type { TaskKind } from "@/lib/core/enums";
+import { AppError, type ErrorCode } from "@/lib/core/errors";
 import { describeZodError } from "@/lib/server/validation";
 import {
   coverRecordSchema,
@@ -18,7 +18,7 @@ import {
   type Envelope,
 } from "@/lib/provider/schemas";
 import type { DatabaseRateLimiter } from "./rate-limiter";
-import type { ProviderResult } from "@/lib/tasks/result";
+import type { ProviderResult } from "@/lib/core/result";
 
 /** How a caller waits for the limiter: manual actions wait briefly, background work keeps slots free for them. */
 export type Priority = "manual" | "background";

@@ -1,17 +1,17 @@
 // Polling the provider's record-info for tasks whose callback has not come:
 // automatically (part of the worker's tick) and on demand ("Poll now").
 // What a poll does to its task (and when the next one comes) is decided by
-// lib/tasks/rules.ts, as for a callback.
+// lib/core/rules.ts, as for a callback.
 import "server-only";
 import { claimDuePolls, getPollTarget, recordPollFailure, releasePoll, stopPolling, type PollTarget } from "@/db/queries/polls";
 import { applyPolledResult } from "@/db/queries/results";
-import { env } from "@/lib/server/env";
-import { AppError, notFound } from "@/lib/server/errors";
+import { env } from "@/lib/core/env";
+import { AppError, notFound } from "@/lib/core/errors";
 import { isProviderConfigured, sunoClient } from "@/lib/provider/status";
 import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/provider/client";
 import { providerLimiter } from "@/lib/provider/rate-limiter";
 import { afterResultApplied } from "@/lib/work/after-result";
-import { pollingExpired } from "@/lib/tasks/rules";
+import { pollingExpired } from "@/lib/core/rules";
 
 /** Long enough for one request with its time limit; a crashed worker's claim expires after it. */
 export const POLL_LEASE_MS = 60_000;

@@ -15,7 +15,7 @@ import {
   takeProviderRequest,
   type WindowConfig,
 } from "@/db/queries/provider-requests";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 export type Permit = { release(): Promise<void> };
 

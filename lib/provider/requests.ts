@@ -2,7 +2,7 @@
 // route, the Setup forms and the submission module, so all refuse the same
 // input the same way.
 import { z } from "zod";
-import { TASK_KINDS } from "@/db/schema";
+import { TASK_KINDS } from "@/lib/core/enums";
 import { taskIdSchema } from "@/lib/callbacks/schemas";
 
 /** Follow an existing provider task, or submit new cover / WAV work. */

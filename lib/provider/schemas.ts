@@ -3,9 +3,9 @@
 // `successFlag`, `audioWavUrl` or `audio_wav_url`, ISO or zone-less UTC times.
 // Record-info answers become the same ProviderResult a callback does.
 import { z } from "zod";
-import type { TaskKind } from "@/db/schema";
+import type { TaskKind } from "@/lib/core/enums";
 import { providerCodeSchema, taskIdSchema } from "@/lib/callbacks/schemas";
-import type { ProviderResult } from "@/lib/tasks/result";
+import type { ProviderResult } from "@/lib/core/result";
 
 /** Every answer: `{ code, msg, data }`; `data` is read per endpoint. */
 export const envelopeSchema = z.object({

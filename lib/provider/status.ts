@@ -1,11 +1,11 @@
 // The configured provider: its client (or a clear error when SUNO_API_KEY is
 // unset) and the status the pages show (configured, base URL, credits).
 import "server-only";
-import { env } from "@/lib/server/env";
-import { AppError, type ErrorCode } from "@/lib/server/errors";
+import { env } from "@/lib/core/env";
+import { AppError, type ErrorCode } from "@/lib/core/errors";
 import { createSunoClient, type SunoClient } from "@/lib/provider/client";
 import { providerLimiter } from "@/lib/provider/rate-limiter";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 const NOT_CONFIGURED_MESSAGE = "Set SUNO_API_KEY to submit and poll tasks; receiving callbacks works without it.";
 

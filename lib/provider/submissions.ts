@@ -7,13 +7,13 @@ import { getTaskDetail } from "@/db/queries/tasks";
 import type { TaskDetail } from "@/db/queries/dto";
 import type { CreateTaskBody } from "@/lib/provider/requests";
 import { callbackUrl } from "@/lib/auth/callback-token";
-import { env } from "@/lib/server/env";
-import { AppError } from "@/lib/server/errors";
+import { env } from "@/lib/core/env";
+import { AppError } from "@/lib/core/errors";
 import { POLL_LEASE_MS, pollTask } from "@/lib/provider/poller";
 import { sunoClient } from "@/lib/provider/status";
 import { RateLimitedError } from "@/lib/provider/client";
-import type { TaskKind } from "@/db/schema";
-import type { Submission } from "@/lib/tasks/timeline";
+import type { TaskKind } from "@/lib/core/enums";
+import type { Submission } from "@/lib/core/timeline";
 
 type Target = {
   taskId: string;

@@ -9,7 +9,7 @@
 // cron tick.
 import "server-only";
 import { claimRetentionRun, pruneDeliveries, recordRetentionRun, takeExpiredFiles } from "@/db/queries/retention";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { storage } from "@/lib/storage";
 import { afterAnswer, hasLane } from "@/lib/work/lanes";
 

@@ -1,30 +1,30 @@
 // The address a request came from, for rate limits and the delivery log.
-// `next start` exposes no socket address to route handlers, and fills
-// X-Forwarded-For only when the client did not send one, so that header is
-// the client's to forge. A shim stamps the socket's address on every request
-// instead (replacing any such header the client sent); with TRUST_PROXY=1 the
-// last X-Forwarded-For entry is used: the one our own proxy appended.
+// `next start` gives route handlers no socket, and fills X-Forwarded-For only
+// when the client did not send one (next/dist/server/base-server.js), so that
+// header is the client's to forge. Node publishes every request it parses on
+// the diagnostics channel "http.server.request.start", with its socket, before
+// the server's "request" event: the socket's address is stamped on the request
+// there (replacing any such header the client sent). With TRUST_PROXY=1 the
+// last X-Forwarded-For entry is used instead: the one our own proxy appended.
 import "server-only";
-import http from "node:http";
-import { env } from "@/lib/server/env";
+import { subscribe } from "node:diagnostics_channel";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import { env } from "@/lib/core/env";
+import { processSingleton } from "@/lib/core/registry";
 
 /** Ours, never the client's: left out wherever a request's headers are kept. */
 export const SOCKET_HEADER = "x-dashboard-socket-address";
-const marker = Symbol.for("suno.socketAddressShim");
 
-/** Installs the stamp once per process (called at start-up). */
-export function installSocketAddressShim(): void {
-  const proto = http.Server.prototype as http.Server & { [marker]?: true };
-  if (proto[marker]) return;
-  proto[marker] = true;
-  const emit = proto.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
-  proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") {
-      const request = args[0] as http.IncomingMessage;
-      request.headers[SOCKET_HEADER] = request.socket?.remoteAddress ?? "";
-    }
-    return emit.call(this, event, ...args);
-  };
+/** Stamps each request with its socket's address, from start-up on (once per process). */
+export function stampSocketAddresses(): void {
+  processSingleton("socket-address-stamp", () => {
+    subscribe("http.server.request.start", (message) => {
+      const { request, socket } = message as { request: IncomingMessage; socket: Socket };
+      request.headers[SOCKET_HEADER] = socket.remoteAddress ?? "";
+    });
+    return true;
+  });
 }
 
 /** The client's address, or null when unknown. */

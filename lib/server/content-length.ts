@@ -1,8 +1,11 @@
 // Next.js 16 drops Content-Length from every route handler response
 // (FORBIDDEN_HEADERS in next/dist/server/send-response.js, because fetch may
-// have decoded a proxied body). Stored files need it: download progress,
-// players, and the HTTP contract. A file response sends its exact length as
-// FILE_LENGTH_HEADER; the server turns it back into Content-Length here.
+// have decoded a proxied body), and offers no way to keep it. Stored files need
+// it: download progress, players, and the HTTP contract. A file response sends
+// its exact length as FILE_LENGTH_HEADER; the server turns it back into
+// Content-Length here, by the one patch left on Node's prototypes.
+// tests/unit/next-content-length.test.ts fails the day Next.js keeps the header
+// itself: then this goes.
 import "server-only";
 import http from "node:http";
 

@@ -7,7 +7,7 @@ import { filesAtRisk, lastCallbacks, readHeartbeat } from "@/db/queries/doctor";
 import { refusedCallbacks } from "@/lib/callbacks/refused";
 import { getProviderStatus } from "@/lib/provider/status";
 import { AT_RISK_WINDOW_MS, runChecks, type Check, type DoctorFacts } from "@/lib/server/doctor";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { checkHealth, type Health } from "@/lib/server/health";
 import { storage, storageDir } from "@/lib/storage";
 

@@ -8,8 +8,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { databaseDriver, getDb } from "@/db/client";
-import { env } from "@/lib/server/env";
-import { processSingleton } from "@/lib/server/registry";
+import { env } from "@/lib/core/env";
+import { processSingleton } from "@/lib/core/registry";
 import { storage } from "@/lib/storage";
 
 /** How long plain health trusts the last write test. */

@@ -2,9 +2,9 @@ import "server-only";
 import { openDatabase } from "@/db/client";
 import { callbackToken } from "@/lib/auth/callback-token";
 import { flushRefusedCallbacks } from "@/lib/callbacks/refused";
-import { installSocketAddressShim } from "@/lib/server/client-address";
+import { stampSocketAddresses } from "@/lib/server/client-address";
 import { installContentLengthShim } from "@/lib/server/content-length";
-import { env, EnvError } from "@/lib/server/env";
+import { env, EnvError } from "@/lib/core/env";
 import { beforeShutdown } from "@/lib/server/shutdown";
 import { startWorker } from "@/lib/work/worker";
 
@@ -19,7 +19,7 @@ export async function startServer() {
     throw error;
   }
   installContentLengthShim();
-  installSocketAddressShim();
+  stampSocketAddresses();
   await openDatabase();
   await callbackToken();
   startWorker();

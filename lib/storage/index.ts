@@ -6,12 +6,12 @@ import "server-only";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import type { AssetType } from "@/db/schema";
-import { env, type Env } from "@/lib/server/env";
+import type { AssetType } from "@/lib/core/enums";
+import { env, type Env } from "@/lib/core/env";
 import { createLocalStorage } from "./local";
 import { createS3Storage } from "./s3";
 import { parseStorageUrl } from "./url";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 export { createLocalStorage, type LocalStorageConfig } from "./local";
 export { createS3Storage, type S3StorageConfig } from "./s3";

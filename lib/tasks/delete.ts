@@ -5,7 +5,7 @@
 // pointing at it. A later callback for the same id creates the task afresh.
 import "server-only";
 import { deleteTaskRows, taskStorageKeys } from "@/db/queries/tasks";
-import { notFound } from "@/lib/server/errors";
+import { notFound } from "@/lib/core/errors";
 import { storage } from "@/lib/storage";
 
 export async function deleteTask(taskId: string): Promise<void> {

@@ -3,7 +3,7 @@
 // runs every second costs one small write a minute.
 import "server-only";
 import { writeHeartbeat } from "@/db/queries/doctor";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 const EVERY_MS = 60_000;
 

@@ -4,7 +4,7 @@
 // everything else only calls wake().
 import "server-only";
 import { after } from "next/server";
-import { processSingleton } from "@/lib/server/registry";
+import { processSingleton } from "@/lib/core/registry";
 
 export type Lane = "downloads" | "polls" | "notifications" | "retention";
 type LaneState = { run?: () => Promise<unknown>; running: boolean; again: boolean };

@@ -11,8 +11,8 @@ import { drainDownloads, runDueDownloads } from "@/lib/files/downloads";
 import { drainNotifications, runNotifier, type NotifyReport } from "@/lib/notifications/send";
 import { runDuePolls } from "@/lib/provider/poller";
 import { RETENTION_EVERY_MS, retentionEnabled, runRetention, type RetentionReport } from "@/lib/retention/prune";
-import { env } from "@/lib/server/env";
-import { processSingleton } from "@/lib/server/registry";
+import { env } from "@/lib/core/env";
+import { processSingleton } from "@/lib/core/registry";
 import { beat } from "@/lib/work/heartbeat";
 import { registerLane, wake } from "@/lib/work/lanes";
 

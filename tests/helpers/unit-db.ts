@@ -12,6 +12,8 @@ export type UnitDb = {
   schema: typeof import("@/db/schema");
   /** The file of a better-sqlite3 database, null on libSQL. */
   file: string | null;
+  /** The SQLite file itself on either driver (on libSQL, the one sqld keeps), e.g. to lock it from another process. */
+  sqliteFile: string;
 };
 
 /** Inside a describe: opens a fresh database on `driver` before its tests and closes it after. */
@@ -31,7 +33,7 @@ export function useUnitDb(driver: DatabaseDriver): () => UnitDb {
     vi.resetModules();
     const client = await import("@/db/client");
     await client.openDatabase();
-    db = { client, schema: await import("@/db/schema"), file };
+    db = { client, schema: await import("@/db/schema"), file, sqliteFile: file ?? path.join(sqld!.dir, "db", "dbs", "default", "data") };
   }, 30_000);
   afterAll(async () => {
     await db?.client.closeDatabase();

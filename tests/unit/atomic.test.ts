@@ -71,6 +71,36 @@ describe.each(DATABASES)("atomic writes [%s]", (driver) => {
     expect(await setting("counter")).toBe(String(increments));
   });
 
+  // On better-sqlite3 the read runs inside the write transaction: there is no guard to test.
+  it.runIf(driver === "libsql")(
+    "a guard whose condition is NULL (the row it compares is gone) fails the unit, and planWrite reads again",
+    async () => {
+      const { atomic, planWrite, getDb, sqlStep } = db().client;
+      const { settings } = db().schema;
+      await atomic([insert("cursor", "7")]);
+      let reads = 0;
+      const answer = await planWrite(
+        async () => {
+          const row = await getDb().select({ value: settings.value }).from(settings).where(eq(settings.key, "cursor")).get();
+          // Another writer deletes the row between this read and the write: `=` against it is NULL.
+          if (reads++ === 0) await atomic([sqlStep(sql`delete from ${settings} where key = 'cursor'`)]);
+          return row;
+        },
+        (row) =>
+          row
+            ? {
+                steps: [insert("queued-at-cursor", row.value)],
+                unchanged: sql`(select value from ${settings} where key = 'cursor') = ${row.value}`,
+                answer: () => "wrote",
+              }
+            : { steps: [], answer: () => "cursor gone" },
+      );
+      expect(answer).toBe("cursor gone");
+      expect(reads).toBe(2);
+      expect(await setting("queued-at-cursor")).toBeUndefined();
+    },
+  );
+
   it.runIf(driver === "better-sqlite3")(
     "the steps of one unit are one SQLite commit: a second connection sees all of them or none",
     async () => {

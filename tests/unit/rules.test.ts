@@ -1,9 +1,9 @@
-// The task state rules (lib/tasks/rules.ts) and the timeline's words, one case a row.
+// The task state rules (lib/core/rules.ts) and the timeline's words, one case a row.
 import { describe, expect, it } from "vitest";
-import type { TaskKind, TaskStatus } from "@/db/schema";
-import { callbackKind, decide, GIVE_UP_AFTER_MS, REMOTE_RETENTION_MS, type Incoming, type TaskState } from "@/lib/tasks/rules";
-import type { ProviderResult } from "@/lib/tasks/result";
-import { downloadFailedText, eventStyle, resultText, submittedText } from "@/lib/tasks/timeline";
+import type { TaskKind, TaskStatus } from "@/lib/core/enums";
+import { callbackKind, decide, GIVE_UP_AFTER_MS, REMOTE_RETENTION_MS, type Incoming, type TaskState } from "@/lib/core/rules";
+import type { ProviderResult } from "@/lib/core/result";
+import { downloadFailedText, eventStyle, resultText, submittedText } from "@/lib/core/timeline";
 
 const HOUR = 3_600_000;
 const now = new Date("2026-01-01T12:00:00Z");

@@ -1,4 +1,4 @@
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { receiveCallback } from "@/lib/callbacks/ingest";
 
 /** Any callback; the kind is told from the payload. */

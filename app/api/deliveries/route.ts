@@ -1,10 +1,6 @@
 import { NextResponse } from "next/server";
 import { listDeliveries } from "@/db/queries/deliveries";
-import { route } from "@/lib/server/errors";
-import { searchParamsObject } from "@/app/api/tasks/schema";
+import { route } from "@/lib/server/route";
 import { listDeliveriesQuery } from "./schema";
 
-export const GET = route(async (request) => {
-  const filter = listDeliveriesQuery.parse(searchParamsObject(request.url));
-  return NextResponse.json(await listDeliveries(filter));
-});
+export const GET = route({ query: listDeliveriesQuery }, async ({ query }) => NextResponse.json(await listDeliveries(query)));

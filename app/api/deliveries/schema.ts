@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DELIVERY_VERDICTS } from "@/db/schema";
+import { DELIVERY_VERDICTS } from "@/lib/core/enums";
 import { cursorSchema, limitSchema, searchText } from "@/app/api/tasks/schema";
 
 export const listDeliveriesQuery = z.object({
@@ -11,7 +11,8 @@ export const listDeliveriesQuery = z.object({
   limit: limitSchema,
 });
 
-export const deliveryIdSchema = z.coerce.number().int().positive();
+/** The `[id]` of a delivery's routes; unknown (404) when it is not a row id. */
+export const deliveryParams = { schema: z.object({ id: z.coerce.number().int().positive() }), notFound: "No such delivery." };
 
 export const replayMatchingBody = z.object({
   verdict: z.enum(DELIVERY_VERDICTS).default("rejected"),

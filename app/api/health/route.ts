@@ -4,8 +4,9 @@ import { z } from "zod";
 import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { overall } from "@/lib/server/doctor";
 import { runDoctor } from "@/lib/server/doctor-facts";
-import { env } from "@/lib/server/env";
-import { AppError, route } from "@/lib/server/errors";
+import { env } from "@/lib/core/env";
+import { route } from "@/lib/server/route";
+import { AppError } from "@/lib/core/errors";
 import { checkHealth } from "@/lib/server/health";
 
 const healthQuery = z.object({ verbose: z.enum(["0", "1"]).default("0") });

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 import { getProviderStatus } from "@/lib/provider/status";
 
 /** Whether a key is set, the provider's address and the remaining credits (reused for 15 s). */

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { getTaskStats } from "@/db/queries/stats";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 
 /** Counts by status and kind and storage used, for the task list's header. */
 export const GET = route(async () => NextResponse.json(await getTaskStats()));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TASK_KINDS, TASK_STATUSES } from "@/db/schema";
+import { TASK_KINDS, TASK_STATUSES } from "@/lib/core/enums";
 
 export const cursorSchema = z
   .string()
@@ -29,10 +29,5 @@ export const listTasksQuery = z.object({
   cursor: cursorSchema.optional(),
   limit: limitSchema,
 });
-
-/** Query parameters as a plain object; empty values count as absent. */
-export function searchParamsObject(url: string): Record<string, string> {
-  return Object.fromEntries([...new URL(url).searchParams].filter(([, v]) => v !== ""));
-}
 
 export { createTaskBody } from "@/lib/provider/requests";

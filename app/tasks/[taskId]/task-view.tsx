@@ -10,7 +10,7 @@ import { useToast } from "@/components/toast";
 import { BUTTON, Badge, Card, CardHeader, EmptyState, KindBadge, Spinner, StatusBadge } from "@/components/ui";
 import { downloadAsset, downloadTask, fetchJson, pollTask, taskDetailUrl, type TaskDetail } from "@/lib/ui/api-client";
 import { expiryWarning, formatAbsolute } from "@/lib/ui/format";
-import { eventStyle, type EventTone } from "@/lib/tasks/timeline";
+import { eventStyle, type EventTone } from "@/lib/core/timeline";
 import { AudioPlayers } from "./audio-player";
 import { DeleteTask } from "./delete-task";
 import { Gallery } from "./gallery";

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { clientAddress } from "@/lib/server/client-address";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { loginRetryAfter, noteLoginFailure, noteLoginSuccess, type LoginClient } from "@/lib/auth/login-limiter";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { safeEqual } from "@/lib/auth/safe-equal";

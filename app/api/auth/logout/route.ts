@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { env } from "@/lib/server/env";
+import { env } from "@/lib/core/env";
 import { endEverySession, endSession, isValidSession, SESSION_COOKIE, sessionCookie } from "@/lib/auth/session";
-import { errorJson } from "@/lib/server/errors";
+import { errorJson } from "@/lib/server/route";
 
 /**
  * Ends this session (its row is deleted, so a copy of the cookie stops

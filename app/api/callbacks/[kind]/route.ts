@@ -1,5 +1,6 @@
-import { TASK_KINDS } from "@/db/schema";
-import { notFound, route } from "@/lib/server/errors";
+import { TASK_KINDS } from "@/lib/core/enums";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { receiveCallback } from "@/lib/callbacks/ingest";
 
 type Context = { params: Promise<{ kind: string }> };

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
-import { env } from "@/lib/server/env";
-import { AppError, notFound, route } from "@/lib/server/errors";
+import { env } from "@/lib/core/env";
+import { route } from "@/lib/server/route";
+import { AppError, notFound } from "@/lib/core/errors";
 import { safeEqual } from "@/lib/auth/safe-equal";
 import { runTick } from "@/lib/work/worker";
 

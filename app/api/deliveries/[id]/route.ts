@@ -1,14 +1,12 @@
 import { NextResponse } from "next/server";
 import { getDelivery } from "@/db/queries/deliveries";
-import { notFound, route } from "@/lib/server/errors";
-import { deliveryIdSchema } from "../schema";
-
-type Context = { params: Promise<{ id: string }> };
+import { notFound } from "@/lib/core/errors";
+import { route } from "@/lib/server/route";
+import { deliveryParams } from "../schema";
 
 /** One delivery with its whole body and headers (lists carry previews). */
-export const GET = route(async (_request, { params }: Context) => {
-  const id = deliveryIdSchema.safeParse((await params).id);
-  const delivery = id.success ? await getDelivery(id.data) : null;
-  if (!delivery) throw notFound("No such delivery.");
+export const GET = route({ params: deliveryParams }, async ({ params }) => {
+  const delivery = await getDelivery(params.id);
+  if (!delivery) throw notFound(deliveryParams.notFound);
   return NextResponse.json(delivery);
 });

@@ -1,9 +1,5 @@
 import { tasksCsvResponse } from "@/lib/export/csv";
-import { route } from "@/lib/server/errors";
-import { searchParamsObject } from "@/app/api/tasks/schema";
+import { route } from "@/lib/server/route";
 import { exportQuery } from "../schema";
 
-export const GET = route(async (request) => {
-  const { raw, ...filter } = exportQuery.parse(searchParamsObject(request.url));
-  return tasksCsvResponse(filter, { raw });
-});
+export const GET = route({ query: exportQuery }, async ({ query: { raw, ...filter } }) => tasksCsvResponse(filter, { raw }));

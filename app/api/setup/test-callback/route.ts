@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
-import { AppError, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { AppError } from "@/lib/core/errors";
 import { sendTestCallback } from "@/lib/callbacks/test-callback";
 
 /** Posts a sample cover callback to this dashboard; answers the task it made. */

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { deleteTask } from "@/lib/tasks/delete";
 
 type Context = { params: Promise<{ taskId: string }> };

@@ -1,13 +1,9 @@
 import { NextResponse } from "next/server";
 import { redownloadAsset } from "@/lib/files/downloads";
-import { notFound, route } from "@/lib/server/errors";
-import { assetIdSchema } from "../../schema";
-
-type Context = { params: Promise<{ id: string }> };
+import { route } from "@/lib/server/route";
+import { assetParams } from "../../schema";
 
 /** Queues the asset for a fresh download (also when its stored file was deleted); answers 202 with its task's detail. */
-export const POST = route(async (_request, { params }: Context) => {
-  const id = assetIdSchema.safeParse((await params).id);
-  if (!id.success) throw notFound("No such asset.");
-  return NextResponse.json(await redownloadAsset(id.data), { status: 202 });
-});
+export const POST = route({ params: assetParams }, async ({ params }) =>
+  NextResponse.json(await redownloadAsset(params.id), { status: 202 }),
+);

@@ -1,18 +1,10 @@
 import { serveAssetFile } from "@/lib/files/asset-file";
-import { notFound, route } from "@/lib/server/errors";
-import { assetIdSchema } from "../../schema";
-
-type Context = { params: Promise<{ id: string }> };
-
-async function serve(request: Request, { params }: Context, method: "GET" | "HEAD") {
-  const id = assetIdSchema.safeParse((await params).id);
-  if (!id.success) throw notFound("No such asset.");
-  return serveAssetFile(request, id.data, method);
-}
+import { route } from "@/lib/server/route";
+import { assetParams } from "../../schema";
 
 /**
  * The stored file: Content-Type, Content-Length, ETag (sha256), Range → 206/416, If-None-Match → 304;
  * with object storage a 302 to a presigned URL. `?download=1` → Content-Disposition: attachment.
  */
-export const GET = route((request, context: Context) => serve(request, context, "GET"));
-export const HEAD = route((request, context: Context) => serve(request, context, "HEAD"));
+export const GET = route({ params: assetParams }, async ({ params }, request) => serveAssetFile(request, params.id, "GET"));
+export const HEAD = route({ params: assetParams }, async ({ params }, request) => serveAssetFile(request, params.id, "HEAD"));

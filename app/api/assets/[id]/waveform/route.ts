@@ -1,12 +1,6 @@
 import { serveWaveform } from "@/lib/media/serve";
-import { notFound, route } from "@/lib/server/errors";
-import { assetIdSchema } from "../../schema";
-
-type Context = { params: Promise<{ id: string }> };
+import { route } from "@/lib/server/route";
+import { assetParams } from "../../schema";
 
 /** A stored WAV's waveform: `{"peaks","durationSeconds","sampleRate","channels"}`; 404 `no_waveform`. */
-export const GET = route(async (_request, { params }: Context) => {
-  const id = assetIdSchema.safeParse((await params).id);
-  if (!id.success) throw notFound("No such asset.");
-  return serveWaveform(id.data);
-});
+export const GET = route({ params: assetParams }, async ({ params }) => serveWaveform(params.id));

@@ -1,19 +1,16 @@
 import { NextResponse } from "next/server";
 import { getDelivery } from "@/db/queries/deliveries";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { badRequest, notFound, route } from "@/lib/server/errors";
+import { badRequest } from "@/lib/core/errors";
 import { replayDelivery } from "@/lib/callbacks/ingest";
-import { deliveryIdSchema } from "../../schema";
-
-type Context = { params: Promise<{ id: string }> };
+import { route } from "@/lib/server/route";
+import { deliveryParams } from "../../schema";
 
 /** Processes a stored delivery again; answers the outcome, the delivery and the task it touched;
  * 400 when the stored body is still not a valid callback. */
-export const POST = route(async (_request, { params }: Context) => {
-  const id = deliveryIdSchema.safeParse((await params).id);
-  if (!id.success) throw notFound("No such delivery.");
-  const outcome = await replayDelivery(id.data);
-  const delivery = await getDelivery(id.data);
+export const POST = route({ params: deliveryParams }, async ({ params }) => {
+  const outcome = await replayDelivery(params.id);
+  const delivery = await getDelivery(params.id);
   if (outcome.verdict === "rejected") throw badRequest("invalid_callback", outcome.error ?? "The delivery is still not a valid callback.");
   return NextResponse.json({
     outcome: { verdict: outcome.verdict },

@@ -1,14 +1,9 @@
 import { NextResponse } from "next/server";
 import { destinationAttempts } from "@/lib/notifications/destinations";
-import { route } from "@/lib/server/errors";
-import { searchParamsObject } from "@/app/api/tasks/schema";
-import { idParam, listAttemptsQuery } from "../../schema";
-
-type Context = { params: Promise<{ id: string }> };
+import { route } from "@/lib/server/route";
+import { destinationParams, listAttemptsQuery } from "../../schema";
 
 /** The destination's attempts, newest first: `{ items, nextCursor }`. */
-export const GET = route(async (request, { params }: Context) => {
-  const id = await idParam(params, "destination");
-  const { cursor, limit } = listAttemptsQuery.parse(searchParamsObject(request.url));
-  return NextResponse.json(await destinationAttempts(id, cursor, limit));
-});
+export const GET = route({ params: destinationParams, query: listAttemptsQuery }, async ({ params, query }) =>
+  NextResponse.json(await destinationAttempts(params.id, query.cursor, query.limit)),
+);

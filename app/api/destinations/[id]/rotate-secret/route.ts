@@ -1,11 +1,7 @@
 import { NextResponse } from "next/server";
 import { rotateSecret } from "@/lib/notifications/destinations";
-import { route } from "@/lib/server/errors";
-import { idParam } from "../../schema";
-
-type Context = { params: Promise<{ id: string }> };
+import { route } from "@/lib/server/route";
+import { destinationParams } from "../../schema";
 
 /** A new signing secret for a webhook destination; answers the destination with it, the only time it is shown (409 for discord/slack). */
-export const POST = route(async (_request, { params }: Context) =>
-  NextResponse.json(await rotateSecret(await idParam(params, "destination"))),
-);
+export const POST = route({ params: destinationParams }, async ({ params }) => NextResponse.json(await rotateSecret(params.id)));

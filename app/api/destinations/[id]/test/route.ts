@@ -1,11 +1,7 @@
 import { NextResponse } from "next/server";
 import { testDestination } from "@/lib/notifications/destinations";
-import { route } from "@/lib/server/errors";
-import { idParam } from "../../schema";
-
-type Context = { params: Promise<{ id: string }> };
+import { route } from "@/lib/server/route";
+import { destinationParams } from "../../schema";
 
 /** Sends a `test` event now; answers the attempt (status code, duration, error), whatever the destination said. */
-export const POST = route(async (_request, { params }: Context) =>
-  NextResponse.json(await testDestination(await idParam(params, "destination"))),
-);
+export const POST = route({ params: destinationParams }, async ({ params }) => NextResponse.json(await testDestination(params.id)));

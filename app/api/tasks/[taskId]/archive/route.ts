@@ -1,5 +1,5 @@
 import { taskArchiveResponse } from "@/lib/export/archive";
-import { route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
 
 type Context = { params: Promise<{ taskId: string }> };
 

@@ -1,13 +1,10 @@
 import { NextResponse } from "next/server";
-import { redownloadTask } from "@/lib/files/downloads";
-import { notFound, route } from "@/lib/server/errors";
+import { z } from "zod";
 import { taskIdSchema } from "@/lib/callbacks/schemas";
-
-type Context = { params: Promise<{ taskId: string }> };
+import { redownloadTask } from "@/lib/files/downloads";
+import { route } from "@/lib/server/route";
 
 /** Queues every file of the task for a fresh download; answers 202 with the task's detail (409 when it has no files). */
-export const POST = route(async (_request, { params }: Context) => {
-  const taskId = taskIdSchema.safeParse((await params).taskId);
-  if (!taskId.success) throw notFound("No such task.");
-  return NextResponse.json(await redownloadTask(taskId.data), { status: 202 });
-});
+export const POST = route({ params: { schema: z.object({ taskId: taskIdSchema }), notFound: "No such task." } }, async ({ params }) =>
+  NextResponse.json(await redownloadTask(params.taskId), { status: 202 }),
+);

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getTaskDetail } from "@/db/queries/tasks";
-import { notFound, route } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { notFound } from "@/lib/core/errors";
 import { pollNow } from "@/lib/provider/poller";
 
 type Context = { params: Promise<{ taskId: string }> };

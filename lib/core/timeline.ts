@@ -1,8 +1,8 @@
 // The timeline's wording, in one place: every event type a task's timeline
 // holds, how the pages name and colour it, and the sentence stored with it.
 // No I/O and no server imports: the task page (a client component) uses it too.
-import type { AssetType, TaskKind } from "@/db/schema";
-import type { ProviderResult } from "@/lib/tasks/result";
+import type { AssetType, TaskKind } from "@/lib/core/enums";
+import type { ProviderResult } from "@/lib/core/result";
 
 export type EventType =
   | "submitted"

@@ -4,8 +4,8 @@
 // decide() and write what it answers in one atomic write.
 //   pending → succeeded | failed;  failed → succeeded;  succeeded is final;
 //   a task keeps its kind; a final state stops polling.
-import type { AssetType, TaskKind, TaskSource, TaskStatus } from "@/db/schema";
-import type { ProviderResult } from "@/lib/tasks/result";
+import type { AssetType, TaskKind, TaskSource, TaskStatus } from "@/lib/core/enums";
+import type { ProviderResult } from "@/lib/core/result";
 import {
   kindName,
   pollFailedText,
@@ -14,7 +14,7 @@ import {
   submittedText,
   type Submission,
   type TimelineEntry,
-} from "@/lib/tasks/timeline";
+} from "@/lib/core/timeline";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

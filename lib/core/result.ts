@@ -1,4 +1,4 @@
-import type { TaskKind } from "@/db/schema";
+import type { TaskKind } from "@/lib/core/enums";
 
 /** What the provider told us about a task, from a callback or a record-info poll. */
 export type ProviderResult = {
@@ -15,3 +15,9 @@ export type ProviderResult = {
   remoteCreatedAt?: Date | null;
   completedAt?: Date | null;
 };
+
+/** A callback body read as a result, or why it is not one (the kind when it could still be told). */
+export type ParsedCallback =
+  | { ok: true; result: ProviderResult }
+  /** `code`: the answer's error code when a more precise one than invalid_callback applies. */
+  | { ok: false; kind: TaskKind | null; error: string; code?: "conflicting_task_ids" };

@@ -1,0 +1,28 @@
+// The values of the database's enumerated text columns, and their types,
+// without Drizzle: db/schema.ts builds its tables from them, and code that
+// runs in the browser (forms, filters) imports them from here, so no table
+// code reaches a page.
+export const TASK_KINDS = ["cover", "wav"] as const;
+export const TASK_STATUSES = ["pending", "succeeded", "failed"] as const;
+export const TASK_SOURCES = ["callback", "poll", "submit"] as const;
+export const ASSET_TYPES = ["image", "audio"] as const;
+// "removed": the stored copy was deleted on purpose (FILE_RETENTION_DAYS); removedAt/removedReason say when and why.
+export const ASSET_STATUSES = ["pending", "downloading", "stored", "failed", "removed"] as const;
+export const DELIVERY_VERDICTS = ["accepted", "duplicate", "rejected"] as const;
+export const SIGNATURE_VERDICTS = ["verified", "unsigned", "invalid"] as const;
+export const SIGNATURE_SCHEMES = ["kie", "standard-webhooks"] as const;
+export const DESTINATION_FORMATS = ["webhook", "discord", "slack"] as const;
+export const NOTIFY_EVENTS = ["task.succeeded", "task.failed", "task.files_stored", "task.files_at_risk"] as const;
+export const NOTIFICATION_STATUSES = ["pending", "sending", "delivered", "failed"] as const;
+
+export type TaskKind = (typeof TASK_KINDS)[number];
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskSource = (typeof TASK_SOURCES)[number];
+export type AssetType = (typeof ASSET_TYPES)[number];
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+export type DeliveryVerdict = (typeof DELIVERY_VERDICTS)[number];
+export type SignatureVerdict = (typeof SIGNATURE_VERDICTS)[number];
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+export type DestinationFormat = (typeof DESTINATION_FORMATS)[number];
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
