@@ -15,7 +15,7 @@ import {
   type SignatureVerdict,
   type TaskKind,
 } from "@/db/schema";
-import { decide, type Decision, type Incoming, type TaskState } from "@/lib/tasks/rules";
+import { decide, type Decision, type Incoming, type PollDue, type PollNow, type TaskState } from "@/lib/tasks/rules";
 import type { ParsedCallback } from "@/lib/callbacks/schemas";
 import type { ProviderResult } from "@/lib/tasks/result";
 import { processSingleton } from "@/lib/server/registry";
@@ -211,20 +211,32 @@ const known = (result: ProviderResult) => ({
 /**
  * Reads the task, decides `incoming` with the rules and writes the decision,
  * atomically. Answers the decision and how many assets it created; a rejected
- * decision writes nothing.
+ * decision, or a poll to send, writes nothing.
  */
+export async function applyToTask(
+  taskId: string,
+  incoming: Exclude<Incoming, PollDue>,
+  now: Date,
+  extras: Extras,
+): Promise<{ decision: Decision; newAssets: number }>;
 export async function applyToTask(
   taskId: string,
   incoming: Incoming,
   now: Date,
   extras: Extras,
-): Promise<{ decision: Decision; newAssets: number }> {
+): Promise<{ decision: Decision | PollNow; newAssets: number }>;
+export async function applyToTask(
+  taskId: string,
+  incoming: Incoming,
+  now: Date,
+  extras: Extras,
+): Promise<{ decision: Decision | PollNow; newAssets: number }> {
   const s = statements();
-  return planWrite<TaskState | undefined, { decision: Decision; newAssets: number }>(
+  return planWrite<TaskState | undefined, { decision: Decision | PollNow; newAssets: number }>(
     () => readTask(s, taskId),
     (current) => {
       const decision = decide(current, incoming, now);
-      if (decision.verdict === "rejected") return { steps: [], answer: () => ({ decision, newAssets: 0 }) };
+      if (decision.verdict === "rejected" || decision.verdict === "poll") return { steps: [], answer: () => ({ decision, newAssets: 0 }) };
       const write = decisionSteps(s, taskId, decision, now, extras);
       return {
         steps: write.steps,
