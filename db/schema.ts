@@ -89,6 +89,8 @@ export const assets = sqliteTable(
     // A small image made once when a cover is stored (storage key), and a WAV's
     // peaks measured while it streamed in (JSON: peaks, durationSeconds, sampleRate, channels).
     thumbnailPath: text("thumbnail_path"),
+    // When making the thumbnail last failed (a cover sharp cannot or must not read): not tried again for a long while.
+    thumbnailFailedAt: timestamp("thumbnail_failed_at"),
     waveform: text("waveform"),
     // When the stored copy was deleted, and why (e.g. FILE_RETENTION_DAYS).
     removedAt: timestamp("removed_at"),

@@ -13,6 +13,7 @@ const benches = [
   "bench-search.ts",
   "bench-export.ts",
   "bench-insights.ts",
+  "bench-thumbnails.ts",
 ].filter((file) => fs.existsSync(path.join(root, "scripts", file)) && (only.length === 0 || only.some((o) => file.includes(o))));
 
 if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {

@@ -1,6 +1,8 @@
 // DELETE /api/tasks/{taskId} on a real server: the rows and the stored files go
-// (local folder per database driver, and once with an S3 bucket), and a later
-// callback for the same id creates the task again.
+// (local folder per database driver, and once with an S3 bucket), a later
+// callback for the same id creates the task again, and a file still
+// downloading when its task is deleted leaves nothing in storage (each driver,
+// each storage).
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,11 +10,13 @@ import { makePng } from "../scripts/lib/media";
 import { allStored, waitForAssets } from "./helpers/assets";
 import { coverSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
-import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { bytes, startFileServer, type FileServer, type Handler } from "./helpers/file-server";
 import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
 import { startServer, type TestServer } from "./helpers/server";
+import { namedKeys, storageKeys } from "./helpers/storage-listing";
+import { waitFor } from "./helpers/wait";
 
 const png = makePng(40, 40, 7);
 let files: FileServer;
@@ -102,5 +106,63 @@ describe("delete a task with object storage", () => {
     expect(await Promise.all(keys.map(inBucket))).toEqual([false, false]);
     await expectRecreated(server, taskId);
     expect(await Promise.all(keys.map(inBucket))).toEqual([true, true]);
+  });
+});
+
+/** Serves `body` but the last `tailBytes`, then the rest once `release()` is called. */
+function held(body: Buffer, contentType: string, tailBytes: number): { handler: Handler; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const handler: Handler = (_req, res) => {
+    res.writeHead(200, { "content-type": contentType, "content-length": body.length });
+    res.write(body.subarray(0, body.length - tailBytes));
+    void released.then(() => res.end(body.subarray(body.length - tailBytes)));
+  };
+  return { handler, release };
+}
+
+describeEachDatabase("delete a task while its file downloads", (database) => {
+  describe.each(["folder", "bucket"] as const)("storage: %s", (where) => {
+    let s3: S3Server | undefined;
+    let server: TestServer;
+    beforeAll(async () => {
+      if (where === "bucket") s3 = await startS3({ prefix: "files" });
+      server = await startServer({ database, env: { ...s3?.env, DOWNLOAD_ALLOW_PRIVATE: "1" } });
+    });
+    afterAll(async () => {
+      await server?.close();
+      await s3?.stop();
+    });
+
+    it("leaves no file and no thumbnail behind", async () => {
+      const cover = makePng(400, 400, 5);
+      const slow = held(cover, "image/png", 100);
+      const route = `/held-${where}-${database}.png`;
+      files.route(route, slow.handler);
+      const kept = await storedTask(server); // another task's files stay
+      const taskId = uniqueTaskId("del-busy");
+      expect((await server.callback(coverSuccess(taskId, [`${files.url}${route}`]))).status).toBe(200);
+      // All but the tail has arrived and been reported: the next lease renewal is seconds away.
+      const [asset] = await waitFor(
+        () => server.sql<{ id: number; received: number }>("select id, bytes_received as received from assets where task_id = ?", [taskId]),
+        (rows) => rows[0] !== undefined && rows[0].received >= cover.length - 100,
+      );
+      expect(asset!.received).toBeGreaterThanOrEqual(cover.length - 100);
+
+      expect((await remove(server, taskId)).status).toBe(204);
+      slow.release();
+      // The attempt finishes after the delete: it stores the file and thumbnail, finds its row gone, and cleans up.
+      const said = `asset ${asset!.id}: the claim was lost (its task was deleted)`;
+      await waitFor(
+        async () => server.log(),
+        (log) => log.includes(said),
+        { timeoutMs: 10_000, what: said },
+      );
+      await expectGone(server, taskId);
+      const bucket = s3 ? { s3, prefix: "files" } : undefined;
+      expect(await storageKeys(server, bucket)).toEqual(await namedKeys(server));
+      expect(await namedKeys(server)).toEqual(expect.arrayContaining(kept.keys));
+      expect(server.log()).toContain(said);
+    });
   });
 });

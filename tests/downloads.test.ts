@@ -3,13 +3,14 @@
 // real HTTP against `next start`, with a local file server as the remote; once
 // per database driver (tests/helpers/drivers.ts), each with its own server and
 // file server (whose hit counts and one-off routes the tests rely on).
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng, makeWav } from "../scripts/lib/media";
 import { sha256, settled, waitForAssets } from "./helpers/assets";
 import { coverSuccess, wavSuccess } from "./helpers/callbacks";
-import { describeEachDatabase } from "./helpers/drivers";
+import { describeEachDatabase, writeSql } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
 import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
@@ -164,6 +165,35 @@ describeEachDatabase("downloads", (database) => {
         /^inline; filename="cover-__[A-Za-z0-9_-]+-1\.png"$/,
       );
     });
+  });
+
+  it("serves a file stored under an earlier version's folder name, and a re-download moves it under today's", async () => {
+    const taskId = `Old.${uniqueTaskId("key")}`;
+    await server.callback(coverSuccess(taskId, [`${files.url}/cover-1.png`]));
+    const stored = (await waitForAssets(server, taskId, (a) => a[0]!.status === "stored")).assets[0]!;
+    const [today] = await server.sql<{ file: string; thumb: string }>(
+      "select storage_path as file, thumbnail_path as thumb from assets where id = ?",
+      [stored.id],
+    );
+    // Where an earlier version put it (the id cleaned, a 10-hex hash), moved there with its thumbnail.
+    const oldFolder = `${taskId.replace(/[^A-Za-z0-9_-]/g, "_")}-${createHash("sha256").update(taskId).digest("hex").slice(0, 10)}`;
+    const old = { file: `cover/${oldFolder}/0.png`, thumb: `cover/${oldFolder}/0.thumb.webp` };
+    expect(old.file).not.toBe(today!.file);
+    fs.mkdirSync(path.join(server.storageDir, "cover", oldFolder));
+    for (const key of ["file", "thumb"] as const)
+      fs.renameSync(path.join(server.storageDir, today![key]), path.join(server.storageDir, old[key]));
+    expect(
+      await writeSql(server, "update assets set storage_path = ?, thumbnail_path = ? where id = ?", [old.file, old.thumb, stored.id]),
+    ).toBe(1);
+
+    expect(Buffer.from(await (await fetchFile(stored.fileUrl!)).arrayBuffer()).equals(png1)).toBe(true);
+    expect((await fetchFile(stored.thumbnailUrl!)).status).toBe(200);
+
+    expect((await fetchFile(`/api/assets/${stored.id}/download`, { method: "POST" })).status).toBe(202);
+    await waitForAssets(server, taskId, (a) => a[0]!.status === "stored" && a[0]!.storedAt! > stored.storedAt!);
+    expect(await server.sql("select storage_path as file, thumbnail_path as thumb from assets where id = ?", [stored.id])).toEqual([today]);
+    expect(fs.readdirSync(path.join(server.storageDir, "cover", oldFolder))).toEqual([]);
+    expect(fs.readFileSync(path.join(server.storageDir, today!.file)).equals(png1)).toBe(true);
   });
 
   describe("permanent failures end failed with a clear error", () => {

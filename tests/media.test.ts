@@ -2,14 +2,16 @@
 // a stored cover gets a small WebP served with long caching, covers stored
 // before thumbnails existed get one on first request, a stored WAV has its
 // waveform measured on the way in, and a WAV whose samples cannot be read
-// still stores, just without a waveform.
+// still stores, just without a waveform. A hostile cover (a progressive JPEG
+// built to cost sharp seconds per thumbnail) is stored once with one refused
+// thumbnail attempt, and a thumbnail that failed is not tried again on every request.
 import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TaskListItem } from "@/db/queries/tasks";
 import type { Waveform } from "@/lib/media/wav-peaks";
-import { makePng, makeWavFile } from "../scripts/lib/media";
+import { makeHostileJpeg, makePng, makeWavFile } from "../scripts/lib/media";
 import { allStored, sha256, waitForAssets } from "./helpers/assets";
 import { coverSuccess, wavSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
@@ -21,6 +23,10 @@ import { startServer, type TestServer } from "./helpers/server";
 const bigPng = makePng(1200, 800, 2);
 const smallPng = makePng(200, 120, 3);
 const wav = makeWavFile({ seconds: 3, sampleRate: 22_050, channels: 2, encoding: "int24", listBytes: 33 });
+// 7000² pixels and 5000 scans: ~20 s of sharp's CPU per attempt, longer than a download's 15 s lease.
+const hostileJpeg = makeHostileJpeg({ scans: 5000 });
+// A PNG cut short: it passes the content check, sharp cannot decode it.
+const brokenPng = bigPng.subarray(0, 4096);
 // RIFF/WAVE passes the content check, but the fmt chunk describes nothing readable.
 const brokenWav = Buffer.concat([Buffer.from("RIFF\x00\x10\x00\x00WAVEfmt \x02\x00\x00\x00", "latin1"), Buffer.alloc(4096, 7)]);
 
@@ -34,10 +40,18 @@ describeEachDatabase("thumbnails and waveforms", (database) => {
     files.route("/changing.png", (req, res) => bytes(replaced ? smallPng : bigPng, "image/png")(req, res));
     files.route("/song.wav", bytes(wav, "audio/wav"));
     files.route("/broken.wav", bytes(brokenWav, "audio/wav"));
+    files.route("/hostile.jpg", bytes(hostileJpeg, "image/jpeg"));
+    files.route("/broken.png", bytes(brokenPng, "image/png"));
   });
   afterAll(() => files?.close());
   const server = setupServer(database, { env: { DOWNLOAD_ALLOW_PRIVATE: "1" } });
   const get = (pathname: string, init?: RequestInit) => fetch(new URL(pathname, server().url), init);
+  /** Thumbnail attempts that failed for a stored file, as the server logged them. */
+  const failedAttempts = (storagePath: string) =>
+    server()
+      .log()
+      .split("\n")
+      .filter((line) => line.includes(`[thumbnails] ${storagePath}: `)).length;
 
   it("stores a thumbnail ≤ 320 px wide beside each cover and serves it cacheable for good", async () => {
     const taskId = uniqueTaskId("thumb");
@@ -101,6 +115,54 @@ describeEachDatabase("thumbnails and waveforms", (database) => {
     expect((await sharp(Buffer.from(await (await get(after.thumbnailUrl!)).arrayBuffer())).metadata()).width).toBe(200);
     // The old URL no longer names this file: not cacheable for good.
     expect((await get(before.thumbnailUrl!)).headers.get("cache-control")).toBe("private, no-cache");
+  });
+
+  it("stores a hostile cover once, with one refused thumbnail attempt", async () => {
+    const taskId = uniqueTaskId("hostile");
+    await server().callback(coverSuccess(taskId, [`${files.url}/hostile.jpg`]));
+    const asset = (await waitForAssets(server(), taskId, allStored, 30_000)).assets[0]!;
+    expect(asset).toMatchObject({ sha256: sha256(hostileJpeg), bytes: hostileJpeg.length, error: null });
+    const [row] = await server().sql<{ attempts: number; thumbnail_path: string | null; failed_at: number | null }>(
+      "select attempts, thumbnail_path, thumbnail_failed_at as failed_at from assets where id = ?",
+      [asset.id],
+    );
+    expect(row).toMatchObject({ attempts: 1, thumbnail_path: null });
+    expect(row!.failed_at).toBeGreaterThan(Date.now() - 60_000);
+    expect(files.hits("/hostile.jpg")).toBe(1);
+    const key = `cover/${taskId}/0.jpg`;
+    expect(failedAttempts(key)).toBe(1);
+    expect(server().log()).toMatch(/no thumbnail: a JPEG of 5001 scans \(more than 100\) is not decoded/);
+
+    // Asking for its thumbnail tries nothing again.
+    for (let i = 0; i < 3; i++) {
+      const res = await server().getJson<{ error: { code: string } }>(asset.thumbnailUrl!);
+      expect(res).toMatchObject({ status: 404, body: { error: { code: "no_thumbnail" } } });
+    }
+    // Nor does the worker: still one download, one attempt, a few seconds later.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(files.hits("/hostile.jpg")).toBe(1);
+    expect(failedAttempts(key)).toBe(1);
+    expect(await server().sql("select attempts, status from assets where id = ?", [asset.id])).toEqual([{ attempts: 1, status: "stored" }]);
+  });
+
+  it("tries a failed thumbnail again only a day later, not on every request", async () => {
+    const taskId = uniqueTaskId("thumb-broken");
+    await server().callback(coverSuccess(taskId, [`${files.url}/broken.png`]));
+    const asset = (await waitForAssets(server(), taskId, allStored)).assets[0]!;
+    const key = `cover/${taskId}/0.png`;
+    expect(failedAttempts(key)).toBe(1);
+    for (let i = 0; i < 3; i++) expect((await get(asset.thumbnailUrl!)).status).toBe(404);
+    expect(failedAttempts(key)).toBe(1);
+
+    // A day later, the next request tries once more, and remembers the new failure.
+    const dayAgo = Date.now() - 86_400_000 - 1_000;
+    expect(await writeSql(server(), "update assets set thumbnail_failed_at = ? where id = ?", [dayAgo, asset.id])).toBe(1);
+    for (let i = 0; i < 3; i++) expect((await get(asset.thumbnailUrl!)).status).toBe(404);
+    expect(failedAttempts(key)).toBe(2);
+    const [row] = await server().sql<{ failed_at: number }>("select thumbnail_failed_at as failed_at from assets where id = ?", [asset.id]);
+    expect(row!.failed_at).toBeGreaterThan(dayAgo + 86_400_000);
+    // Nothing was left in storage for it.
+    expect(fs.existsSync(path.join(server().storageDir, "cover", taskId, "0.thumb.webp"))).toBe(false);
   });
 
   it("measures a stored WAV's waveform while it downloads", async () => {

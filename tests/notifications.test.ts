@@ -43,6 +43,8 @@ type WebhookBody = {
 };
 
 const ALL_EVENTS = ["task.succeeded", "task.failed", "task.files_stored", "task.files_at_risk"];
+const CRON_SECRET = "cron-secret-0123456789abcdef";
+const DAY_MS = 86_400_000;
 const png = makePng(32, 32, 0);
 
 const failedCallback = (taskId: string) => ({ code: 501, msg: "Cover generation failed", data: { taskId, images: null } });
@@ -78,7 +80,6 @@ it("refuses a private-address destination while NOTIFY_ALLOW_PRIVATE is off", as
 });
 
 it("without a worker, a callback's own after() sends its notifications, and the cron tick reports them", async () => {
-  const CRON_SECRET = "cron-secret-0123456789abcdef";
   const [files, receiver] = await Promise.all([startFileServer(), startReceiver()]);
   files.route("/cover.png", bytes(png, "image/png"));
   const server = await startServer({
@@ -119,7 +120,14 @@ describeEachDatabase("notifications", (database) => {
     server = await startServer({
       database,
       // Short retries, so three tries take seconds here; the default schedule spans a day.
-      env: { DOWNLOAD_ALLOW_PRIVATE: "1", NOTIFY_ALLOW_PRIVATE: "1", NOTIFY_RETRY_DELAYS_SECONDS: "1,1,1" },
+      env: {
+        DOWNLOAD_ALLOW_PRIVATE: "1",
+        NOTIFY_ALLOW_PRIVATE: "1",
+        NOTIFY_RETRY_DELAYS_SECONDS: "1,1,1",
+        // Retention run on demand by the cron tick (files stored by these tests are far younger).
+        FILE_RETENTION_DAYS: "10",
+        CRON_SECRET,
+      },
     });
   });
   afterAll(async () => {
@@ -183,6 +191,33 @@ describeEachDatabase("notifications", (database) => {
     expect(stored.data.assets[0]!.status).toBe("stored");
     expect(stored.data.assets[0]!.fileUrl).toMatch(new RegExp(`^${server.url}/api/assets/\\d+/file$`));
     expect(bodyOf(mine.find((r) => bodyOf(r).type === "task.failed")!).data.task!.status).toBe("failed");
+    await disable(hook);
+  });
+
+  it("never says files retention removed on purpose are at risk", async () => {
+    const hook = await addDestination("/risk", "webhook", ["task.files_at_risk"]);
+    const removed = uniqueTaskId("removed");
+    const risky = uniqueTaskId("risky-too");
+    expect((await server.callback(coverSuccess(removed, [`${files.url}/cover.png`]))).status).toBe(200);
+    await waitForAssets(server, removed, (a) => a[0]!.status === "stored");
+    await writeSql(server, "update assets set stored_at = ? where task_id = ?", [Date.now() - 11 * DAY_MS, removed]);
+    const tick = await fetch(new URL("/api/cron/tick", server.url), { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect((await tick.json()).retention).toMatchObject({ filesRemoved: 1 });
+    await waitForAssets(server, removed, (a) => a[0]!.status === "removed");
+    expect((await server.callback(coverSuccess(risky, [`${files.url}/gone.png`]))).status).toBe(200);
+    await waitForAssets(server, risky, (a) => a[0]!.status === "failed");
+    // Both tasks' files are deleted by the provider tomorrow: the removed one first, so any scan that sees one sees both.
+    for (const taskId of [removed, risky]) {
+      await writeSql(server, "update tasks set files_expire_at = ? where task_id = ?", [Date.now() + DAY_MS, taskId]);
+    }
+    await waitFor(
+      () => ofTask("/risk", risky),
+      (sent) => sent.length > 0,
+      { timeoutMs: 30_000, what: "the failed file's notice" },
+    );
+    await new Promise((r) => setTimeout(r, 2_500)); // nothing more comes
+    expect(ofTask("/risk", risky).map((r) => bodyOf(r).type)).toEqual(["task.files_at_risk"]);
+    expect(ofTask("/risk", removed)).toEqual([]);
     await disable(hook);
   });
 

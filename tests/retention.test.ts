@@ -13,7 +13,9 @@ import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
 import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
-import type { TestServer } from "./helpers/server";
+import { startS3, type S3Server } from "./helpers/s3";
+import { startServer, type TestServer } from "./helpers/server";
+import { namedKeys, storageKeys } from "./helpers/storage-listing";
 import { waitFor } from "./helpers/wait";
 
 const CRON_SECRET = "cron-secret-0123456789abcdef";
@@ -78,6 +80,12 @@ describeEachDatabase("retention", (database) => {
 
       for (const file of [...oldFiles, ...middleFiles]) expect(fs.existsSync(file)).toBe(false);
       for (const file of freshFiles) expect(fs.existsSync(file)).toBe(true);
+      // Their thumbnails went with them: the folder holds nothing the database does not name.
+      const thumbnails = (taskId: string) =>
+        server().sql("select thumbnail_path as t from assets where task_id = ? order by position", [taskId]);
+      for (const taskId of [old, middle]) expect(await thumbnails(taskId)).toEqual([{ t: null }, { t: null }]);
+      expect(await thumbnails(fresh)).toEqual([{ t: `cover/${fresh}/0.thumb.webp` }, { t: `cover/${fresh}/1.thumb.webp` }]);
+      expect(await storageKeys(server())).toEqual(await namedKeys(server()));
 
       for (const taskId of [old, middle]) {
         const { assets, events } = await taskDetail(server(), taskId);
@@ -149,5 +157,35 @@ describeEachDatabase("retention", (database) => {
       expect(pruned).toHaveLength(1);
       expect(await server().sql("select count(*) as n from deliveries where pruned_at is not null")).toEqual([{ n: 1 }]);
     });
+  });
+});
+
+describeEachDatabase("file retention in a bucket", (database) => {
+  let s3: S3Server;
+  let server: TestServer;
+  beforeAll(async () => {
+    s3 = await startS3();
+    server = await startServer({ database, env: { ...s3.env, FILE_RETENTION_DAYS: "10", CRON_SECRET, DOWNLOAD_ALLOW_PRIVATE: "1" } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await s3?.stop();
+  });
+
+  it("deletes the files and their thumbnails: the bucket holds nothing the database does not name", async () => {
+    const old = await storedTask(server, "old-s3");
+    const fresh = await storedTask(server, "new-s3");
+    await age(server, old, 11);
+    expect(await s3.keys()).toEqual(expect.arrayContaining([`cover/${old}/0.png`, `cover/${old}/0.thumb.webp`]));
+    expect((await tick(server)).body.retention).toMatchObject({ filesRemoved: 2 });
+    expect(
+      await server.sql("select count(*) as n from assets where task_id = ? and (storage_path is not null or thumbnail_path is not null)", [
+        old,
+      ]),
+    ).toEqual([{ n: 0 }]);
+    const keys = await storageKeys(server, { s3 });
+    expect(keys).toEqual(await namedKeys(server));
+    expect(keys).toEqual(expect.arrayContaining([`cover/${fresh}/0.png`, `cover/${fresh}/1.thumb.webp`]));
+    expect(keys.some((key) => key.includes(old))).toBe(false);
   });
 });

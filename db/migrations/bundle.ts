@@ -44,4 +44,10 @@ export const MIGRATION_FILES: readonly MigrationFile[] = [
     breakpoints: true,
     sql: "CREATE INDEX `deliveries_received_at_idx` ON `deliveries` (`received_at`);--> statement-breakpoint\nCREATE INDEX `tasks_completed_insights_idx` ON `tasks` (`status`,`completed_at`,`kind`,`last_source`,`code`,`created_at`);",
   },
+  {
+    tag: "0007_thumbnail_failures",
+    when: 1796600000200,
+    breakpoints: true,
+    sql: "ALTER TABLE `assets` ADD `thumbnail_failed_at` integer;",
+  },
 ];

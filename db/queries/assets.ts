@@ -3,15 +3,22 @@
 // token, so a worker that lost its claim can never overwrite a newer one.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { atomic, getDb, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
-import { assets, events, type AssetRow } from "@/db/schema";
-import { downloadFailedText, downloadRequestedText, downloadStartedText, downloadStoredText, type EventType } from "@/lib/core/timeline";
+import { assets, events, tasks, type AssetRow } from "@/db/schema";
+import { AT_RISK_STATUSES, AT_RISK_WINDOW_MS, decideAsset, type AssetDecision, type AssetState } from "@/lib/core/rules";
+import { downloadRequestedText, downloadStartedText, type EventType, type TimelineEntry } from "@/lib/core/timeline";
 
 /** What a worker holds after a claim: the row as claimed (attempts already counted) and its claim token. */
-export type Claim = Pick<AssetRow, "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath"> & {
+export type Claim = Pick<
+  AssetRow,
+  "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath" | "thumbnailPath" | "leaseUntil"
+> & {
   claimToken: string;
 };
+
+/** A claim as the file rules (lib/tasks/rules.ts) read it. */
+export const claimState = (claim: Claim): AssetState => ({ ...claim, status: "downloading" });
 
 const held = (claim: Pick<Claim, "id" | "claimToken">) =>
   and(eq(assets.id, claim.id), eq(assets.status, "downloading"), eq(assets.claimToken, claim.claimToken));
@@ -20,11 +27,19 @@ const held = (claim: Pick<Claim, "id" | "claimToken">) =>
 const changed = sql`changes() > 0`;
 
 /** A timeline event written only if `condition` holds where it runs in its unit. */
-function eventIf(condition: SQL, taskId: string, at: Date, type: EventType, detail: string): Step {
+function eventIf(condition: SQL, taskId: string, at: Date, { type, detail }: TimelineEntry): Step {
   return sqlStep(
     sql`insert into ${events} (task_id, at, type, detail) select ${taskId}, ${at.getTime()}, ${type}, ${detail} where ${condition}`,
   );
 }
+
+/** Files at risk (lib/tasks/rules.ts, fileAtRisk), for a query joining assets to their tasks. */
+export const atRisk = (now: Date) =>
+  and(
+    inArray(assets.status, AT_RISK_STATUSES),
+    gt(tasks.filesExpireAt, now),
+    lte(tasks.filesExpireAt, new Date(now.getTime() + AT_RISK_WINDOW_MS)),
+  );
 
 /** Pending assets whose time has come, and downloading ones whose lease ran out (their worker died). */
 export const dueForDownload = (now: Date) =>
@@ -61,6 +76,8 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
         remoteUrl: assets.remoteUrl,
         attempts: assets.attempts,
         storagePath: assets.storagePath,
+        thumbnailPath: assets.thumbnailPath,
+        leaseUntil: assets.leaseUntil,
       }),
   );
   if (claimed.length === 0) return [];
@@ -101,11 +118,17 @@ export type StoredFile = {
   storagePath: string;
   /** Set (or cleared) with the file, so a re-download never keeps the old one's (lib/media/tap.ts). */
   thumbnailPath: string | null;
+  thumbnailFailedAt: Date | null;
   waveform: string | null;
 };
 
-/** Marks a claimed asset stored; answers the path of the copy it replaces (to delete), or null when the claim was lost. */
-export async function markStored(claim: Claim, file: StoredFile, now: Date): Promise<{ replacedPath: string | null } | null> {
+/** Marks a claimed asset stored, as the rules decided; false when the claim was lost. */
+export async function markStored(
+  claim: Claim,
+  file: StoredFile,
+  decision: Extract<AssetDecision, { verdict: "stored" }>,
+  now: Date,
+): Promise<boolean> {
   const [updated] = await atomic([
     step(
       getDb()
@@ -123,42 +146,31 @@ export async function markStored(claim: Claim, file: StoredFile, now: Date): Pro
         })
         .where(held(claim)),
     ),
-    eventIf(changed, claim.taskId, now, "download_stored", downloadStoredText(claim, file)),
+    eventIf(changed, claim.taskId, now, decision.event),
   ]);
-  if (updated!.changes === 0) return null;
-  const replaced = claim.storagePath && claim.storagePath !== file.storagePath ? claim.storagePath : null;
-  return { replacedPath: replaced };
+  return updated!.changes > 0;
 }
 
-export type Failure = {
-  error: string;
-  /** When to try again (transient failure), or null when the failure is final. */
-  retryAt: Date | null;
-  /** A final failure of a re-download whose earlier copy is still on disk: keep serving that copy. */
-  keptBytes: number | null;
-};
-
-/** Records a failed attempt: back to pending for a retry, or final. False when the claim was lost. */
-export async function markFailed(claim: Claim, failure: Failure, now: Date): Promise<boolean> {
-  const status = failure.retryAt ? "pending" : failure.keptBytes !== null ? "stored" : "failed";
-  const then = failure.retryAt ? { retryInMs: failure.retryAt.getTime() - now.getTime() } : status === "stored" ? "kept" : null;
+/** Records a failed attempt as the rules decided: back to pending for a retry, or final. False when the claim was lost. */
+export async function markFailed(claim: Claim, decision: Extract<AssetDecision, { verdict: "failed" }>, now: Date): Promise<boolean> {
+  const { status } = decision;
   const [updated] = await atomic([
     step(
       getDb()
         .update(assets)
         .set({
           status,
-          error: status === "stored" ? `re-download failed: ${failure.error}; the stored copy was kept` : failure.error,
-          nextAttemptAt: failure.retryAt,
+          error: decision.error,
+          nextAttemptAt: decision.nextAttemptAt,
           leaseUntil: null,
           // The claim ends here: nothing this worker still has in flight may write again.
           claimToken: null,
-          ...(status === "stored" ? { bytes: failure.keptBytes, bytesReceived: failure.keptBytes ?? 0 } : {}),
+          ...(status === "stored" ? { bytes: decision.bytes, bytesReceived: decision.bytes ?? 0 } : {}),
           updatedAt: now,
         })
         .where(held(claim)),
     ),
-    eventIf(changed, claim.taskId, now, "download_failed", downloadFailedText(claim, failure.error, then)),
+    eventIf(changed, claim.taskId, now, decision.event),
   ]);
   return updated!.changes > 0;
 }
@@ -175,14 +187,12 @@ export async function requestDownload(
 ): Promise<{ taskId: string; queued: number; total: number } | null> {
   const db = getDb();
   const match = "assetId" in target ? eq(assets.id, target.assetId) : eq(assets.taskId, target.taskId);
-  const rows = await db
-    .select({ id: assets.id, taskId: assets.taskId, status: assets.status, leaseUntil: assets.leaseUntil })
-    .from(assets)
-    .where(match);
+  const rows = await db.select().from(assets).where(match);
   if (rows.length === 0) return null;
   const taskId = rows[0]!.taskId;
+  const ids = rows.filter((r) => decideAsset(r, { via: "requested" }, now).verdict === "queued").map((r) => r.id);
+  // The same rule, checked again as it writes: a download claimed meanwhile is left alone.
   const notBusy = or(ne(assets.status, "downloading"), isNull(assets.leaseUntil), lt(assets.leaseUntil, now));
-  const ids = rows.filter((r) => !(r.status === "downloading" && r.leaseUntil !== null && r.leaseUntil >= now)).map((r) => r.id);
   if (ids.length === 0) return { taskId, queued: 0, total: rows.length };
   const [queued] = await atomic([
     step(
@@ -200,7 +210,7 @@ export async function requestDownload(
         })
         .where(and(inArray(assets.id, ids), notBusy)),
     ),
-    eventIf(changed, taskId, now, "download_requested", downloadRequestedText(ids.length)),
+    eventIf(changed, taskId, now, { type: "download_requested", detail: downloadRequestedText(ids.length) }),
   ]);
   return { taskId, queued: queued!.changes, total: rows.length };
 }

@@ -1,9 +1,10 @@
 // What the setup doctor reads from the database: the latest deliveries, files
 // at risk of expiry, and the worker's heartbeat. Each read is a few index lookups.
 import "server-only";
-import { and, count, desc, eq, gt, inArray, lte, min } from "drizzle-orm";
+import { count, desc, eq, min } from "drizzle-orm";
 import { getDb, write } from "@/db/client";
 import { assets, deliveries, settings, tasks } from "@/db/schema";
+import { atRisk } from "./assets";
 
 const HEARTBEAT = "worker_heartbeat";
 
@@ -47,13 +48,13 @@ export async function lastCallbacks(): Promise<{ lastReceivedAt: Date | null; la
   };
 }
 
-/** Files not stored yet whose task's remote files expire between `now` and `until`. */
-export async function filesAtRisk(now: Date, until: Date): Promise<{ atRisk: number; soonestExpiry: Date | null }> {
+/** Files at risk (lib/tasks/rules.ts): how many, and the soonest their provider deletes. */
+export async function filesAtRisk(now: Date): Promise<{ atRisk: number; soonestExpiry: Date | null }> {
   const row = await getDb()
     .select({ n: count(), soonest: min(tasks.filesExpireAt) })
     .from(assets)
     .innerJoin(tasks, eq(tasks.taskId, assets.taskId))
-    .where(and(inArray(assets.status, ["pending", "downloading", "failed"]), gt(tasks.filesExpireAt, now), lte(tasks.filesExpireAt, until)))
+    .where(atRisk(now))
     .get();
   return { atRisk: row?.n ?? 0, soonestExpiry: row?.soonest ?? null };
 }

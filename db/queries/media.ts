@@ -23,12 +23,26 @@ export async function firstCoverThumbnails(taskIds: string[]): Promise<Map<strin
  * Records a thumbnail made later for a stored cover; only if the cover is still
  * the same file (a re-download may have replaced it meanwhile). Answers whether it did.
  */
-export async function setThumbnailPath(asset: { id: number; storagePath: string; sha256: string | null }, thumbnailPath: string): Promise<boolean> {
+export async function setThumbnailPath(asset: StoredCover, thumbnailPath: string): Promise<boolean> {
+  return setThumbnail(asset, { thumbnailPath, thumbnailFailedAt: null });
+}
+
+/** Records that a stored cover's thumbnail could not be made (not tried again for a long while); only if the cover is still the same file. */
+export async function setThumbnailFailed(asset: StoredCover, at: Date): Promise<boolean> {
+  return setThumbnail(asset, { thumbnailPath: null, thumbnailFailedAt: at });
+}
+
+type StoredCover = { id: number; storagePath: string; sha256: string | null };
+
+async function setThumbnail(
+  asset: StoredCover,
+  values: { thumbnailPath: string | null; thumbnailFailedAt: Date | null },
+): Promise<boolean> {
   const same = asset.sha256 === null ? undefined : eq(assets.sha256, asset.sha256);
   const result = await write(
     getDb()
       .update(assets)
-      .set({ thumbnailPath })
+      .set(values)
       .where(and(eq(assets.id, asset.id), eq(assets.storagePath, asset.storagePath), same)),
   );
   return result.changes > 0;

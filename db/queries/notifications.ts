@@ -7,6 +7,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, inArray, lt, lte, max, ne, or, sql } from "drizzle-orm";
 import { atomic, getDb, planWrite, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
+import { atRisk } from "@/db/queries/assets";
 import {
   assets,
   destinations,
@@ -86,13 +87,13 @@ export async function tasksWithAssets(taskIds: string[]): Promise<{ task: TaskRo
   return taskRows.map((task) => ({ task, assets: assetRows.filter((a) => a.taskId === task.taskId) }));
 }
 
-/** Ids of tasks with files not stored whose remote copies expire in (now, until]. */
-export async function tasksAtRisk(now: Date, until: Date): Promise<string[]> {
+/** Ids of tasks with files at risk (lib/tasks/rules.ts). */
+export async function tasksAtRisk(now: Date): Promise<string[]> {
   const rows = await getDb()
     .selectDistinct({ taskId: tasks.taskId })
     .from(assets)
     .innerJoin(tasks, eq(tasks.taskId, assets.taskId))
-    .where(and(ne(assets.status, "stored"), gt(tasks.filesExpireAt, now), lte(tasks.filesExpireAt, until)))
+    .where(atRisk(now))
     .limit(500)
     .all();
   return rows.map((r) => r.taskId);

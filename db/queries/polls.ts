@@ -47,7 +47,12 @@ export async function recordPollFailure(taskId: string, now: Date, reason: strin
   await applyToTask(taskId, { via: "poll_failed", reason, pollIntervalMs }, now, { polled: true, lease: null });
 }
 
-/** Ends automatic polling of a task that never finished; "Poll now" still works. */
-export async function stopPolling(taskId: string, now: Date): Promise<void> {
-  await applyToTask(taskId, { via: "poll_expired" }, now, { lease: null });
+/**
+ * A claimed poll is due (lib/tasks/rules.ts): true to send it (the claim is
+ * kept for it); else the claim ends, and automatic polling of a task that
+ * never finished stops ("Poll now" still works).
+ */
+export async function pollDue(taskId: string, automatic: boolean, now: Date): Promise<boolean> {
+  const { decision } = await applyToTask(taskId, { via: "poll_due", automatic }, now, { lease: null });
+  return decision.verdict === "poll";
 }

@@ -7,7 +7,7 @@ import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { andThen, bound, getDb, planWrite, step, type Db, type Step, type StepResult } from "@/db/client";
 import { assets, deliveries, events, tasks } from "@/db/schema";
 import type { DeliveryVerdict, SignatureScheme, SignatureVerdict, TaskKind } from "@/lib/core/enums";
-import { decide, type Decision, type Incoming, type TaskState } from "@/lib/core/rules";
+import { decide, type Decision, type Incoming, type PollDue, type PollNow, type TaskState } from "@/lib/core/rules";
 import type { ParsedCallback, ProviderResult } from "@/lib/core/result";
 import { processSingleton } from "@/lib/core/registry";
 
@@ -205,20 +205,32 @@ const known = (result: ProviderResult) => ({
 /**
  * Reads the task, decides `incoming` with the rules and writes the decision,
  * atomically. Answers the decision and how many assets it created; a rejected
- * decision writes nothing.
+ * decision, or a poll to send, writes nothing.
  */
+export async function applyToTask(
+  taskId: string,
+  incoming: Exclude<Incoming, PollDue>,
+  now: Date,
+  extras: Extras,
+): Promise<{ decision: Decision; newAssets: number }>;
 export async function applyToTask(
   taskId: string,
   incoming: Incoming,
   now: Date,
   extras: Extras,
-): Promise<{ decision: Decision; newAssets: number }> {
+): Promise<{ decision: Decision | PollNow; newAssets: number }>;
+export async function applyToTask(
+  taskId: string,
+  incoming: Incoming,
+  now: Date,
+  extras: Extras,
+): Promise<{ decision: Decision | PollNow; newAssets: number }> {
   const s = statements();
-  return planWrite<TaskState | undefined, { decision: Decision; newAssets: number }>(
+  return planWrite<TaskState | undefined, { decision: Decision | PollNow; newAssets: number }>(
     () => readTask(s, taskId),
     (current) => {
       const decision = decide(current, incoming, now);
-      if (decision.verdict === "rejected") return { steps: [], answer: () => ({ decision, newAssets: 0 }) };
+      if (decision.verdict === "rejected" || decision.verdict === "poll") return { steps: [], answer: () => ({ decision, newAssets: 0 }) };
       const write = decisionSteps(s, taskId, decision, now, extras);
       return {
         steps: write.steps,

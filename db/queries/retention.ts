@@ -27,18 +27,34 @@ export async function pruneDeliveries(cutoff: Date, limit: number, now: Date): P
   return result.changes;
 }
 
-export type RemovedFile = { id: number; taskId: string; type: AssetType; position: number; storagePath: string; bytes: number | null };
+export type RemovedFile = {
+  id: number;
+  taskId: string;
+  type: AssetType;
+  position: number;
+  storagePath: string;
+  thumbnailPath: string | null;
+  bytes: number | null;
+};
 
 /**
  * Marks up to `limit` files stored before `cutoff` as removed (status
- * "removed", no storage path) and answers them, so the caller deletes their
- * objects. The mark comes first: the page never links a file already gone, and
- * a file whose row changed meanwhile (a re-download took it) is left alone.
+ * "removed", no storage path, no thumbnail) and answers them, so the caller
+ * deletes their objects (the thumbnail too: storage keeps nothing no row
+ * names). The mark comes first: the page never links a file already gone,
+ * and a file whose row changed meanwhile (a re-download took it) is left alone.
  */
 export async function takeExpiredFiles(cutoff: Date, limit: number, now: Date, days: number): Promise<RemovedFile[]> {
   const db = getDb();
   const candidates = await db
-    .select({ id: assets.id, taskId: assets.taskId, type: assets.type, position: assets.position, storagePath: assets.storagePath })
+    .select({
+      id: assets.id,
+      taskId: assets.taskId,
+      type: assets.type,
+      position: assets.position,
+      storagePath: assets.storagePath,
+      thumbnailPath: assets.thumbnailPath,
+    })
     .from(assets)
     // Served by assets_status_stored_at_idx.
     .where(and(eq(assets.status, "stored"), lt(assets.storedAt, cutoff)))
@@ -51,6 +67,8 @@ export async function takeExpiredFiles(cutoff: Date, limit: number, now: Date, d
       .set({
         status: "removed",
         storagePath: null,
+        thumbnailPath: null,
+        thumbnailFailedAt: null,
         removedAt: now,
         removedReason: "retention",
         error: null,

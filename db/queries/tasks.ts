@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { atomic, getDb, step } from "@/db/client";
+import { getDb, planWrite, step } from "@/db/client";
 import { assets, deliveries, events, tasks } from "@/db/schema";
 import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 import { deliveryPreviewColumns } from "./deliveries";
@@ -128,14 +128,35 @@ export async function taskStorageKeys(taskId: string): Promise<string[] | null> 
   return rows.flatMap((r) => [r.storagePath, r.thumbnailPath]).filter((key): key is string => key !== null);
 }
 
-/** Deletes a task with its assets, timeline and deliveries in one commit; false when it was already gone. */
-export async function deleteTaskRows(taskId: string): Promise<boolean> {
+/**
+ * Deletes a task with its assets, timeline and deliveries in one commit.
+ * Answers the storage keys its files named at that moment (a download may have
+ * stored one since the caller read them), or null when it was already gone.
+ */
+export async function deleteTaskRows(taskId: string): Promise<string[] | null> {
   const db = getDb();
-  const results = await atomic([
-    step(db.delete(deliveries).where(eq(deliveries.taskId, taskId))),
-    step(db.delete(events).where(eq(events.taskId, taskId))),
-    step(db.delete(assets).where(eq(assets.taskId, taskId))),
-    step(db.delete(tasks).where(eq(tasks.taskId, taskId))),
-  ]);
-  return results.at(-1)!.changes > 0;
+  return planWrite(
+    () =>
+      db
+        .select({ storagePath: assets.storagePath, thumbnailPath: assets.thumbnailPath })
+        .from(assets)
+        .where(eq(assets.taskId, taskId))
+        .all(),
+    (rows) => {
+      const keys = rows.flatMap((r) => [r.storagePath, r.thumbnailPath]).filter((key): key is string => key !== null);
+      const unnamed = (column: typeof assets.storagePath | typeof assets.thumbnailPath) =>
+        keys.length === 0 ? sql`${column} is not null` : sql`${column} is not null and ${column} not in ${keys}`;
+      return {
+        steps: [
+          step(db.delete(deliveries).where(eq(deliveries.taskId, taskId))),
+          step(db.delete(events).where(eq(events.taskId, taskId))),
+          step(db.delete(assets).where(eq(assets.taskId, taskId))),
+          step(db.delete(tasks).where(eq(tasks.taskId, taskId))),
+        ],
+        // No file of the task names a key the read did not see.
+        unchanged: sql`not exists (select 1 from ${assets} where ${assets.taskId} = ${taskId} and ((${unnamed(assets.storagePath)}) or (${unnamed(assets.thumbnailPath)})))`,
+        answer: (results) => (results.at(-1)!.changes > 0 ? keys : null),
+      };
+    },
+  );
 }

@@ -10,7 +10,16 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { claimDueAssets, markFailed, markStored, reportProgress, requestDownload, type Claim } from "@/db/queries/assets";
+import {
+  claimDueAssets,
+  claimState,
+  getAssetRow,
+  markFailed,
+  markStored,
+  reportProgress,
+  requestDownload,
+  type Claim,
+} from "@/db/queries/assets";
 import type { TaskDetail } from "@/db/queries/dto";
 import { getTaskDetail } from "@/db/queries/tasks";
 import { env } from "@/lib/core/env";
@@ -24,6 +33,7 @@ import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
 import { processSingleton } from "@/lib/core/registry";
 import { mediaTap, type MediaTap } from "@/lib/media/tap";
+import { decideAsset } from "@/lib/core/rules";
 
 /** Downloads at once per process. */
 const CONCURRENCY = 4;
@@ -34,11 +44,6 @@ const RENEW_MS = 5_000;
 const SINK_BUFFER_BYTES = 1024 * 1024;
 /** How often progress (bytesReceived) is written while bytes flow. */
 const PROGRESS_MS = 500;
-/** Delay before retry n (after attempt n failed transiently); after the last, the failure is final. */
-const RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 3_600_000, 3_600_000] as const;
-const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
-/** A server's Retry-After is honoured up to this long. */
-const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /** A failed attempt, and whether trying again could help. */
 class DownloadFailure extends Error {
@@ -122,10 +127,17 @@ export async function redownloadTask(taskId: string): Promise<TaskDetail> {
   return (await getTaskDetail(taskId))!;
 }
 
-/** One attempt of one claimed asset, ending in stored, a retry, or a final failure. */
+/**
+ * One attempt of one claimed asset, ending in stored, a retry, or a final
+ * failure, as lib/tasks/rules.ts decides. The lease is renewed until the
+ * outcome is recorded (thumbnail included): a slow step never lets another
+ * worker take the download over. An attempt that lost its claim deletes what
+ * it wrote that no row names (e.g. its task was deleted meanwhile).
+ */
 async function runDownload(claim: Claim): Promise<Outcome> {
   const config = env();
   const store = storage();
+  const state = claimState(claim);
   const timeoutMs = config.DOWNLOAD_TIMEOUT_SECONDS * 1000;
   const controller = new AbortController();
   const timer = setTimeout(
@@ -133,8 +145,11 @@ async function runDownload(claim: Claim): Promise<Outcome> {
     timeoutMs,
   );
   const progress = trackProgress(claim, () => controller.abort(new DownloadFailure("another worker took this download over", false)));
+  /** Storage keys this attempt wrote (its file, its thumbnail). */
+  const wrote: string[] = [];
   try {
-    if (claim.attempts > MAX_ATTEMPTS) throw new DownloadFailure(`gave up after ${MAX_ATTEMPTS} attempts`, true);
+    const start = decideAsset(state, { via: "claimed" }, new Date());
+    if (start.verdict === "give_up") throw new DownloadFailure(start.error, true);
     // What an earlier attempt of this asset left half-written (killed mid-download).
     await store
       .discardPartial(assetKeyPrefix(claim.type, claim.taskId, claim.position))
@@ -147,35 +162,55 @@ async function runDownload(claim: Claim): Promise<Outcome> {
       config.DOWNLOAD_MAX_BYTES,
       config.DOWNLOAD_ALLOW_PRIVATE || isOwnSample(claim.remoteUrl),
     );
-    progress.stop();
+    wrote.push(file.storagePath);
     const extras = await file.media.finish(store, file.storagePath);
-    const stored = await markStored(
-      claim,
-      { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath: file.storagePath, ...extras },
+    if (extras.thumbnailPath) wrote.push(extras.thumbnailPath);
+    const stored = { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath: file.storagePath, ...extras };
+    const decision = decideAsset(state, { via: "stored", file: stored }, new Date());
+    if (!(await markStored(claim, stored, decision, new Date()))) return await lost(claim, store, wrote);
+    await removeKeys(claim, store, decision.remove);
+    return "stored";
+  } catch (thrown) {
+    const failure = asFailure(controller.signal.aborted ? controller.signal.reason : thrown);
+    const keptBytes = claim.storagePath
+      ? await store.stat(claim.storagePath).then(
+          (found) => found?.size ?? null,
+          () => null,
+        )
+      : null;
+    const decision = decideAsset(
+      state,
+      { via: "failed", error: failure.message, permanent: failure.permanent, retryAfterMs: failure.retryAfterMs, keptBytes, wrote },
       new Date(),
     );
-    if (stored?.replacedPath) await store.remove(stored.replacedPath).catch(() => {});
-    return stored ? "stored" : "lost";
-  } catch (thrown) {
-    progress.stop();
-    const failure = asFailure(controller.signal.aborted ? controller.signal.reason : thrown);
-    const now = new Date();
-    const retry = !failure.permanent && claim.attempts < MAX_ATTEMPTS;
-    const error = retry || failure.permanent ? failure.message : `${failure.message} (gave up after ${claim.attempts} attempts)`;
-    const keptBytes =
-      !retry && claim.storagePath
-        ? await store.stat(claim.storagePath).then(
-            (found) => found?.size ?? null,
-            () => null,
-          )
-        : null;
-    const delay = Math.max(RETRY_DELAYS_MS[claim.attempts - 1] ?? 0, Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_MS));
-    const held = await markFailed(claim, { error, retryAt: retry ? new Date(now.getTime() + delay) : null, keptBytes }, now);
-    return !held ? "lost" : retry ? "retrying" : "failed";
+    if (!(await markFailed(claim, decision, new Date()))) return await lost(claim, store, wrote);
+    await removeKeys(claim, store, decision.remove);
+    return decision.status === "pending" ? "retrying" : "failed";
   } finally {
     clearTimeout(timer);
     progress.stop();
   }
+}
+
+/** After a lost claim: deletes what the attempt wrote that the row (if still there) does not name, nor will. */
+async function lost(claim: Claim, store: Storage, wrote: string[]): Promise<"lost"> {
+  if (wrote.length === 0) return "lost";
+  const row = await getAssetRow(claim.id);
+  const { remove } = decideAsset(row ?? undefined, { via: "lost", wrote }, new Date());
+  if (remove.length > 0) {
+    await removeKeys(claim, store, remove);
+    console.warn(
+      `[downloads] asset ${claim.id}: the claim was lost (${row ? "taken over" : "its task was deleted"}); removed ${remove.join(", ")}`,
+    );
+  }
+  return "lost";
+}
+
+/** Deletes storage keys no row names any more; one that cannot be deleted is logged and left. */
+async function removeKeys(claim: Claim, store: Storage, keys: string[]): Promise<void> {
+  await Promise.all(
+    keys.map((key) => store.remove(key).catch((error) => console.error(`[downloads] asset ${claim.id}: removing ${key} failed:`, error))),
+  );
 }
 
 type Progress = { bytes: number; total: number | null; stop: () => void };

@@ -2,28 +2,33 @@
 // the app from either storage (a few KiB; a presigned redirect could not be
 // cached for good), cacheable for a year: their URL carries the cover's
 // sha256 (db/queries/dto.ts), so a re-download changes it. A cover stored
-// before thumbnails existed gets its thumbnail here, on first request.
+// before thumbnails existed gets its thumbnail here, on first request; one
+// whose thumbnail failed is tried again only a day later (lib/tasks/rules.ts),
+// never on every request.
 import "server-only";
 import { getAssetRow } from "@/db/queries/assets";
-import { setThumbnailPath } from "@/db/queries/media";
+import { setThumbnailFailed, setThumbnailPath } from "@/db/queries/media";
 import type { AssetRow } from "@/db/schema";
 import { env } from "@/lib/core/env";
 import { AppError, notFound } from "@/lib/core/errors";
 import { processSingleton } from "@/lib/core/registry";
 import { storage, type Storage } from "@/lib/storage";
+import { decideAsset, thumbnailRetryDue } from "@/lib/core/rules";
 import { storeThumbnail, THUMBNAIL_CONTENT_TYPE, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
 
-const noThumbnail = (id: number) => new AppError(404, "no_thumbnail", `Asset ${id} has no thumbnail (not a stored cover, or not a readable image).`);
-
-/** Thumbnails made on request at once per process: the first list of old covers must not start fifty. */
-const BACKFILL_CONCURRENCY = 2;
+const noThumbnail = (id: number) =>
+  new AppError(404, "no_thumbnail", `Asset ${id} has no thumbnail (not a stored cover, or not a readable image).`);
 
 export async function serveThumbnail(request: Request, assetId: number): Promise<Response> {
   const asset = await getAssetRow(assetId);
   if (!asset) throw notFound(`No asset with id ${assetId}.`);
   if (asset.type !== "image" || !asset.storagePath) throw noThumbnail(assetId);
   const store = storage();
-  const key = asset.thumbnailPath ?? (await backfillThumbnail(store, { ...asset, storagePath: asset.storagePath }));
+  const key =
+    asset.thumbnailPath ??
+    (thumbnailRetryDue(asset.thumbnailFailedAt, new Date())
+      ? await backfillThumbnail(store, { ...asset, storagePath: asset.storagePath })
+      : null);
   const thumbnail = key ? await readObject(store, key, Infinity) : null;
   if (!thumbnail) throw noThumbnail(assetId);
 
@@ -36,7 +41,12 @@ export async function serveThumbnail(request: Request, assetId: number): Promise
     "cache-control": current ? `${env().DASHBOARD_PASSWORD ? "private" : "public"}, max-age=31536000, immutable` : "private, no-cache",
     "x-content-type-options": "nosniff",
   });
-  if (request.headers.get("if-none-match")?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
+  if (
+    request.headers
+      .get("if-none-match")
+      ?.split(",")
+      .some((t) => t.trim().replace(/^W\//, "") === etag)
+  ) {
     return new Response(null, { status: 304, headers });
   }
   headers.set("content-length", String(thumbnail.length));
@@ -52,35 +62,41 @@ export async function serveWaveform(assetId: number): Promise<Response> {
   return new Response(asset.waveform, { headers: { "content-type": "application/json", "cache-control": "private, no-cache" } });
 }
 
-const backfills = processSingleton("thumbnail-backfills", () => ({
-  running: new Map<number, Promise<string | null>>(),
-  active: 0,
-  waiting: [] as (() => void)[],
-}));
+const backfills = processSingleton("thumbnail-backfills", () => ({ running: new Map<number, Promise<string | null>>() }));
 
-/** Makes and records the thumbnail of a cover stored without one; one run per asset at a time. */
+/**
+ * Makes and records the thumbnail of a cover stored without one, or records
+ * that it could not be made; one run per asset at a time (and one thumbnail at
+ * a time per process, lib/media/thumbnail.ts).
+ */
 function backfillThumbnail(store: Storage, asset: Pick<AssetRow, "id" | "sha256"> & { storagePath: string }): Promise<string | null> {
   const running = backfills.running.get(asset.id);
   if (running) return running;
   const run = (async () => {
-    if (backfills.active < BACKFILL_CONCURRENCY) backfills.active++;
-    else await new Promise<void>((resolve) => backfills.waiting.push(resolve));
     try {
       const image = await readObject(store, asset.storagePath, THUMBNAIL_SOURCE_MAX_BYTES);
       const key = image ? await storeThumbnail(store, asset.storagePath, image) : null;
       // Served even if recording it fails: the next request makes it again.
-      if (key) await setThumbnailPath(asset, key).catch((error) => console.error(`[thumbnails] asset ${asset.id}:`, error));
-      return key;
+      const recorded = await (key ? setThumbnailPath(asset, key) : setThumbnailFailed(asset, new Date())).catch((error) => {
+        console.error(`[thumbnails] asset ${asset.id}:`, error);
+        return true;
+      });
+      // The cover changed meanwhile (re-downloaded, removed, deleted): keep no thumbnail its row does not name.
+      if (key && !recorded) await discardUnnamed(store, asset.id, key);
+      return recorded ? key : null;
     } finally {
-      // The slot passes straight to the next waiter, if any.
-      const next = backfills.waiting.shift();
-      if (next) next();
-      else backfills.active--;
       backfills.running.delete(asset.id);
     }
   })();
   backfills.running.set(asset.id, run);
   return run;
+}
+
+/** Deletes a thumbnail made for a cover that changed meanwhile, unless its row names that key now. */
+async function discardUnnamed(store: Storage, assetId: number, key: string): Promise<void> {
+  const row = await getAssetRow(assetId);
+  const { remove } = decideAsset(row ?? undefined, { via: "lost", wrote: [key] }, new Date());
+  await Promise.all(remove.map((k) => store.remove(k).catch((error) => console.error(`[thumbnails] removing ${k} failed:`, error))));
 }
 
 /** A stored object's bytes, or null when it is missing or larger than `maxBytes`. */

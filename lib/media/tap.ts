@@ -8,7 +8,8 @@ import type { Storage } from "@/lib/storage";
 import { storeThumbnail, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
 import { WavPeaks } from "./wav-peaks";
 
-export type MediaExtras = { thumbnailPath: string | null; waveform: string | null };
+/** `thumbnailFailedAt`: when a cover got no thumbnail (lib/media/serve.ts tries again only much later). */
+export type MediaExtras = { thumbnailPath: string | null; thumbnailFailedAt: Date | null; waveform: string | null };
 
 export type MediaTap = {
   /** Sees every chunk of the file, in order, as it arrives. */
@@ -27,7 +28,7 @@ export function mediaTap(type: AssetType): MediaTap {
       push: (chunk) => peaks?.push(chunk),
       finish: async () => {
         const waveform = peaks?.result();
-        return { thumbnailPath: null, waveform: waveform ? JSON.stringify(waveform) : null };
+        return { thumbnailPath: null, thumbnailFailedAt: null, waveform: waveform ? JSON.stringify(waveform) : null };
       },
     };
   }
@@ -41,9 +42,9 @@ export function mediaTap(type: AssetType): MediaTap {
       if (bytes > THUMBNAIL_SOURCE_MAX_BYTES) chunks = null;
       else chunks.push(chunk);
     },
-    finish: async (store, storagePath) => ({
-      thumbnailPath: chunks ? await storeThumbnail(store, storagePath, Buffer.concat(chunks)) : null,
-      waveform: null,
-    }),
+    finish: async (store, storagePath) => {
+      const thumbnailPath = chunks ? await storeThumbnail(store, storagePath, Buffer.concat(chunks)) : null;
+      return { thumbnailPath, thumbnailFailedAt: thumbnailPath ? null : new Date(), waveform: null };
+    },
   };
 }

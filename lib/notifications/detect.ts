@@ -23,8 +23,6 @@ import { buildPayload, type PayloadContext } from "./payload";
 
 /** Timeline events read per step. */
 const BATCH = 200;
-/** The provider deletes files this long after…: tasks closer than this with files not stored are at risk. */
-const AT_RISK_MS = 48 * 3_600_000;
 
 type Subject = { task: TaskRow; assets: AssetRow[] };
 type Occurrence = { event: NotifyEvent; at: Date };
@@ -83,11 +81,11 @@ export async function detectEvents(deadline = Infinity): Promise<number> {
   return queued;
 }
 
-/** Queues task.files_at_risk for tasks whose files not yet stored the provider deletes within 48 h. */
+/** Queues task.files_at_risk for tasks with files at risk (lib/tasks/rules.ts: not stored, deleted by the provider within 48 h). */
 export async function scanFilesAtRisk(now = new Date()): Promise<number> {
   const targets = (await enabledDestinations()).filter((d) => subscribed(d, "task.files_at_risk"));
   if (targets.length === 0) return 0;
-  const taskIds = await tasksAtRisk(now, new Date(now.getTime() + AT_RISK_MS));
+  const taskIds = await tasksAtRisk(now);
   const subjects = await tasksWithAssets(taskIds);
   const ctx = context(now);
   // A standing condition, not a moment: every subscribed destination hears of it once per task.

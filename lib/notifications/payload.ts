@@ -9,6 +9,7 @@ import { toAsset, toTask } from "@/db/queries/dto";
 import type { AssetRow, TaskRow } from "@/db/schema";
 import type { DestinationFormat, NotifyEvent } from "@/lib/core/enums";
 import { isPublicAddress } from "@/lib/files/address-policy";
+import { fileAtRisk } from "@/lib/core/rules";
 
 export type NotifyType = NotifyEvent | "test";
 
@@ -73,7 +74,7 @@ function describe(type: NotifyType, subject: EventSubject, ctx: PayloadContext):
     "task.succeeded": `${files} from the provider${stored === assets.length && assets.length > 0 ? ", all stored" : ""}.`,
     "task.failed": `The provider answered ${task.code ?? "an error"}${task.message ? `: ${task.message}` : ""}.`,
     "task.files_stored": `All ${files} are stored in the dashboard's own storage.`,
-    "task.files_at_risk": `${assets.length - stored} of ${files} not stored; the provider deletes them ${
+    "task.files_at_risk": `${assets.filter((a) => fileAtRisk(a.status, task.filesExpireAt, ctx.now)).length} of ${files} not stored; the provider deletes them ${
       task.filesExpireAt ? `at ${task.filesExpireAt.toISOString()}` : "soon"
     }.`,
     test: "",

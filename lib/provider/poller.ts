@@ -3,7 +3,7 @@
 // What a poll does to its task (and when the next one comes) is decided by
 // lib/core/rules.ts, as for a callback.
 import "server-only";
-import { claimDuePolls, getPollTarget, recordPollFailure, releasePoll, stopPolling, type PollTarget } from "@/db/queries/polls";
+import { claimDuePolls, getPollTarget, pollDue, recordPollFailure, releasePoll, type PollTarget } from "@/db/queries/polls";
 import { applyPolledResult } from "@/db/queries/results";
 import { env } from "@/lib/core/env";
 import { AppError, notFound } from "@/lib/core/errors";
@@ -11,7 +11,6 @@ import { isProviderConfigured, sunoClient } from "@/lib/provider/status";
 import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/provider/client";
 import { providerLimiter } from "@/lib/provider/rate-limiter";
 import { afterResultApplied } from "@/lib/work/after-result";
-import { pollingExpired } from "@/lib/core/rules";
 
 /** Long enough for one request with its time limit; a crashed worker's claim expires after it. */
 export const POLL_LEASE_MS = 60_000;
@@ -27,10 +26,8 @@ export async function runDuePolls(): Promise<number> {
   const due = await claimDuePolls(now, room, new Date(now.getTime() + POLL_LEASE_MS));
   const polled = await Promise.all(
     due.map(async (task) => {
-      if (pollingExpired(task.createdAt, now)) {
-        await stopPolling(task.taskId, now);
-        return false;
-      }
+      // Past the give-up time (or no longer pending), the rules stop polling instead.
+      if (!(await pollDue(task.taskId, true, now))) return false;
       try {
         await pollTask(task, "background");
         return true;
@@ -60,7 +57,7 @@ export async function pollNow(taskId: string): Promise<void> {
  * event too. When the limiter has no room nothing is sent or recorded and
  * RateLimitedError is thrown (the caller releases any claim).
  */
-export async function pollTask(task: PollTarget, priority: Priority, client = sunoClient()): Promise<void> {
+export async function pollTask(task: Pick<PollTarget, "taskId" | "kind">, priority: Priority, client = sunoClient()): Promise<void> {
   let result;
   try {
     result = await client.recordInfo(task.kind, task.taskId, priority);

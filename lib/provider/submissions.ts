@@ -1,7 +1,7 @@
 // New work for the provider (cover, WAV) and tracking of tasks made elsewhere.
 // The provider's "already exists" answers become tracking of that task.
 import "server-only";
-import { releasePoll } from "@/db/queries/polls";
+import { pollDue, releasePoll } from "@/db/queries/polls";
 import { recordSubmission } from "@/db/queries/submissions";
 import { getTaskDetail } from "@/db/queries/tasks";
 import type { TaskDetail } from "@/db/queries/dto";
@@ -41,16 +41,13 @@ export async function createTask(body: CreateTaskBody): Promise<{ created: boole
     pollLeaseUntil: target.pollNow ? new Date(now.getTime() + POLL_LEASE_MS) : null,
   });
   if (!recorded.ok) throw new AppError(409, "kind_mismatch", recorded.error);
-  if (target.pollNow) {
-    // Its callback may have gone elsewhere long ago: ask once right away if the
-    // limiter has room. A failure is on the timeline; the poller tries again.
-    const detail = await getTaskDetail(target.taskId);
-    if (detail?.task.status === "pending") {
-      await pollTask({ ...detail.task, createdAt: new Date(detail.task.createdAt) }, "background", client).catch(async (error) => {
-        // Nothing was sent: the worker may poll as soon as the task is due.
-        if (error instanceof RateLimitedError) await releasePoll(target.taskId);
-      });
-    } else if (target.pollNow) await releasePoll(target.taskId);
+  // Its callback may have gone elsewhere long ago: ask once right away (while
+  // it is pending) if the limiter has room. A failure is on the timeline; the poller tries again.
+  if (target.pollNow && (await pollDue(target.taskId, false, new Date()))) {
+    await pollTask(target, "background", client).catch(async (error) => {
+      // Nothing was sent: the worker may poll as soon as the task is due.
+      if (error instanceof RateLimitedError) await releasePoll(target.taskId);
+    });
   }
   const detail = await getTaskDetail(target.taskId);
   if (!detail) throw new Error(`task ${target.taskId} vanished after it was recorded`);

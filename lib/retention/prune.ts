@@ -56,7 +56,7 @@ export async function runRetention(deadline = Infinity): Promise<RetentionReport
     }
     if (filesLeft) {
       const files = await takeExpiredFiles(new Date(now.getTime() - fileDays * DAY_MS), BATCH, now, fileDays);
-      await removeObjects(files.map((f) => f.storagePath));
+      await removeObjects(files.flatMap((f) => (f.thumbnailPath ? [f.storagePath, f.thumbnailPath] : [f.storagePath])));
       report.filesRemoved += files.length;
       report.bytesFreed += files.reduce((sum, f) => sum + (f.bytes ?? 0), 0);
       filesLeft = files.length === BATCH;

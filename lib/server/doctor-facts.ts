@@ -6,7 +6,7 @@ import { databaseDriver, databaseFile, databaseLocation } from "@/db/client";
 import { filesAtRisk, lastCallbacks, readHeartbeat } from "@/db/queries/doctor";
 import { refusedCallbacks } from "@/lib/callbacks/refused";
 import { getProviderStatus } from "@/lib/provider/status";
-import { AT_RISK_WINDOW_MS, runChecks, type Check, type DoctorFacts } from "@/lib/server/doctor";
+import { runChecks, type Check, type DoctorFacts } from "@/lib/server/doctor";
 import { env } from "@/lib/core/env";
 import { checkHealth, type Health } from "@/lib/server/health";
 import { storage, storageDir } from "@/lib/storage";
@@ -45,7 +45,7 @@ export async function gatherFacts(health?: Health): Promise<DoctorFacts> {
     orElse(lastCallbacks(), { lastReceivedAt: null, lastRejected: null }),
     orElse(refusedCallbacks(), { count: 0, lastAt: null }),
     orElse(readHeartbeat(), null),
-    orElse(filesAtRisk(now, new Date(now.getTime() + AT_RISK_WINDOW_MS)), { atRisk: 0, soonestExpiry: null }),
+    orElse(filesAtRisk(now), { atRisk: 0, soonestExpiry: null }),
     getProviderStatus(),
     file ? size(file) : null,
     file ? size(`${file}-wal`) : null,

@@ -58,7 +58,6 @@ export const WORKER_STALE_MS = 5 * MINUTE;
 export const CRON_STALE_MS = 26 * HOUR;
 /** Refusals this recent are worth a look. */
 export const RECENT_MS = 24 * HOUR;
-export const AT_RISK_WINDOW_MS = 48 * HOUR;
 
 export function runChecks(f: DoctorFacts): Check[] {
   return [

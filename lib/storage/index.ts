@@ -90,11 +90,21 @@ export function storage(): Storage {
   return processSingleton("storage", () => storageFromEnv(env()));
 }
 
-/** A task id made safe as one path segment: [A-Za-z0-9_-] only; altered ids get a hash so they stay distinct. */
+/** Ids kept as they are: lower-case letters, digits and "-" (the provider's hex ids), at most 100 of them. */
+const CLEAN_SEGMENT = /^[a-z0-9-]{1,100}$/;
+
+/**
+ * A task id made safe as one path segment (folder and file names, archive
+ * entries), one to one: two ids never share a segment, also in storage that
+ * ignores case. A clean id is its own segment. Any other id becomes its
+ * readable part ([A-Za-z0-9-], the rest as "_", cut at 100) + "_" + 128 bits of
+ * its sha256: the "_" keeps it apart from every clean id, the hash from every
+ * other id. Only new keys follow this: stored files keep the key in their row.
+ */
 export function safeSegment(id: string): string {
-  const cleaned = id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 100);
-  if (cleaned === id && cleaned.length > 0) return cleaned;
-  return `${cleaned}-${createHash("sha256").update(id).digest("hex").slice(0, 10)}`;
+  if (CLEAN_SEGMENT.test(id)) return id;
+  const readable = id.replace(/[^A-Za-z0-9-]/g, "_").slice(0, 100);
+  return `${readable}_${createHash("sha256").update(id).digest("hex").slice(0, 32)}`;
 }
 
 /** Folder of a file kind: covers and WAV audio, as the task kinds are named. */

@@ -14,5 +14,9 @@ export async function deleteTask(taskId: string): Promise<void> {
   const store = storage();
   await Promise.all(keys.map((key) => store.remove(key)));
   // Gone already means another request deleted it meanwhile: the outcome asked for.
-  await deleteTaskRows(taskId);
+  const named = (await deleteTaskRows(taskId)) ?? [];
+  // A download that stored a file since the keys were read: its file goes too (a
+  // download that stores after this loses its claim and removes its own).
+  const late = named.filter((key) => !keys.includes(key));
+  await Promise.all(late.map((key) => store.remove(key).catch((error) => console.error(`[delete] removing ${key} failed:`, error))));
 }

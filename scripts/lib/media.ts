@@ -99,7 +99,15 @@ const ENCODINGS = {
 
 /** A WAV of a 440 Hz sine (every channel alike) in any of the layouts the waveform reader must handle. */
 export function makeWavFile(options: WavOptions = {}): Buffer {
-  const { seconds = 1, sampleRate = 8_000, channels = 2, encoding = "int16", extensible = false, listBytes = 0, unknownSize = false } = options;
+  const {
+    seconds = 1,
+    sampleRate = 8_000,
+    channels = 2,
+    encoding = "int16",
+    extensible = false,
+    listBytes = 0,
+    unknownSize = false,
+  } = options;
   const loudness = options.loudness ?? ((t: number, total: number) => (t < total / 2 ? 0.5 : 1));
   const { bytes, tag } = ENCODINGS[encoding];
   const frames = Math.round(seconds * sampleRate);
@@ -140,4 +148,80 @@ export function makeWavFile(options: WavOptions = {}): Buffer {
     riffChunk("data", data, unknownSize ? 0xffffffff : data.length),
   ]);
   return Buffer.concat([riffChunk("RIFF", body, unknownSize ? 0xffffffff : body.length)]);
+}
+
+/** A JPEG marker segment: FF <marker> <length> <body>. */
+function jpegSegment(marker: number, body: Buffer): Buffer {
+  const head = Buffer.from([0xff, marker, 0, 0]);
+  head.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([head, body]);
+}
+
+/** Entropy-coded bits (value, bit count), padded with 1-bits and byte-stuffed as JPEG requires. */
+function jpegBits(codes: [value: number, bits: number][]): Buffer {
+  const out: number[] = [];
+  const put = (byte: number) => (byte === 0xff ? out.push(0xff, 0x00) : out.push(byte));
+  let acc = 0;
+  let filled = 0;
+  for (const [value, bits] of codes) {
+    for (let i = bits - 1; i >= 0; i--) {
+      acc = (acc << 1) | ((value >> i) & 1);
+      if (++filled === 8) {
+        put(acc);
+        acc = filled = 0;
+      }
+    }
+  }
+  if (filled > 0) put((acc << (8 - filled)) | ((1 << (8 - filled)) - 1));
+  return Buffer.from(out);
+}
+
+export type HostileJpegOptions = { size?: number; scans?: number; components?: number };
+
+/**
+ * A progressive JPEG that is tiny on the wire and ruinous to decode, as an
+ * attacker would send for a cover: `size`×`size` pixels (7000 by default,
+ * under a 50 M pixel limit), one empty DC scan, then `scans` AC scans that
+ * each cover every block of a component with a few bytes of end-of-band runs
+ * (no decoder warning, so nothing stops early). The file ends without EOI, so
+ * decoding fails only after every scan was decoded. 3000 scans: about 230 KB,
+ * which cost sharp ~13 s of CPU and ~300 MB of coefficients.
+ */
+export function makeHostileJpeg(options: HostileJpegOptions = {}): Buffer {
+  const { size = 7000, scans = 3000, components = 3 } = options;
+  const sof = Buffer.alloc(6 + 3 * components);
+  sof[0] = 8; // bits per sample
+  sof.writeUInt16BE(size, 1);
+  sof.writeUInt16BE(size, 3);
+  sof[5] = components;
+  for (let c = 0; c < components; c++) sof.set([c + 1, 0x11, 0], 6 + 3 * c);
+  // One Huffman code of length 1 ("0") per table: DC difference 0, and AC symbol 0xE0 (a run of 2^14.. blocks at end of band).
+  const oneCode = (table: number, symbol: number) =>
+    Buffer.concat([Buffer.from([table]), Buffer.from([1, ...Array(15).fill(0)]), Buffer.from([symbol])]);
+  const dcScan = Buffer.alloc(4 + 2 * components);
+  dcScan[0] = components;
+  for (let c = 0; c < components; c++) dcScan.set([c + 1, 0x00], 1 + 2 * c);
+  // Spectral selection 0..0, successive approximation 0: a DC first scan, with no data (one warning).
+  const blocks = Math.ceil(size / 8) ** 2;
+  const runs = Math.ceil(blocks / 32_767);
+  const acData = jpegBits(
+    Array.from({ length: runs }, (): [number, number][] => [
+      [0, 1],
+      [0x3fff, 14],
+    ]).flat(),
+  );
+  const acScans = Array.from({ length: scans }, (_, i) =>
+    Buffer.concat([jpegSegment(0xda, Buffer.from([1, (i % components) + 1, 0x00, 1, 63, 0x00])), acData]),
+  );
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    jpegSegment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])),
+    jpegSegment(0xc2, sof),
+    jpegSegment(0xc4, oneCode(0x00, 0x00)),
+    jpegSegment(0xc4, oneCode(0x10, 0xe0)),
+    jpegSegment(0xda, dcScan),
+    Buffer.from([0x00]),
+    ...acScans,
+    // No EOI: the decoder reports a truncated file only at the very end.
+  ]);
 }

@@ -1,7 +1,26 @@
 // The task state rules (lib/core/rules.ts) and the timeline's words, one case a row.
 import { describe, expect, it } from "vitest";
-import type { TaskKind, TaskStatus } from "@/lib/core/enums";
-import { callbackKind, decide, GIVE_UP_AFTER_MS, REMOTE_RETENTION_MS, type Incoming, type TaskState } from "@/lib/core/rules";
+import type { AssetStatus, TaskKind, TaskStatus } from "@/lib/core/enums";
+import {
+  AT_RISK_WINDOW_MS,
+  callbackKind,
+  decide,
+  decideAsset,
+  DOWNLOAD_RETRY_DELAYS_MS,
+  fileAtRisk,
+  GIVE_UP_AFTER_MS,
+  MAX_DOWNLOAD_ATTEMPTS,
+  REMOTE_RETENTION_MS,
+  thumbnailRetryDue,
+  THUMBNAIL_RETRY_AFTER_MS,
+  type AssetDecision,
+  type AssetIncoming,
+  type AssetState,
+  type Decision,
+  type Incoming,
+  type PollNow,
+  type TaskState,
+} from "@/lib/core/rules";
 import type { ProviderResult } from "@/lib/core/result";
 import { downloadFailedText, eventStyle, resultText, submittedText } from "@/lib/core/timeline";
 
@@ -32,8 +51,9 @@ const wavSuccess: ProviderResult = {
 function task(status: TaskStatus, over: Partial<TaskState> = {}): TaskState {
   return { kind: "cover", status, code: null, message: null, createdAt: ago(HOUR / 2), nextPollAt: null, assetPositions: [], ...over };
 }
-const accepted = (d: ReturnType<typeof decide>) => {
+const accepted = (d: Decision | PollNow) => {
   if (d.verdict === "rejected") throw new Error(`rejected: ${d.error}`);
+  if (d.verdict === "poll") throw new Error("a poll to send");
   return d;
 };
 const poll = (result: ProviderResult, pollIntervalMs = 30_000): Incoming => ({ via: "poll", result, pollIntervalMs });
@@ -157,7 +177,7 @@ describe("a final state stops polling", () => {
       task("succeeded"),
       { via: "submit", taskId: "t", kind: "cover", submission: { action: "track", kind: "cover", taskId: "t" }, pollAfterMs: 1000 },
     ],
-    ["the give-up", task("pending", { nextPollAt: now }), { via: "poll_expired" }],
+    ["the give-up", task("pending", { nextPollAt: now, createdAt: ago(GIVE_UP_AFTER_MS) }), { via: "poll_due", automatic: true }],
   ])("%s", (_, current, incoming) => {
     expect(accepted(decide(current, incoming, now)).nextPollAt).toBeNull();
   });
@@ -206,8 +226,215 @@ describe("the poll schedule", () => {
   });
 
   it("a poll or give-up about an unknown task writes nothing", () => {
-    expect(decide(undefined, { via: "poll_expired" }, now).verdict).toBe("rejected");
+    expect(decide(undefined, { via: "poll_due", automatic: true }, now).verdict).toBe("rejected");
     expect(decide(undefined, { via: "poll_failed", reason: "x", pollIntervalMs: 1 }, now).verdict).toBe("rejected");
+  });
+});
+
+describe("a due poll: send it or give up", () => {
+  const gaveUp = [
+    { type: "poll_gave_up", detail: "No final result after 48 hours: automatic polling stopped. Use Poll now to ask again." },
+  ];
+  it.each<[string, TaskState, boolean, "poll" | { nextPollAt: null | "keep"; events: unknown[] }]>([
+    ["a pending task is polled", task("pending", { createdAt: ago(HOUR) }), true, "poll"],
+    ["just before the give-up time", task("pending", { createdAt: ago(GIVE_UP_AFTER_MS - 1) }), true, "poll"],
+    [
+      "at the give-up time, automatic polling stops",
+      task("pending", { createdAt: ago(GIVE_UP_AFTER_MS) }),
+      true,
+      { nextPollAt: null, events: gaveUp },
+    ],
+    ["a tracked task is polled at any age", task("pending", { createdAt: ago(3 * GIVE_UP_AFTER_MS) }), false, "poll"],
+    ["a succeeded task is not asked about", task("succeeded"), true, { nextPollAt: "keep", events: [] }],
+    ["nor a failed one, when tracked", task("failed"), false, { nextPollAt: "keep", events: [] }],
+  ])("%s", (_, current, automatic, expected) => {
+    const d = decide(current, { via: "poll_due", automatic }, now);
+    if (expected === "poll") expect(d).toEqual({ verdict: "poll" });
+    else expect(d).toEqual({ verdict: "duplicate", create: null, state: null, assets: [], ...expected });
+  });
+});
+
+describe("the file rules", () => {
+  const file = (over: Partial<AssetState> = {}): AssetState => ({
+    type: "image",
+    position: 0,
+    status: "downloading",
+    attempts: 1,
+    leaseUntil: later(15_000),
+    storagePath: null,
+    thumbnailPath: null,
+    ...over,
+  });
+  const failed = (over: Partial<Extract<AssetIncoming, { via: "failed" }>> = {}): AssetIncoming => ({
+    via: "failed",
+    error: "HTTP 503",
+    permanent: false,
+    retryAfterMs: 0,
+    keptBytes: null,
+    wrote: [],
+    ...over,
+  });
+  const stored = {
+    bytes: 2048,
+    contentType: "image/png",
+    sha256: "ab".repeat(32),
+    storagePath: "cover/t/0.png",
+    thumbnailPath: "cover/t/0.thumb.webp",
+  };
+
+  it.each<[string, AssetState | undefined, AssetIncoming, AssetDecision]>([
+    ["a claim downloads", file({ attempts: MAX_DOWNLOAD_ATTEMPTS }), { via: "claimed" }, { verdict: "download" }],
+    [
+      "a claim past the last attempt gives up",
+      file({ attempts: MAX_DOWNLOAD_ATTEMPTS + 1 }),
+      { via: "claimed" },
+      { verdict: "give_up", error: "gave up after 8 attempts" },
+    ],
+    [
+      "a first download is stored",
+      file(),
+      { via: "stored", file: stored },
+      {
+        verdict: "stored",
+        remove: [],
+        event: { type: "download_stored", detail: `stored image 1 (2048 bytes, image/png, sha256 ${"ab".repeat(6)}…)` },
+      },
+    ],
+    [
+      "a re-download under the same keys removes nothing",
+      file({ storagePath: "cover/t/0.png", thumbnailPath: "cover/t/0.thumb.webp" }),
+      { via: "stored", file: stored },
+      expect.objectContaining({ verdict: "stored", remove: [] }),
+    ],
+    [
+      "a re-download under another key removes the old copy; a failed thumbnail, the old thumbnail",
+      file({ storagePath: "cover/t/0.jpg", thumbnailPath: "cover/t/0.thumb.webp" }),
+      { via: "stored", file: { ...stored, thumbnailPath: null } },
+      expect.objectContaining({ verdict: "stored", remove: ["cover/t/0.jpg", "cover/t/0.thumb.webp"] }),
+    ],
+    [
+      "a transient failure is retried after its delay",
+      file({ attempts: 2 }),
+      failed(),
+      {
+        verdict: "failed",
+        status: "pending",
+        error: "HTTP 503",
+        nextAttemptAt: later(DOWNLOAD_RETRY_DELAYS_MS[1]),
+        bytes: null,
+        remove: [],
+        event: { type: "download_failed", detail: "image 1: HTTP 503; retrying in 30 s" },
+      },
+    ],
+    [
+      "a longer Retry-After is honoured, up to an hour",
+      file({ attempts: 1 }),
+      failed({ retryAfterMs: 5 * HOUR }),
+      expect.objectContaining({ status: "pending", nextAttemptAt: later(HOUR) }),
+    ],
+    [
+      "a permanent failure is final at once",
+      file({ attempts: 1 }),
+      failed({ error: "HTTP 404", permanent: true }),
+      expect.objectContaining({
+        status: "failed",
+        error: "HTTP 404",
+        nextAttemptAt: null,
+        event: { type: "download_failed", detail: "image 1: HTTP 404" },
+      }),
+    ],
+    [
+      "the last transient failure is final",
+      file({ attempts: MAX_DOWNLOAD_ATTEMPTS, type: "audio" }),
+      failed(),
+      expect.objectContaining({ status: "failed", error: "HTTP 503 (gave up after 8 attempts)", nextAttemptAt: null }),
+    ],
+    [
+      "a final failure of a re-download keeps the stored copy",
+      file({ attempts: MAX_DOWNLOAD_ATTEMPTS, type: "audio", storagePath: "wav/t/0.wav" }),
+      failed({ permanent: true, error: "HTTP 410", keptBytes: 4096 }),
+      expect.objectContaining({
+        status: "stored",
+        error: "re-download failed: HTTP 410; the stored copy was kept",
+        bytes: 4096,
+        event: { type: "download_failed", detail: "the WAV file: HTTP 410; keeping the stored copy" },
+      }),
+    ],
+    [
+      "a failure after writing removes what the row does not name",
+      file({ storagePath: "cover/t/0.jpg" }),
+      failed({ wrote: ["cover/t/0.png", "cover/t/0.jpg"] }),
+      expect.objectContaining({ status: "pending", remove: ["cover/t/0.png"] }),
+    ],
+    [
+      "a lost claim of a deleted task removes all it wrote",
+      undefined,
+      { via: "lost", wrote: ["cover/t/0.png", "cover/t/0.thumb.webp"] },
+      { verdict: "lost", remove: ["cover/t/0.png", "cover/t/0.thumb.webp"] },
+    ],
+    [
+      "a lost claim leaves what another download writes too",
+      file({ status: "downloading" }),
+      { via: "lost", wrote: ["cover/t/0.png"] },
+      { verdict: "lost", remove: [] },
+    ],
+    ["… or will write", file({ status: "pending" }), { via: "lost", wrote: ["cover/t/0.png"] }, { verdict: "lost", remove: [] }],
+    [
+      "a lost claim of a file stored meanwhile keeps what its row names",
+      file({ status: "stored", storagePath: "cover/t/0.png", thumbnailPath: null }),
+      { via: "lost", wrote: ["cover/t/0.png", "cover/t/0.thumb.webp"] },
+      { verdict: "lost", remove: ["cover/t/0.thumb.webp"] },
+    ],
+    [
+      "a lost claim of a removed file removes all it wrote",
+      file({ status: "removed" }),
+      { via: "lost", wrote: ["cover/t/0.png"] },
+      { verdict: "lost", remove: ["cover/t/0.png"] },
+    ],
+    ["a re-download leaves a live download alone", file({ leaseUntil: now }), { via: "requested" }, { verdict: "busy" }],
+    ["… and takes over one whose lease ran out", file({ leaseUntil: ago(1) }), { via: "requested" }, { verdict: "queued" }],
+    ...(["pending", "stored", "failed", "removed"] as const).map((status): [string, AssetState, AssetIncoming, AssetDecision] => [
+      `a re-download queues a ${status} file`,
+      file({ status, leaseUntil: null }),
+      { via: "requested" },
+      { verdict: "queued" },
+    ]),
+  ])("%s", (_, current, incoming, decision) => {
+    expect(decideAsset(current, incoming, now)).toEqual(decision);
+  });
+
+  it("retries wait 5 s, 30 s, 2 min, 10 min, then hourly", () => {
+    const delays = DOWNLOAD_RETRY_DELAYS_MS.map((_, i) => {
+      const d = decideAsset(file({ attempts: i + 1 }), failed(), now) as Extract<AssetDecision, { verdict: "failed" }>;
+      return d.nextAttemptAt!.getTime() - now.getTime();
+    });
+    expect(delays).toEqual([5_000, 30_000, 120_000, 600_000, HOUR, HOUR, HOUR]);
+  });
+
+  it.each<[string, Date | null, boolean]>([
+    ["never failed", null, true],
+    ["failed just now", now, false],
+    ["failed a little under a day ago", ago(THUMBNAIL_RETRY_AFTER_MS - 1), false],
+    ["failed a day ago", ago(THUMBNAIL_RETRY_AFTER_MS), true],
+  ])("a thumbnail that %s is tried again: %s", (_, failedAt, due) => {
+    expect(thumbnailRetryDue(failedAt, now)).toBe(due);
+  });
+});
+
+describe("files at risk", () => {
+  it.each<[AssetStatus, Date | null, boolean]>([
+    ["pending", later(AT_RISK_WINDOW_MS), true],
+    ["downloading", later(HOUR), true],
+    ["failed", later(1), true],
+    ["pending", later(AT_RISK_WINDOW_MS + 1), false],
+    ["failed", now, false],
+    ["failed", ago(HOUR), false],
+    ["pending", null, false],
+    ["stored", later(HOUR), false],
+    // Removed by retention on purpose: not at risk.
+    ["removed", later(HOUR), false],
+  ])("a %s file whose copies expire at %s: %s", (status, expiresAt, risky) => {
+    expect(fileAtRisk(status, expiresAt, now)).toBe(risky);
   });
 });
 
@@ -230,8 +457,8 @@ describe("the timeline's words", () => {
     ["a pending poll", poll(pending), task("pending"), { type: "poll", detail: "still pending at the provider" }],
     [
       "the give-up",
-      { via: "poll_expired" },
-      task("pending"),
+      { via: "poll_due", automatic: true },
+      task("pending", { createdAt: ago(GIVE_UP_AFTER_MS + 1) }),
       { type: "poll_gave_up", detail: "No final result after 48 hours: automatic polling stopped. Use Poll now to ask again." },
     ],
     [

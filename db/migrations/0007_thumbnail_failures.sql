@@ -1,0 +1,1 @@
+ALTER TABLE `assets` ADD `thumbnail_failed_at` integer;
