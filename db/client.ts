@@ -118,6 +118,20 @@ export function getDb(): Db {
   return handle().db;
 }
 
+/**
+ * Statements prepared once per process and reused, so a hot path builds no
+ * query: `build` runs again only when the database handle changes (reopened).
+ */
+export function preparedOnce<T>(name: string, build: (db: Db) => T): () => T {
+  const cache = processSingleton(`prepared:${name}`, () => ({ db: undefined as Db | undefined, value: undefined as T | undefined }));
+  return () => {
+    const db = getDb();
+    if (cache.db !== db) cache.value = build(db);
+    cache.db = db;
+    return cache.value as T;
+  };
+}
+
 /** Closes the handle (scripts and tests). */
 export async function closeDatabase(): Promise<void> {
   const h = state.handle;
@@ -235,10 +249,12 @@ async function runLibsqlBatch(h: LibsqlHandle, steps: Step[]): Promise<StepResul
     const results = await onWriter(h, () => h.writer.batch(statements, "write"));
     return results.map((r) => ({ changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) }));
   } catch (error) {
-    if (String((error as Error)?.message ?? error).includes(GUARD_FAILED)) throw new WriteConflict("the data changed while writing");
+    if (isGuardFailure(error)) throw new WriteConflict("the data changed while writing");
     throw error;
   }
 }
+
+const isGuardFailure = (error: unknown) => String((error as Error)?.message ?? error).includes(GUARD_FAILED);
 
 /** At most `size` tasks at once; the others wait in line. */
 class Semaphore {
@@ -266,6 +282,59 @@ export async function atomic(steps: Step[]): Promise<StepResult[]> {
   if (h.driver === "libsql") return runLibsqlBatch(h, steps);
   return writeTransaction(() => steps.map((s) => runSqliteStep(h, s)));
 }
+
+/**
+ * Runs `steps` as one atomic unit if `condition` holds when it runs, in the
+ * same request (a guard step first); answers null, having written nothing,
+ * when it does not. For a write decided on a read made earlier (e.g. in a
+ * readBatch) whose loser should step aside rather than read again.
+ */
+export async function atomicIf(condition: SQL, steps: Step[]): Promise<StepResult[] | null> {
+  try {
+    return (await atomic([guardStep(condition), ...steps])).slice(1);
+  } catch (error) {
+    if (error instanceof WriteConflict || isGuardFailure(error)) return null;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reads in one round trip
+
+/** A prepared Drizzle select (`.prepare()`), on either driver. */
+type PreparedSelect<T> = { all(values?: Record<string, unknown>): T[] | Promise<T[]>; getQuery(): { sql: string; params: unknown[] } };
+/** One read of a batch: a prepared select and its placeholder values. */
+export type Read<T> = { query: PreparedSelect<T>; values: Record<string, unknown> };
+/** The rows a readBatch of `R` answers, read by read. */
+export type ReadRows<R> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T[] : never };
+
+/** A read for readBatch: a prepared select (prepare it once per process where it runs often) or a query builder. */
+export function read<T>(query: PreparedSelect<T> | { prepare(): PreparedSelect<T> }, values: Record<string, unknown> = {}): Read<T> {
+  return { query: "getQuery" in query ? query : query.prepare(), values };
+}
+
+/**
+ * Runs several reads as one: on libSQL one request (a read batch, one
+ * snapshot), which is what a page or a decision costs in round trips; on
+ * better-sqlite3 one after the other in a read transaction (the same snapshot).
+ * Answers each read's rows, in order.
+ */
+export async function readBatch<const R extends readonly Read<unknown>[]>(reads: R): Promise<ReadRows<R>> {
+  const h = handle();
+  if (h.driver === "better-sqlite3") {
+    const run = () => reads.map((r) => r.query.all(r.values) as unknown[]);
+    // Inside a transaction already (none is open between event-loop turns): run as is.
+    return (h.sqlite.inTransaction ? run() : h.sqlite.transaction(run).deferred()) as ReadRows<R>;
+  }
+  const statements = reads.map((r) => {
+    const { sql: text, params } = r.query.getQuery();
+    return { sql: text, args: fillPlaceholders(params, r.values) as import("@libsql/client").InArgs };
+  });
+  const results = await h.client.batch(statements, "read");
+  // Drizzle's libSQL statement maps a batch's result set as its own batch API does.
+  return results.map((result, i) => (reads[i]!.query as unknown as LibsqlMapped).mapAllResult(result, true)) as ReadRows<R>;
+}
+type LibsqlMapped = { mapAllResult(result: unknown, isFromBatch: boolean): unknown[] };
 
 /** Runs one write statement; answers the rows it changed, the same on both drivers. */
 export async function write(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<StepResult> {
@@ -367,6 +436,17 @@ function flushWrites() {
   try {
     const h = handle();
     if (h.driver !== "better-sqlite3") throw new Error("group commit is for better-sqlite3");
+    if (jobs.length === 1) {
+      // Alone in its commit: no savepoint needed, a failure rolls back the whole (its own) transaction.
+      const job = jobs[0]!;
+      let value: unknown;
+      try {
+        value = h.sqlite.transaction(job.work).immediate();
+      } catch (error) {
+        return job.reject(error);
+      }
+      return job.resolve(value);
+    }
     h.sqlite
       .transaction(() => {
         for (const job of jobs) {

@@ -1,6 +1,5 @@
 import { listTasksQuery } from "@/app/api/tasks/schema";
-import { getTaskStats } from "@/db/queries/stats";
-import { listTasks } from "@/db/queries/tasks";
+import { listTasksWithStats } from "@/db/queries/tasks";
 import { callbackUrl } from "@/lib/auth/callback-token";
 import { TasksView, type TaskFilters } from "./tasks-view";
 
@@ -13,6 +12,6 @@ export default async function TasksPage({ searchParams }: Props) {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
   const parsed = listTasksQuery.safeParse({ kind: first(raw.kind), status: first(raw.status), q: first(raw.q) });
   const filters: TaskFilters = parsed.success ? { kind: parsed.data.kind, status: parsed.data.status, q: parsed.data.q } : {};
-  const [page, stats, url] = await Promise.all([listTasks({ ...filters, limit: 50 }), getTaskStats(), callbackUrl()]);
+  const [{ page, stats }, url] = await Promise.all([listTasksWithStats({ ...filters, limit: 50 }), callbackUrl()]);
   return <TasksView initialFilters={filters} initialPage={page} initialStats={stats} callbackUrl={url} />;
 }

@@ -4,17 +4,26 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
-import { atomic, getDb, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
+import { atomic, getDb, sqlStep, step, writeReturning, type Step } from "@/db/client";
 import { assets, events, tasks, type AssetRow } from "@/db/schema";
 import { AT_RISK_STATUSES, AT_RISK_WINDOW_MS, decideAsset, type AssetDecision, type AssetState } from "@/lib/core/rules";
-import { downloadRequestedText, downloadStartedText, type EventType, type TimelineEntry } from "@/lib/core/timeline";
+import { downloadRequestedText, downloadStartedText, type TimelineEntry } from "@/lib/core/timeline";
 
-/** What a worker holds after a claim: the row as claimed (attempts already counted) and its claim token. */
+/**
+ * What a worker holds after a claim: the row as claimed (attempts already
+ * counted), its claim token, and when it was claimed. The attempt's
+ * `download_started` line is written with its first write (a progress report
+ * or the outcome), in the same request, dated `claimedAt`: the claim itself is
+ * one request. A crash before that write loses the line, never the claim.
+ */
 export type Claim = Pick<
   AssetRow,
   "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath" | "thumbnailPath" | "leaseUntil"
 > & {
   claimToken: string;
+  claimedAt: Date;
+  /** Whether the download_started line is written. */
+  startRecorded: boolean;
 };
 
 /** A claim as the file rules (lib/tasks/rules.ts) read it. */
@@ -52,7 +61,6 @@ export const dueForDownload = (now: Date) =>
  */
 export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date): Promise<Claim[]> {
   if (limit <= 0) return [];
-  const db = getDb();
   const due = dueForDownload(now);
   const claimToken = randomUUID();
   const claimed = await writeReturning((w) =>
@@ -80,19 +88,22 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
         leaseUntil: assets.leaseUntil,
       }),
   );
-  if (claimed.length === 0) return [];
-  // A separate write: a crash right here loses a timeline line, never a claim.
-  await write(
-    db.insert(events).values(
-      claimed.map((a) => ({
-        taskId: a.taskId,
-        at: now,
-        type: "download_started" satisfies EventType,
-        detail: downloadStartedText(a, a.attempts),
-      })),
-    ),
-  );
-  return claimed.map((a) => ({ ...a, claimToken }));
+  return claimed.map((a) => ({ ...a, claimToken, claimedAt: now, startRecorded: false }));
+}
+
+/** The claim's download_started line, unless written already: a step after the claim's fenced update (written only if it changed the row). */
+function startSteps(claim: Claim): Step[] {
+  if (claim.startRecorded) return [];
+  const entry: TimelineEntry = { type: "download_started", detail: downloadStartedText(claim, claim.attempts) };
+  return [eventIf(changed, claim.taskId, claim.claimedAt, entry)];
+}
+
+/** Runs a write of the claim that starts with its fenced update; answers whether the claim was still held (then its start line is written too). */
+async function claimWrite(claim: Claim, update: Step, then: Step[] = []): Promise<boolean> {
+  const [updated] = await atomic([update, ...startSteps(claim), ...then]);
+  const held = updated!.changes > 0;
+  if (held) claim.startRecorded = true;
+  return held;
 }
 
 /** Records progress and extends the lease; false when the claim is no longer this worker's. */
@@ -102,13 +113,15 @@ export async function reportProgress(
   leaseUntil: Date,
   now: Date,
 ): Promise<boolean> {
-  const result = await write(
-    getDb()
-      .update(assets)
-      .set({ bytesReceived: progress.bytesReceived, bytes: progress.bytes, leaseUntil, updatedAt: now })
-      .where(held(claim)),
+  return claimWrite(
+    claim,
+    step(
+      getDb()
+        .update(assets)
+        .set({ bytesReceived: progress.bytesReceived, bytes: progress.bytes, leaseUntil, updatedAt: now })
+        .where(held(claim)),
+    ),
   );
-  return result.changes > 0;
 }
 
 export type StoredFile = {
@@ -129,7 +142,8 @@ export async function markStored(
   decision: Extract<AssetDecision, { verdict: "stored" }>,
   now: Date,
 ): Promise<boolean> {
-  const [updated] = await atomic([
+  return claimWrite(
+    claim,
     step(
       getDb()
         .update(assets)
@@ -146,15 +160,15 @@ export async function markStored(
         })
         .where(held(claim)),
     ),
-    eventIf(changed, claim.taskId, now, decision.event),
-  ]);
-  return updated!.changes > 0;
+    [eventIf(changed, claim.taskId, now, decision.event)],
+  );
 }
 
 /** Records a failed attempt as the rules decided: back to pending for a retry, or final. False when the claim was lost. */
 export async function markFailed(claim: Claim, decision: Extract<AssetDecision, { verdict: "failed" }>, now: Date): Promise<boolean> {
   const { status } = decision;
-  const [updated] = await atomic([
+  return claimWrite(
+    claim,
     step(
       getDb()
         .update(assets)
@@ -170,9 +184,8 @@ export async function markFailed(claim: Claim, decision: Extract<AssetDecision, 
         })
         .where(held(claim)),
     ),
-    eventIf(changed, claim.taskId, now, decision.event),
-  ]);
-  return updated!.changes > 0;
+    [eventIf(changed, claim.taskId, now, decision.event)],
+  );
 }
 
 /**

@@ -1,23 +1,9 @@
-// Thumbnails and waveforms of stored files (lib/media): reads for the list and
-// the media routes, and the lazy thumbnail of a cover stored before thumbnails existed.
+// Thumbnails of stored files (lib/media): the lazy thumbnail of a cover stored
+// before thumbnails existed. (The list reads each task's first cover with its page: tasks.ts.)
 import "server-only";
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb, write } from "@/db/client";
 import { assets } from "@/db/schema";
-import { thumbnailUrl } from "./dto";
-
-/** Per task: the thumbnail URL of its first stored cover (tasks without one are absent). */
-export async function firstCoverThumbnails(taskIds: string[]): Promise<Map<string, string>> {
-  if (taskIds.length === 0) return new Map();
-  const rows = await getDb()
-    .select({ id: assets.id, taskId: assets.taskId, sha256: assets.sha256 })
-    .from(assets)
-    .where(and(inArray(assets.taskId, taskIds), eq(assets.type, "image"), isNotNull(assets.storagePath)))
-    .orderBy(asc(assets.taskId), asc(assets.position));
-  const first = new Map<string, string>();
-  for (const row of rows) if (!first.has(row.taskId)) first.set(row.taskId, thumbnailUrl(row.id, row.sha256));
-  return first;
-}
 
 /**
  * Records a thumbnail made later for a stored cover; only if the cover is still

@@ -5,8 +5,8 @@
 // advancing that cursor are one atomic write.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, inArray, lt, lte, max, ne, or, sql } from "drizzle-orm";
-import { atomic, getDb, planWrite, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
+import { and, asc, count, eq, gt, inArray, lt, lte, ne, or, sql, type Placeholder } from "drizzle-orm";
+import { atomic, atomicIf, getDb, preparedOnce, read, readBatch, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
 import { atRisk } from "@/db/queries/assets";
 import {
   assets,
@@ -44,45 +44,89 @@ export async function enabledDestinations(): Promise<DestinationRow[]> {
   return getDb().select().from(destinations).where(eq(destinations.enabled, true)).all();
 }
 
-/** The events cursor; set to the newest event on first use, so history is never sent. */
-export async function readEventsCursor(): Promise<number> {
-  const db = getDb();
-  const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).get();
-  if (row) return Number(row.value);
-  const newest =
-    (
-      await db
-        .select({ id: max(events.id) })
-        .from(events)
-        .get()
-    )?.id ?? 0;
-  await write(
-    db
-      .insert(settings)
-      .values({ key: CURSOR_KEY, value: String(newest) })
-      .onConflictDoNothing(),
-  );
-  return Number((await db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).get())!.value);
+const p = sql.placeholder;
+/** The events cursor in SQL (NULL until first set). */
+const cursorValue = sql`(select cast(${settings.value} as integer) from ${settings} where ${settings.key} = ${CURSOR_KEY})`;
+
+const detection = preparedOnce("notify-detection", (db) => {
+  const eventsAfterCursor = () =>
+    db.select({ id: events.id, taskId: events.taskId }).from(events).where(gt(events.id, cursorValue)).orderBy(asc(events.id)).limit(p("limit"));
+  const tasksOfThoseEvents = () => db.select({ taskId: sql`task_id` }).from(eventsAfterCursor().as("e"));
+  // Tasks are read only when some destination could hear of them.
+  const anyEnabled = sql`exists (select 1 from ${destinations} where ${destinations.enabled} = 1)`;
+  return {
+    cursor: db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).prepare(),
+    events: eventsAfterCursor().prepare(),
+    destinations: db.select().from(destinations).where(eq(destinations.enabled, true)).prepare(),
+    tasks: db
+      .select()
+      .from(tasks)
+      .where(and(anyEnabled, inArray(tasks.taskId, tasksOfThoseEvents())))
+      .prepare(),
+    assets: db
+      .select()
+      .from(assets)
+      .where(and(anyEnabled, inArray(assets.taskId, tasksOfThoseEvents())))
+      .orderBy(asc(assets.position))
+      .prepare(),
+    due: db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(and(due(p("now")), ofEnabledDestination()))
+      .limit(1)
+      .prepare(),
+  };
+});
+
+/** What one step of finding events reads, in one batch (one round trip on libSQL). */
+export type DetectionRead = {
+  /** Null until the cursor is first set (initEventsCursor). */
+  cursor: number | null;
+  /** Events after the cursor, oldest first (at most `limit`): only which task each touched, and its id. */
+  events: { id: number; taskId: string }[];
+  destinations: DestinationRow[];
+  /** The tasks those events touched, with their assets; none while no destination is enabled. */
+  subjects: { task: TaskRow; assets: AssetRow[] }[];
+  /** Whether some notification is due to be sent. */
+  due: boolean;
+};
+
+export async function readDetection(limit: number, now: Date): Promise<DetectionRead> {
+  const s = detection();
+  const [cursor, batch, targets, taskRows, assetRows, due] = await readBatch([
+    read(s.cursor),
+    read(s.events, { limit }),
+    read(s.destinations),
+    read(s.tasks, { limit }),
+    read(s.assets, { limit }),
+    read(s.due, { now: now.getTime() }),
+  ]);
+  return {
+    cursor: cursor[0] ? Number(cursor[0].value) : null,
+    events: batch,
+    destinations: targets,
+    subjects: taskRows.map((task) => ({ task, assets: assetRows.filter((a) => a.taskId === task.taskId) })),
+    due: due.length > 0,
+  };
 }
 
-/** Events after `cursor`, oldest first: only which task each touched, and its id. */
-export async function eventsAfter(cursor: number, limit: number): Promise<{ id: number; taskId: string }[]> {
-  return getDb()
-    .select({ id: events.id, taskId: events.taskId })
-    .from(events)
-    .where(gt(events.id, cursor))
-    .orderBy(asc(events.id))
-    .limit(limit)
-    .all();
+/** Sets the events cursor to the newest event, unless it is set: history is never sent. */
+export async function initEventsCursor(): Promise<void> {
+  await atomic([
+    sqlStep(
+      sql`insert into ${settings} (key, value) select ${CURSOR_KEY}, cast(coalesce(max(${events.id}), 0) as text) from ${events} where true
+          on conflict (key) do nothing`,
+    ),
+  ]);
 }
 
 /** The tasks named, with their assets. */
 export async function tasksWithAssets(taskIds: string[]): Promise<{ task: TaskRow; assets: AssetRow[] }[]> {
   if (taskIds.length === 0) return [];
   const db = getDb();
-  const [taskRows, assetRows] = await Promise.all([
-    db.select().from(tasks).where(inArray(tasks.taskId, taskIds)).all(),
-    db.select().from(assets).where(inArray(assets.taskId, taskIds)).orderBy(asc(assets.position)).all(),
+  const [taskRows, assetRows] = await readBatch([
+    read(db.select().from(tasks).where(inArray(tasks.taskId, taskIds))),
+    read(db.select().from(assets).where(inArray(assets.taskId, taskIds)).orderBy(asc(assets.position))),
   ]);
   return taskRows.map((task) => ({ task, assets: assetRows.filter((a) => a.taskId === task.taskId) }));
 }
@@ -102,29 +146,20 @@ export async function tasksAtRisk(now: Date): Promise<string[]> {
 /**
  * Queues `rows` and moves the cursor from `from` to `to`, atomically and only
  * if the cursor is still at `from`: of two instances reading the same events,
- * one queues them and the other finds the cursor moved. Answers how many were queued.
+ * one queues them and the other finds the cursor moved (and queues nothing).
+ * Answers how many were queued.
  */
 export async function enqueueAndAdvance(from: number, to: number, rows: NewNotification[], now: Date): Promise<number> {
-  const db = getDb();
-  return planWrite(
-    () => db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).get(),
-    (current) => {
-      if (current?.value !== String(from)) return { steps: [], answer: () => 0 };
-      return {
-        steps: [
-          ...rows.map((n) => insertStep(n, now)),
-          step(
-            db
-              .update(settings)
-              .set({ value: String(to) })
-              .where(eq(settings.key, CURSOR_KEY)),
-          ),
-        ],
-        unchanged: sql`(select ${settings.value} from ${settings} where ${settings.key} = ${CURSOR_KEY}) = ${String(from)}`,
-        answer: (results) => results.slice(0, rows.length).reduce((n, r) => n + r.changes, 0),
-      };
-    },
-  );
+  const results = await atomicIf(sql`${cursorValue} = ${from}`, [
+    ...rows.map((n) => insertStep(n, now)),
+    step(
+      getDb()
+        .update(settings)
+        .set({ value: String(to) })
+        .where(eq(settings.key, CURSOR_KEY)),
+    ),
+  ]);
+  return results?.slice(0, rows.length).reduce((n, r) => n + r.changes, 0) ?? 0;
 }
 
 /** Queues `rows` (idempotent); answers how many were new. */
@@ -142,7 +177,8 @@ export type NotificationClaim = Pick<NotificationRow, "id" | "destinationId" | "
   destination: Pick<DestinationRow, "url" | "format" | "secret">;
 };
 
-const due = (now: Date) =>
+/** Due at `now` (a Date, or a placeholder for epoch ms): pending whose time has come, or sending whose sender's lease ran out. */
+const due = (now: Date | Placeholder) =>
   or(
     and(eq(notifications.status, "pending"), lte(notifications.nextAttemptAt, now)),
     and(eq(notifications.status, "sending"), lt(notifications.leaseUntil, now)),
@@ -313,14 +349,9 @@ export async function requeueNotification(id: number, now: Date): Promise<Notifi
   return result.changes > 0 ? row : "busy";
 }
 
-export async function countDueNotifications(now: Date): Promise<number> {
-  return (
-    (
-      await getDb()
-        .select({ n: count() })
-        .from(notifications)
-        .where(and(due(now), ofEnabledDestination()))
-        .get()
-    )?.n ?? 0
-  );
-}
+/** How many notifications are due (a query for a read batch). */
+export const dueNotificationsCount = (now: Date) =>
+  getDb()
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(due(now), ofEnabledDestination()));

@@ -1,6 +1,6 @@
 import "server-only";
 import { count, eq, sum } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, read, readBatch, type ReadRows } from "@/db/client";
 import { assets, tasks } from "@/db/schema";
 import { TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus } from "@/lib/core/enums";
 
@@ -16,18 +16,22 @@ export type TaskStats = {
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
-/** Task counts by status and kind (one scan of the kind/status index) and storage used. */
-export async function getTaskStats(): Promise<TaskStats> {
+/** The reads behind the stats (for a read batch): task counts by kind and status (one scan of their index), and storage used. */
+export function taskStatsReads() {
   const db = getDb();
-  const [rows, stored] = await Promise.all([
-    db.select({ kind: tasks.kind, status: tasks.status, n: count() }).from(tasks).groupBy(tasks.kind, tasks.status),
-    db
-      .select({ bytes: sum(assets.bytes).mapWith(Number), files: count() })
-      .from(assets)
-      .where(eq(assets.status, "stored"))
-      .get(),
-  ]);
+  return [
+    read(db.select({ kind: tasks.kind, status: tasks.status, n: count() }).from(tasks).groupBy(tasks.kind, tasks.status)),
+    read(
+      db
+        .select({ bytes: sum(assets.bytes).mapWith(Number), files: count() })
+        .from(assets)
+        .where(eq(assets.status, "stored")),
+    ),
+  ] as const;
+}
 
+export function toTaskStats(...[rows, storedRows]: ReadRows<ReturnType<typeof taskStatsReads>>): TaskStats {
+  const stored = storedRows[0];
   const counts = Object.fromEntries(TASK_KINDS.map((k) => [k, zeros(TASK_STATUSES)])) as TaskStats["counts"];
   const byStatus = zeros(TASK_STATUSES);
   const byKind = zeros(TASK_KINDS);
@@ -39,4 +43,9 @@ export async function getTaskStats(): Promise<TaskStats> {
     total += n;
   }
   return { total, byStatus, byKind, counts, storedBytes: stored?.bytes ?? 0, storedFiles: stored?.files ?? 0 };
+}
+
+/** Task counts by status and kind, and storage used: one read batch. */
+export async function getTaskStats(): Promise<TaskStats> {
+  return toTaskStats(...(await readBatch(taskStatsReads())));
 }

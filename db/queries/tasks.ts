@@ -1,11 +1,11 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { getDb, planWrite, step } from "@/db/client";
-import { assets, deliveries, events, tasks } from "@/db/schema";
+import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { getDb, planWrite, read, readBatch, step } from "@/db/client";
+import { assets, deliveries, events, tasks, type TaskRow } from "@/db/schema";
 import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 import { deliveryPreviewColumns } from "./deliveries";
-import { firstCoverThumbnails } from "./media";
-import { toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
+import { thumbnailUrl, toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
+import { taskStatsReads, toTaskStats, type TaskStats } from "./stats";
 
 export type TaskFilter = {
   kind?: TaskKind;
@@ -35,8 +35,22 @@ export type TaskListItem = Task & AssetProgress & { thumbnailUrl: string | null 
 
 const NO_ASSETS: AssetProgress = { assetsTotal: 0, assetsStored: 0, assetsFailed: 0, assetsActive: 0, bytes: 0, bytesReceived: 0 };
 
-/** Newest first, keyset-paginated on the insertion id (stable under concurrent inserts). */
-export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>> {
+// Per task row of a list: its files' progress and its first stored cover, each
+// one lookup in the assets' task_id/position index. Spelled out: Drizzle leaves
+// the list's own columns unqualified, and task_id alone would name the assets'.
+const progressJson = sql<string | null>`(select json_object(
+    'assetsTotal', count(*),
+    'assetsStored', coalesce(sum(a.status = 'stored'), 0),
+    'assetsFailed', coalesce(sum(a.status = 'failed'), 0),
+    'assetsActive', coalesce(sum(a.status in ('pending', 'downloading')), 0),
+    'bytes', coalesce(sum(a.bytes), 0),
+    'bytesReceived', coalesce(sum(a.bytes_received), 0))
+  from assets a where a.task_id = "tasks"."task_id")`;
+const firstCoverJson = sql<string | null>`(select json_array(a.id, a.sha256) from assets a
+  where a.task_id = "tasks"."task_id" and a.type = 'image' and a.storage_path is not null order by a.position limit 1)`;
+
+/** The read of a page of the task list (newest first, keyset-paginated on the insertion id, stable under concurrent inserts). */
+function taskPageRead(filter: TaskFilter) {
   const where: SQL[] = [];
   if (filter.kind) where.push(eq(tasks.kind, filter.kind));
   if (filter.status) where.push(eq(tasks.status, filter.status));
@@ -49,65 +63,67 @@ export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>>
     const matches = (column: SQL) => sql`${column} like ${pattern} escape '\\'`;
     where.push(or(matches(sql`${tasks.taskId}`), matches(sql`${tasks.parentTaskId}`))!);
   }
-  const rows = await getDb()
-    .select()
-    .from(tasks)
-    .where(and(...where))
-    .orderBy(desc(tasks.id))
-    .limit(filter.limit + 1);
-  const items = rows.slice(0, filter.limit);
-  const more = rows.length > filter.limit;
-  const taskIds = items.map((t) => t.taskId);
-  const [progress, thumbnails] = await Promise.all([assetProgress(taskIds), firstCoverThumbnails(taskIds)]);
+  return read(
+    getDb()
+      .select({ task: tasks, progress: progressJson, firstCover: firstCoverJson })
+      .from(tasks)
+      .where(and(...where))
+      .orderBy(desc(tasks.id))
+      .limit(filter.limit + 1),
+  );
+}
+
+type TaskPageRow = { task: TaskRow; progress: string | null; firstCover: string | null };
+
+function toTaskPage(rows: TaskPageRow[], limit: number): Page<TaskListItem> {
+  const items = rows.slice(0, limit);
   return {
-    items: items.map((row) => ({
-      ...toTask(row),
-      ...(progress.get(row.taskId) ?? NO_ASSETS),
-      thumbnailUrl: thumbnails.get(row.taskId) ?? null,
-    })),
-    nextCursor: more ? String(items.at(-1)!.id) : null,
+    items: items.map(({ task, progress, firstCover }) => {
+      const cover = firstCover ? (JSON.parse(firstCover) as [number, string | null]) : null;
+      return {
+        ...toTask(task),
+        ...(progress ? (JSON.parse(progress) as AssetProgress) : NO_ASSETS),
+        thumbnailUrl: cover ? thumbnailUrl(cover[0], cover[1]) : null,
+      };
+    }),
+    nextCursor: rows.length > limit ? String(items.at(-1)!.task.id) : null,
   };
 }
 
-/** Asset progress of a page of tasks in one grouped query (served by the task_id/position index). */
-async function assetProgress(taskIds: string[]): Promise<Map<string, AssetProgress>> {
-  if (taskIds.length === 0) return new Map();
-  const n = (condition: SQL) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`.mapWith(Number);
-  const rows = await getDb()
-    .select({
-      taskId: assets.taskId,
-      assetsTotal: count(),
-      assetsStored: n(sql`${assets.status} = 'stored'`),
-      assetsFailed: n(sql`${assets.status} = 'failed'`),
-      assetsActive: n(sql`${assets.status} in ('pending', 'downloading')`),
-      bytes: sql<number>`coalesce(sum(${assets.bytes}), 0)`.mapWith(Number),
-      bytesReceived: sql<number>`coalesce(sum(${assets.bytesReceived}), 0)`.mapWith(Number),
-    })
-    .from(assets)
-    .where(inArray(assets.taskId, taskIds))
-    .groupBy(assets.taskId);
-  return new Map(rows.map(({ taskId, ...progress }) => [taskId, progress]));
+/** A page of the task list, with each task's file progress and first cover: one read. */
+export async function listTasks(filter: TaskFilter): Promise<Page<TaskListItem>> {
+  const [rows] = await readBatch([taskPageRead(filter)]);
+  return toTaskPage(rows, filter.limit);
+}
+
+/** What the task list page shows: a page of tasks and the counts above it, in one read batch (one round trip on libSQL). */
+export async function listTasksWithStats(filter: TaskFilter): Promise<{ page: Page<TaskListItem>; stats: TaskStats }> {
+  const [rows, ...stats] = await readBatch([taskPageRead(filter), ...taskStatsReads()]);
+  return { page: toTaskPage(rows, filter.limit), stats: toTaskStats(...stats) };
 }
 
 /** The newest deliveries and events a task's detail carries; the inbox filtered by task has every delivery. */
 export const DETAIL_DELIVERIES = 10;
 export const DETAIL_EVENTS = 100;
 
-/** The task with its files, newest deliveries (previews) and timeline; null when unknown. */
+/** The task with its files, newest deliveries (previews) and timeline, in one read batch; null when unknown. */
 export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> {
   const db = getDb();
-  const task = await db.select().from(tasks).where(eq(tasks.taskId, taskId)).get();
-  if (!task) return null;
-  const [assetRows, deliveryRows, eventRows] = await Promise.all([
-    db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)),
-    db
-      .select(deliveryPreviewColumns)
-      .from(deliveries)
-      .where(eq(deliveries.taskId, taskId))
-      .orderBy(desc(deliveries.id))
-      .limit(DETAIL_DELIVERIES),
-    db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS),
+  const [taskRows, assetRows, deliveryRows, eventRows] = await readBatch([
+    read(db.select().from(tasks).where(eq(tasks.taskId, taskId))),
+    read(db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position))),
+    read(
+      db
+        .select(deliveryPreviewColumns)
+        .from(deliveries)
+        .where(eq(deliveries.taskId, taskId))
+        .orderBy(desc(deliveries.id))
+        .limit(DETAIL_DELIVERIES),
+    ),
+    read(db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS)),
   ]);
+  const task = taskRows[0];
+  if (!task) return null;
   return {
     task: toTask(task),
     assets: assetRows.map(toAsset),

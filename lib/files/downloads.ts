@@ -27,7 +27,7 @@ import { AppError, notFound } from "@/lib/core/errors";
 import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
 import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
 import { isOwnSample } from "@/lib/callbacks/samples";
-import { drainNotifications } from "@/lib/notifications/send";
+import { drainNotificationsPass } from "@/lib/notifications/send";
 import { wakeOrAfterAnswer } from "@/lib/work/lanes";
 import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
 import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
@@ -81,6 +81,7 @@ export async function runDueDownloads(round?: Round<Outcome>): Promise<number> {
   } finally {
     downloadSlots.active -= slots - claims.length;
   }
+  if (round && claims.length < slots) round.exhausted = true;
   return startJobs(claims, downloadJobs, round);
 }
 
@@ -374,7 +375,7 @@ export function wakeDownloads(): void {
   // Files stored here may complete a task: without a worker its notifications go out in the same after(), as time allows.
   wakeOrAfterAnswer(
     "downloads",
-    (deadline) => drainDownloads(deadline).then(() => drainNotifications(Date.now() + NOTIFY_AFTER_MS)),
+    (deadline) => drainDownloads(deadline).then(() => drainNotificationsPass(NOTIFY_AFTER_MS)),
     AFTER_BUDGET_MS,
   );
 }

@@ -13,7 +13,7 @@ import {
   type Destination,
   type DestinationWithSecret,
 } from "@/db/queries/destinations";
-import { readEventsCursor } from "@/db/queries/notifications";
+import { initEventsCursor } from "@/db/queries/notifications";
 import type { DestinationRow } from "@/db/schema";
 import type { Page } from "@/db/queries/dto";
 import { checkPostTarget, FetchRefused } from "@/lib/files/safe-fetch";
@@ -43,10 +43,10 @@ async function existing(id: number): Promise<DestinationRow> {
 /** Adds a destination; a webhook one gets its signing secret, shown in this answer only. */
 export async function createDestination(body: z.output<typeof createDestinationBody>): Promise<DestinationWithSecret> {
   await checkUrl(body.url);
-  // The events cursor starts at the newest event when first read: read it before
+  // The events cursor starts at the newest event when first set: set it before
   // the destination exists, so nothing that happens after is skipped (WORKER=0
-  // has no worker that would have read it at start-up).
-  await readEventsCursor();
+  // has no worker that would have set it at start-up).
+  await initEventsCursor();
   return insertDestination({ ...body, secret: body.format === "webhook" ? newWebhookSecret() : null, now: new Date() });
 }
 

@@ -7,11 +7,10 @@
 // cursor moved. Files at risk are a standing condition, found by a scan.
 import "server-only";
 import {
-  enabledDestinations,
   enqueue,
   enqueueAndAdvance,
-  eventsAfter,
-  readEventsCursor,
+  initEventsCursor,
+  readDetection,
   tasksAtRisk,
   tasksWithAssets,
   type NewNotification,
@@ -63,27 +62,36 @@ function notificationsFor(subject: Subject, found: Occurrence[], targets: Destin
   );
 }
 
-/** Reads the timeline after the cursor until it is caught up (or `deadline`); answers how many notifications were queued. */
-export async function detectEvents(deadline = Infinity): Promise<number> {
+/** What finding events saw: notifications queued, the enabled destinations, whether any notification is due. */
+export type Detected = { queued: number; destinations: DestinationRow[]; due: boolean };
+
+/**
+ * Reads the timeline after the cursor until it is caught up (or `deadline`):
+ * each step one read batch and, when there were events, one write that queues
+ * what they call for and moves the cursor.
+ */
+export async function detectEvents(deadline = Infinity): Promise<Detected> {
   let queued = 0;
-  while (Date.now() < deadline) {
-    const cursor = await readEventsCursor();
-    const batch = await eventsAfter(cursor, BATCH);
-    if (batch.length === 0) break;
+  for (;;) {
     const now = new Date();
-    const targets = await enabledDestinations();
-    const subjects = targets.length > 0 ? await tasksWithAssets([...new Set(batch.map((e) => e.taskId))]) : [];
-    const ctx = context(now);
-    const rows = subjects.flatMap((s) => notificationsFor(s, occurrences(s), targets, ctx));
-    queued += await enqueueAndAdvance(cursor, batch.at(-1)!.id, rows, now);
-    if (batch.length < BATCH) break;
+    const found = await readDetection(BATCH, now);
+    if (found.cursor === null) {
+      await initEventsCursor();
+      continue;
+    }
+    const { cursor, events, destinations, subjects } = found;
+    if (events.length > 0) {
+      const ctx = context(now);
+      const rows = subjects.flatMap((s) => notificationsFor(s, occurrences(s), destinations, ctx));
+      queued += await enqueueAndAdvance(cursor, events.at(-1)!.id, rows, now);
+    }
+    if (events.length < BATCH || Date.now() >= deadline) return { queued, destinations, due: found.due };
   }
-  return queued;
 }
 
 /** Queues task.files_at_risk for tasks with files at risk (lib/tasks/rules.ts: not stored, deleted by the provider within 48 h). */
-export async function scanFilesAtRisk(now = new Date()): Promise<number> {
-  const targets = (await enabledDestinations()).filter((d) => subscribed(d, "task.files_at_risk"));
+export async function scanFilesAtRisk(destinations: DestinationRow[], now = new Date()): Promise<number> {
+  const targets = destinations.filter((d) => subscribed(d, "task.files_at_risk"));
   if (targets.length === 0) return 0;
   const taskIds = await tasksAtRisk(now);
   const subjects = await tasksWithAssets(taskIds);

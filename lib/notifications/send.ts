@@ -10,7 +10,6 @@ import type { IncomingMessage } from "node:http";
 import type { Attempt } from "@/db/queries/destinations";
 import {
   claimDueNotifications,
-  countDueNotifications,
   createTestNotification,
   finishAttempt,
   requeueNotification,
@@ -22,7 +21,7 @@ import { FetchRefused, safePost } from "@/lib/files/safe-fetch";
 import { env } from "@/lib/core/env";
 import { AppError, notFound } from "@/lib/core/errors";
 import { processSingleton } from "@/lib/core/registry";
-import { wakeOrAfterAnswer } from "@/lib/work/lanes";
+import { nextPass, wakeOrAfterAnswer } from "@/lib/work/lanes";
 import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
 import { detectEvents, scanFilesAtRisk } from "./detect";
 import { buildPayload } from "./payload";
@@ -154,28 +153,34 @@ async function answerStart(response: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString("utf8");
 }
 
-/** Queues what the timeline holds, and now and then what is at risk; errors are logged, never thrown. */
-async function detect(deadline: number, scan: boolean): Promise<number> {
+/**
+ * Queues what the timeline holds, and now and then what is at risk; errors are
+ * logged, never thrown. Answers how many it queued and whether anything may
+ * be due to send (else claiming would find nothing).
+ */
+async function detect(deadline: number, scan: boolean): Promise<{ queued: number; sendable: boolean }> {
   let queued = 0;
   try {
-    queued += await detectEvents(deadline);
+    const found = await detectEvents(deadline);
+    queued += found.queued;
     if (scan || Date.now() - slots.lastScan >= AT_RISK_SCAN_MS) {
       slots.lastScan = Date.now();
-      queued += await scanFilesAtRisk();
+      queued += await scanFilesAtRisk(found.destinations);
     }
+    return { queued, sendable: queued > 0 || found.due };
   } catch (error) {
     console.error("[notifications] finding events failed:", error);
+    return { queued, sendable: true };
   }
-  return queued;
 }
 
 /** The worker lane: find events, then start what is due. */
 export async function runNotifier(): Promise<void> {
-  await detect(Date.now() + 5_000, false);
-  await runDueNotifications();
+  const { sendable } = await detect(Date.now() + 5_000, false);
+  if (sendable) await runDueNotifications();
 }
 
-export type NotifyReport = { queued: number; started: number; delivered: number; failed: number; retrying: number; due: number };
+export type NotifyReport = { queued: number; started: number; delivered: number; failed: number; retrying: number };
 
 /**
  * Finds events and sends due notifications until `deadline`, waiting for
@@ -184,10 +189,10 @@ export type NotifyReport = { queued: number; started: number; delivered: number;
  */
 export async function drainNotifications(deadline: number): Promise<NotifyReport> {
   const round = newRound(OUTCOMES);
-  const queued = await detect(deadline, true);
-  await drainRound(round, runDueNotifications, deadline, SEND_TIMEOUT_MS);
+  const { queued, sendable } = await detect(deadline, true);
+  if (sendable) await drainRound(round, runDueNotifications, deadline, SEND_TIMEOUT_MS);
   const { delivered, failed, retrying } = round.tally;
-  return { queued, started: round.started, delivered, failed, retrying, due: await countDueNotifications(new Date()) };
+  return { queued, started: round.started, delivered, failed, retrying };
 }
 
 /** How long notifications after a callback's answer may take (within the route's maxDuration). */
@@ -195,7 +200,15 @@ const AFTER_BUDGET_MS = 20_000;
 
 /** Looks for events to send now: on the worker's lane, or after the current answer where there is none. */
 export function wakeNotifications(): void {
-  wakeOrAfterAnswer("notifications", drainNotifications, AFTER_BUDGET_MS);
+  wakeOrAfterAnswer("notifications", () => drainNotificationsPass(AFTER_BUDGET_MS), AFTER_BUDGET_MS);
+}
+
+/**
+ * drainNotifications for `budgetMs` after an answer, as this process's next
+ * pass (lib/work/lanes.ts): answers arriving together share one pass.
+ */
+export function drainNotificationsPass(budgetMs: number): Promise<void> {
+  return nextPass("notifications", () => drainNotifications(Date.now() + budgetMs));
 }
 
 /** Sends a `test` event to a destination now and answers the attempt (never retried). */

@@ -49,6 +49,41 @@ export function wake(lane: Lane): void {
     });
 }
 
+const passes = processSingleton("work-passes", () => new Map<string, { running: Promise<void> | null; next: Promise<void> | null }>());
+
+/**
+ * Runs `run` as this process's next pass of `name`: at once when none is
+ * running, else right after the running one, every caller meanwhile sharing
+ * that next pass. For work after answers where one pass serves every caller
+ * (finding events reads all that came after a cursor): a burst of callbacks
+ * costs a few passes, not one each, and each caller's work (committed before
+ * it asked) is covered by the pass it waits for.
+ */
+export function nextPass(name: string, run: () => Promise<unknown>): Promise<void> {
+  let pass = passes.get(name);
+  if (!pass) passes.set(name, (pass = { running: null, next: null }));
+  const state = pass;
+  const start = (): Promise<void> => {
+    const running: Promise<void> = run()
+      .then(
+        () => undefined,
+        (error) => console.error(`[work] ${name} failed:`, error),
+      )
+      .finally(() => {
+        if (state.running === running) state.running = null;
+      });
+    state.running = running;
+    return running;
+  };
+  if (state.next) return state.next;
+  if (!state.running) return start();
+  state.next = state.running.then(() => {
+    state.next = null;
+    return start();
+  });
+  return state.next;
+}
+
 /** Runs `task` once the current answer is sent (Next.js after()); outside a request there is none, and the cron tick does the work. */
 export function afterAnswer(task: () => Promise<unknown>): void {
   try {

@@ -4,10 +4,20 @@
 // tracks what it started so it can wait for it until its deadline.
 import "server-only";
 
-export type Round<O extends string> = { running: Set<Promise<void>>; tally: Record<O, number>; started: number };
+export type Round<O extends string> = {
+  running: Set<Promise<void>>;
+  tally: Record<O, number>;
+  started: number;
+  /**
+   * Set by a claim that found fewer due jobs than it had room for: the round
+   * claims no more (asking again would be a request that finds nothing; work
+   * queued later is woken by whoever queues it, or taken by the next round).
+   */
+  exhausted: boolean;
+};
 
 export function newRound<O extends string>(outcomes: readonly O[]): Round<O> {
-  return { running: new Set(), tally: Object.fromEntries(outcomes.map((o) => [o, 0])) as Record<O, number>, started: 0 };
+  return { running: new Set(), tally: Object.fromEntries(outcomes.map((o) => [o, 0])) as Record<O, number>, started: 0, exhausted: false };
 }
 
 type Jobs<C, O extends string> = {
@@ -52,7 +62,7 @@ export async function drainRound<O extends string>(
   graceMs: number,
 ): Promise<void> {
   while (Date.now() < deadline) {
-    await claimMore(round);
+    if (!round.exhausted) await claimMore(round);
     if (round.running.size === 0) break;
     await Promise.race([...round.running, sleep(deadline - Date.now())]);
   }

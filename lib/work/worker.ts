@@ -60,7 +60,7 @@ export function startWorker(): void {
 type TickReport = {
   downloads: { started: number; stored: number; failed: number; retrying: number; due: number };
   polls: { polled: number; due: number };
-  notifications: NotifyReport;
+  notifications: NotifyReport & { due: number };
   retention: RetentionReport;
   tookMs: number;
 };
@@ -85,7 +85,7 @@ export async function runTick(budgetMs: number): Promise<TickReport> {
   return {
     downloads: { ...downloads, due: due.downloads },
     polls: { polled, due: due.polls },
-    notifications,
+    notifications: { ...notifications, due: due.notifications },
     retention,
     tookMs: Date.now() - started,
   };

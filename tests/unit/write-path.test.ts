@@ -84,7 +84,7 @@ describe.each(DATABASES)("the write path [%s]", (driver) => {
 
     const { claimDueAssets } = await import("@/db/queries/assets");
     const { claimDuePolls } = await import("@/db/queries/polls");
-    const { claimDueNotifications, createTestNotification, readEventsCursor } = await import("@/db/queries/notifications");
+    const { claimDueNotifications, createTestNotification, initEventsCursor } = await import("@/db/queries/notifications");
     const { takeExpiredFiles } = await import("@/db/queries/retention");
     const { insertDestination } = await import("@/db/queries/destinations");
     const { setSettingOnce } = await import("@/db/queries/settings");
@@ -94,7 +94,7 @@ describe.each(DATABASES)("the write path [%s]", (driver) => {
     const writes = {
       claimDueAssets: claimDueAssets(now, 5, lease),
       claimDuePolls: claimDuePolls(now, 5, lease),
-      readEventsCursor: readEventsCursor(),
+      initEventsCursor: initEventsCursor(),
       claimDueNotifications: claimDueNotifications(now, 5, () => 5, lease),
       createTestNotification: createTestNotification(destination, "{}", now, lease),
       takeExpiredFiles: takeExpiredFiles(new Date(now.getTime() - 30 * 86_400_000), 5, now, 30),

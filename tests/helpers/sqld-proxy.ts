@@ -1,0 +1,112 @@
+// A TCP proxy in front of a libSQL server (sqld) that counts the HTTP requests
+// passing through it and can hold every chunk for a while in each direction,
+// as a network between the app and Turso would (`delayMs` one way, so a round
+// trip costs twice that). The round-trip test (tests/round-trips.test.ts)
+// counts with it; `npm run bench -- round-trips` measures with a 20 ms round trip.
+// Requests are told apart by reading the client's bytes as HTTP/1.1: each
+// request's head, then its body by Content-Length or chunked framing.
+import net from "node:net";
+
+export type ProxiedRequest = { method: string; path: string; at: number };
+
+export type SqldProxy = {
+  /** http://127.0.0.1:<port>: give it to the app as DATABASE_URL. */
+  url: string;
+  /** Every request seen so far, oldest first (`at`: performance.now() when its head arrived). */
+  requests: () => ProxiedRequest[];
+  close: () => Promise<void>;
+};
+
+export async function startSqldProxy(target: string, options: { delayMs?: number } = {}): Promise<SqldProxy> {
+  const upstream = new URL(target);
+  const delayMs = options.delayMs ?? 0;
+  const seen: ProxiedRequest[] = [];
+  const sockets = new Set<net.Socket>();
+
+  const server = net.createServer((client) => {
+    const sqld = net.connect(Number(upstream.port), upstream.hostname);
+    sockets.add(client).add(sqld);
+    const parser = requestParser((method, path) => seen.push({ method, path, at: performance.now() }));
+    client.on("data", (chunk) => {
+      parser(chunk);
+      relay(sqld, chunk);
+    });
+    sqld.on("data", (chunk) => relay(client, chunk));
+    const end = () => {
+      client.destroy();
+      sqld.destroy();
+      sockets.delete(client);
+      sockets.delete(sqld);
+    };
+    for (const socket of [client, sqld]) {
+      socket.on("error", end);
+      socket.on("close", end);
+    }
+  });
+
+  /** Writes `chunk` after the delay, in order: every chunk of a direction waits as long. */
+  const due = new WeakMap<net.Socket, number>();
+  const relay = (to: net.Socket, chunk: Buffer) => {
+    if (delayMs === 0) return void to.write(chunk);
+    const at = Math.max(performance.now() + delayMs, due.get(to) ?? 0);
+    due.set(to, at);
+    setTimeout(() => to.writable && to.write(chunk), at - performance.now());
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => [...seen],
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Feeds a client's bytes through an HTTP/1.1 request reader that calls `onRequest` per request head. */
+function requestParser(onRequest: (method: string, path: string) => void): (chunk: Buffer) => void {
+  let buffer = Buffer.alloc(0);
+  /** What comes next: a request head, `body` bytes to skip, or chunked framing. */
+  let state: { in: "head" } | { in: "body"; left: number } | { in: "chunk-size" } | { in: "chunk"; left: number } | { in: "trailer" } = {
+    in: "head",
+  };
+  return (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      if (state.in === "body" || state.in === "chunk") {
+        const take = Math.min(state.left, buffer.length);
+        buffer = buffer.subarray(take);
+        state.left -= take;
+        if (state.left > 0) return;
+        // A chunk's data ends with CRLF, read as the next size line's prefix.
+        state = state.in === "body" ? { in: "head" } : { in: "chunk-size" };
+        continue;
+      }
+      const eol = buffer.indexOf(state.in === "head" ? "\r\n\r\n" : "\r\n");
+      if (eol < 0) return;
+      const text = buffer.subarray(0, eol).toString("latin1");
+      buffer = buffer.subarray(eol + (state.in === "head" ? 4 : 2));
+      if (state.in === "head") {
+        const [requestLine = "", ...headerLines] = text.split("\r\n");
+        const [method = "", path = ""] = requestLine.split(" ");
+        onRequest(method, path);
+        const header = (name: string) =>
+          headerLines.find((l) => l.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim().toLowerCase();
+        if (header("transfer-encoding")?.includes("chunked")) state = { in: "chunk-size" };
+        else state = { in: "body", left: Number(header("content-length") ?? 0) };
+      } else if (state.in === "chunk-size") {
+        if (text === "") continue; // the CRLF after a chunk's data
+        const size = parseInt(text, 16);
+        state = size === 0 ? { in: "trailer" } : { in: "chunk", left: size };
+      } else if (text === "") {
+        state = { in: "head" }; // the empty line that ends the trailers
+      }
+    }
+  };
+}
