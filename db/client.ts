@@ -409,23 +409,69 @@ export function andThen<A, B>(value: A | Promise<A>, next: (a: A) => B | Promise
 // Group commit (better-sqlite3)
 
 type Job = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
-const batch: { jobs: Job[]; scheduled: boolean } = { jobs: [], scheduled: false };
+const batch = processSingleton("group-commit", () => ({
+  jobs: [] as Job[],
+  scheduled: false,
+  /** Writes announced (announceWrite) and not yet asked for. */
+  announced: 0,
+  /** Commits the batch even though announced writes are still to come. */
+  deadline: undefined as NodeJS.Timeout | undefined,
+}));
+
+/** The longest a commit waits for announced writes to join it. */
+const ANNOUNCED_WAIT_MS = 2;
 
 /**
  * Runs `work` in a write transaction, durably committed when the promise
  * resolves. Group commit: the transactions asked for in one event-loop turn
- * share a single SQLite commit (the costly part of a small write), each in
- * its own savepoint so one failure undoes only its own work.
+ * share a single SQLite commit (the costly part of a small write: each page
+ * it changed is written once however many rows changed it), each in its own
+ * savepoint so one failure undoes only its own work. While writes are
+ * announced (requests that will write once their body is in), the commit
+ * waits for them, at most ANNOUNCED_WAIT_MS: concurrent callbacks then share
+ * one commit instead of taking turns.
  * `work` is synchronous: no awaits, no network or file work inside.
  */
 function writeTransaction<T>(work: () => T): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     batch.jobs.push({ work, resolve: resolve as (value: unknown) => void, reject });
-    if (!batch.scheduled) {
-      batch.scheduled = true;
-      setImmediate(flushWrites);
-    }
+    scheduleFlush();
   });
+}
+
+function scheduleFlush() {
+  if (batch.jobs.length === 0 || batch.scheduled) return;
+  if (batch.announced === 0) {
+    batch.scheduled = true;
+    clearTimeout(batch.deadline);
+    batch.deadline = undefined;
+    setImmediate(flushWrites);
+  } else {
+    batch.deadline ??= setTimeout(() => {
+      batch.deadline = undefined;
+      if (batch.scheduled) return;
+      batch.scheduled = true;
+      flushWrites();
+    }, ANNOUNCED_WAIT_MS);
+  }
+}
+
+/**
+ * Announces a write this request is about to ask for (a callback, while its
+ * body arrives), so that a commit due meanwhile waits a moment to take it
+ * along. Call the answer once the write is asked for, or will not be.
+ * Nothing on libSQL, whose server takes each batch as it comes.
+ */
+export function announceWrite(): () => void {
+  if (state.handle?.driver !== "better-sqlite3") return () => {};
+  batch.announced++;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    batch.announced--;
+    scheduleFlush();
+  };
 }
 
 function flushWrites() {

@@ -49,24 +49,34 @@ const p = sql.placeholder;
 const cursorValue = sql`(select cast(${settings.value} as integer) from ${settings} where ${settings.key} = ${CURSOR_KEY})`;
 
 const detection = preparedOnce("notify-detection", (db) => {
-  const eventsAfterCursor = () =>
-    db.select({ id: events.id, taskId: events.taskId }).from(events).where(gt(events.id, cursorValue)).orderBy(asc(events.id)).limit(p("limit"));
-  const tasksOfThoseEvents = () => db.select({ taskId: sql`task_id` }).from(eventsAfterCursor().as("e"));
-  // Tasks are read only when some destination could hear of them.
+  const eventsAfterCursor = db
+    .select({ id: events.id, taskId: events.taskId })
+    .from(events)
+    .where(gt(events.id, cursorValue))
+    .orderBy(asc(events.id))
+    .limit(p("limit"))
+    .as("e");
+  const tasksOfThoseEvents = db.select({ taskId: eventsAfterCursor.taskId }).from(eventsAfterCursor);
+  // Tasks are read only when some destination could hear of them (a constant condition: checked once).
   const anyEnabled = sql`exists (select 1 from ${destinations} where ${destinations.enabled} = 1)`;
   return {
     cursor: db.select({ value: settings.value }).from(settings).where(eq(settings.key, CURSOR_KEY)).prepare(),
-    events: eventsAfterCursor().prepare(),
-    destinations: db.select().from(destinations).where(eq(destinations.enabled, true)).prepare(),
+    // Which events come next: how many (up to the limit) and the last one's id.
+    events: db
+      .select({ count: count(), last: sql<number | null>`max(${eventsAfterCursor.id})` })
+      .from(eventsAfterCursor)
+      .prepare(),
+    // Every destination, disabled ones too: whether any exists decides whether the cursor must move.
+    destinations: db.select().from(destinations).prepare(),
     tasks: db
       .select()
       .from(tasks)
-      .where(and(anyEnabled, inArray(tasks.taskId, tasksOfThoseEvents())))
+      .where(and(anyEnabled, inArray(tasks.taskId, tasksOfThoseEvents)))
       .prepare(),
     assets: db
       .select()
       .from(assets)
-      .where(and(anyEnabled, inArray(assets.taskId, tasksOfThoseEvents())))
+      .where(and(anyEnabled, inArray(assets.taskId, tasksOfThoseEvents)))
       .orderBy(asc(assets.position))
       .prepare(),
     due: db
@@ -82,9 +92,12 @@ const detection = preparedOnce("notify-detection", (db) => {
 export type DetectionRead = {
   /** Null until the cursor is first set (initEventsCursor). */
   cursor: number | null;
-  /** Events after the cursor, oldest first (at most `limit`): only which task each touched, and its id. */
-  events: { id: number; taskId: string }[];
+  /** The events after the cursor, oldest first, up to `limit`: how many, and the last one's id. */
+  events: { count: number; last: number | null };
+  /** The enabled destinations. */
   destinations: DestinationRow[];
+  /** Whether any destination exists, enabled or not. */
+  anyDestination: boolean;
   /** The tasks those events touched, with their assets; none while no destination is enabled. */
   subjects: { task: TaskRow; assets: AssetRow[] }[];
   /** Whether some notification is due to be sent. */
@@ -93,7 +106,7 @@ export type DetectionRead = {
 
 export async function readDetection(limit: number, now: Date): Promise<DetectionRead> {
   const s = detection();
-  const [cursor, batch, targets, taskRows, assetRows, due] = await readBatch([
+  const [cursor, found, targets, taskRows, assetRows, due] = await readBatch([
     read(s.cursor),
     read(s.events, { limit }),
     read(s.destinations),
@@ -103,8 +116,9 @@ export async function readDetection(limit: number, now: Date): Promise<Detection
   ]);
   return {
     cursor: cursor[0] ? Number(cursor[0].value) : null,
-    events: batch,
-    destinations: targets,
+    events: { count: found[0]?.count ?? 0, last: found[0]?.last ?? null },
+    destinations: targets.filter((d) => d.enabled),
+    anyDestination: targets.length > 0,
     subjects: taskRows.map((task) => ({ task, assets: assetRows.filter((a) => a.taskId === task.taskId) })),
     due: due.length > 0,
   };

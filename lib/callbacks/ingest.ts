@@ -3,6 +3,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { getReplaySource } from "@/db/queries/deliveries";
+import { announceWrite } from "@/db/client";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
 import type { TaskKind } from "@/lib/core/enums";
 import { isValidCallbackToken } from "@/lib/auth/callback-token";
@@ -28,6 +29,16 @@ const REDACTED_HEADERS = new Set(["x-callback-token", "authorization", "cookie"]
 
 /** Handles one POST to /api/callbacks[/kind]: every input gets a 2xx/4xx answer; only a failing database throws. */
 export async function receiveCallback(request: Request, pathKind: TaskKind | null): Promise<Response> {
+  // Commits due while this body arrives wait a moment to take its write along (group commit).
+  const asked = announceWrite();
+  try {
+    return await receive(request, pathKind, asked);
+  } finally {
+    asked();
+  }
+}
+
+async function receive(request: Request, pathKind: TaskKind | null, asked: () => void): Promise<Response> {
   const url = new URL(request.url);
   const remoteAddress = clientAddress(request);
   if (!(await isValidCallbackToken(url.searchParams.get("token") ?? request.headers.get("x-callback-token")))) {
@@ -53,7 +64,7 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
   const ambiguous = !parsed.ok && parsed.code === "conflicting_task_ids";
   const refusal = ambiguous ? null : signatureRefusal(check.signature, check.problem, config.CALLBACK_REQUIRE_SIGNATURE);
   url.searchParams.delete("token");
-  const recorded = await recordCallback(
+  const recording = recordCallback(
     {
       receivedAt,
       pathKind,
@@ -67,6 +78,8 @@ export async function receiveCallback(request: Request, pathKind: TaskKind | nul
     // A refused callback is kept (rejected, for the inbox) but never applied to a task.
     refusal ? { ok: false, kind: parsed.ok ? parsed.result.kind : parsed.kind, error: refusal.message } : parsed,
   );
+  asked();
+  const recorded = await recording;
   afterCallbackRetention();
   if (refusal) return errorJson(401, refusal.code, refusal.message);
   if (recorded.verdict === "rejected") {

@@ -80,12 +80,18 @@ export async function detectEvents(deadline = Infinity): Promise<Detected> {
       continue;
     }
     const { cursor, events, destinations, subjects } = found;
-    if (events.length > 0) {
+    // With no destination at all, events call for nothing: the cursor moves on
+    // in whole batches only, so a pass that finds a few costs no write (a
+    // destination made later never hears of them: nothing before its creation
+    // is sent). A disabled destination keeps the cursor moving, so enabling it
+    // again sends nothing from while it was off.
+    const idle = !found.anyDestination && events.count < BATCH;
+    if (events.last !== null && !idle) {
       const ctx = context(now);
       const rows = subjects.flatMap((s) => notificationsFor(s, occurrences(s), destinations, ctx));
-      queued += await enqueueAndAdvance(cursor, events.at(-1)!.id, rows, now);
+      queued += await enqueueAndAdvance(cursor, events.last, rows, now);
     }
-    if (events.length < BATCH || Date.now() >= deadline) return { queued, destinations, due: found.due };
+    if (events.count < BATCH || Date.now() >= deadline) return { queued, destinations, due: found.due };
   }
 }
 

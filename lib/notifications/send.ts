@@ -195,6 +195,8 @@ export async function drainNotifications(deadline: number): Promise<NotifyReport
   return { queued, started: round.started, delivered, failed, retrying };
 }
 
+/** Passes after answers start at least this far apart: a burst of callbacks is served by a few. */
+const PASS_GAP_MS = 100;
 /** How long notifications after a callback's answer may take (within the route's maxDuration). */
 const AFTER_BUDGET_MS = 20_000;
 
@@ -208,7 +210,7 @@ export function wakeNotifications(): void {
  * pass (lib/work/lanes.ts): answers arriving together share one pass.
  */
 export function drainNotificationsPass(budgetMs: number): Promise<void> {
-  return nextPass("notifications", () => drainNotifications(Date.now() + budgetMs));
+  return nextPass("notifications", PASS_GAP_MS, () => drainNotifications(Date.now() + budgetMs));
 }
 
 /** Sends a `test` event to a destination now and answers the attempt (never retried). */

@@ -49,21 +49,24 @@ export function wake(lane: Lane): void {
     });
 }
 
-const passes = processSingleton("work-passes", () => new Map<string, { running: Promise<void> | null; next: Promise<void> | null }>());
+type Pass = { running: Promise<void> | null; next: Promise<void> | null; startedAt: number };
+const passes = processSingleton("work-passes", () => new Map<string, Pass>());
 
 /**
  * Runs `run` as this process's next pass of `name`: at once when none is
  * running, else right after the running one, every caller meanwhile sharing
- * that next pass. For work after answers where one pass serves every caller
- * (finding events reads all that came after a cursor): a burst of callbacks
- * costs a few passes, not one each, and each caller's work (committed before
- * it asked) is covered by the pass it waits for.
+ * that next pass; and passes start at least `gapMs` apart. For work after
+ * answers where one pass serves every caller (finding events reads all that
+ * came after a cursor): under a burst of callbacks it runs a few times a
+ * second, not once per callback, and each caller's work (committed before it
+ * asked) is covered by the pass it waits for.
  */
-export function nextPass(name: string, run: () => Promise<unknown>): Promise<void> {
+export function nextPass(name: string, gapMs: number, run: () => Promise<unknown>): Promise<void> {
   let pass = passes.get(name);
-  if (!pass) passes.set(name, (pass = { running: null, next: null }));
+  if (!pass) passes.set(name, (pass = { running: null, next: null, startedAt: -Infinity }));
   const state = pass;
   const start = (): Promise<void> => {
+    state.startedAt = Date.now();
     const running: Promise<void> = run()
       .then(
         () => undefined,
@@ -76,11 +79,14 @@ export function nextPass(name: string, run: () => Promise<unknown>): Promise<voi
     return running;
   };
   if (state.next) return state.next;
-  if (!state.running) return start();
-  state.next = state.running.then(() => {
-    state.next = null;
-    return start();
-  });
+  const wait = state.startedAt + gapMs - Date.now();
+  if (!state.running && wait <= 0) return start();
+  state.next = (state.running ?? Promise.resolve())
+    .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, state.startedAt + gapMs - Date.now()))))
+    .then(() => {
+      state.next = null;
+      return start();
+    });
   return state.next;
 }
 
