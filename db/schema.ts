@@ -265,6 +265,51 @@ export const notificationAttempts = sqliteTable(
   (t) => [index("notification_attempts_destination_id_idx").on(t.destinationId, t.id)],
 );
 
+// The insights' daily roll-ups (GET /api/insights): kept by triggers on tasks,
+// deliveries and assets (migration 0009), so every write that changes a task,
+// a delivery or a stored file updates them in the same commit, whatever wrote
+// it. `day` and `hour` are UTC, as ms since the epoch divided by a day or an hour.
+// NOT NULL everywhere, so upserts find their row: a task without a source is
+// source "", a failure without a code is code -1 (provider codes are never negative).
+
+/** Finished tasks per day (by completion), kind, outcome, source and code. */
+export const insightsOutcomes = sqliteTable(
+  "insights_outcomes",
+  {
+    day: integer("day").notNull(),
+    kind: text("kind").notNull(),
+    status: text("status").notNull(),
+    source: text("source").notNull(),
+    code: integer("code").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [uniqueIndex("insights_outcomes_unique").on(t.day, t.kind, t.status, t.source, t.code)],
+);
+
+/** Succeeded tasks per day, kind and turnaround (ms, kept to 3 significant digits: a histogram, not a list). */
+export const insightsTurnarounds = sqliteTable(
+  "insights_turnarounds",
+  {
+    day: integer("day").notNull(),
+    kind: text("kind").notNull(),
+    ms: integer("ms").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [uniqueIndex("insights_turnarounds_unique").on(t.day, t.kind, t.ms)],
+);
+
+/** Deliveries received per hour. */
+export const insightsDeliveries = sqliteTable("insights_deliveries", {
+  hour: integer("hour").primaryKey(),
+  n: integer("n").notNull(),
+});
+
+/** Bytes of files stored per day (by when they were stored; files retention removed since still count). */
+export const insightsStoredBytes = sqliteTable("insights_stored_bytes", {
+  day: integer("day").primaryKey(),
+  bytes: integer("bytes").notNull(),
+});
+
 /**
  * Never holds a row: db/client.ts inserts NULL here to abort a libSQL batch
  * whose read-then-write lost a race (the NOT NULL failure rolls the batch back).
