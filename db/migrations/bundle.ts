@@ -50,4 +50,10 @@ export const MIGRATION_FILES: readonly MigrationFile[] = [
     breakpoints: true,
     sql: "ALTER TABLE `assets` ADD `thumbnail_failed_at` integer;",
   },
+  {
+    tag: "0008_api_tokens",
+    when: 1796600000300,
+    breakpoints: true,
+    sql: "CREATE TABLE `api_tokens` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`name` text NOT NULL,\n\t`scope` text NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`last_used_at` integer\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `api_tokens_token_hash_unique` ON `api_tokens` (`token_hash`);",
+  },
 ];

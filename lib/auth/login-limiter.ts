@@ -34,7 +34,21 @@ export async function loginRetryAfter(client: LoginClient, now = Date.now()): Pr
   return seconds(await lockedFor(names(client), now));
 }
 
-/** Counts a wrong password; answers the seconds to wait now (0 while failures are still free). */
+/**
+ * Seconds an API client at `address` must wait before its bearer token is
+ * checked again. Only the address's own key: the shared key of all untrusted
+ * clients would let a flood of wrong tokens from anywhere lock out every script.
+ */
+export async function tokenRetryAfter(address: string, now = Date.now()): Promise<number> {
+  return seconds(
+    await lockedFor(
+      names({ address }).filter((key) => key !== UNTRUSTED_KEY),
+      now,
+    ),
+  );
+}
+
+/** Counts a wrong password (or a wrong API token); answers the seconds to wait now (0 while failures are still free). */
 export async function noteLoginFailure(client: LoginClient, now = Date.now()): Promise<number> {
   return seconds(await recordLoginFailure(keysOf(client), QUIET_MS, now));
 }
