@@ -1,9 +1,10 @@
 // API tokens, kept by the SHA-256 of the token (lib/auth/api-tokens.ts makes
 // and checks them): deleting a row revokes that token at once.
 import "server-only";
-import { and, desc, eq, isNull, lte, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { getDb, write, writeReturning } from "@/db/client";
-import { apiTokens, type ApiTokenRow } from "@/db/schema";
+import { apiTokens, loginFailures, type ApiTokenRow } from "@/db/schema";
+import type { TokenScope } from "@/lib/core/enums";
 
 /** A token as lists show it: never the token, nor its hash. */
 export function toApiToken(row: Omit<ApiTokenRow, "tokenHash">) {
@@ -42,6 +43,32 @@ export async function findApiToken(tokenHash: string): Promise<Pick<ApiTokenRow,
     .from(apiTokens)
     .where(eq(apiTokens.tokenHash, tokenHash))
     .get();
+}
+
+/**
+ * What the proxy needs to judge a bearer request, in one statement (one round
+ * trip to a libSQL server): the token with this hash, if it exists, and until
+ * when the login limiter's `lockKey` is locked, if it is. Two unique-index lookups.
+ */
+export async function findApiTokenAndLock(
+  tokenHash: string,
+  lockKey: string,
+): Promise<{ token: Pick<ApiTokenRow, "id" | "scope" | "lastUsedAt"> | null; lockedUntil: Date | null }> {
+  const [row] = await getDb().all<{
+    id: number | null;
+    scope: TokenScope | null;
+    lastUsedAt: number | null;
+    lockedUntil: number | null;
+  }>(sql`
+    select t.id as id, t.scope as scope, t.last_used_at as lastUsedAt, f.locked_until as lockedUntil
+    from (select 1) as one
+    left join ${apiTokens} t on t.token_hash = ${tokenHash}
+    left join ${loginFailures} f on f.key = ${lockKey}`);
+  const at = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)));
+  return {
+    token: row?.id != null && row.scope ? { id: Number(row.id), scope: row.scope, lastUsedAt: at(row.lastUsedAt) } : null,
+    lockedUntil: at(row?.lockedUntil),
+  };
 }
 
 /** Records a use, unless another request (on any instance) already did within `everyMs`. */

@@ -2,10 +2,12 @@
 import type { Locator, Page } from "@playwright/test";
 
 export class ApiDocsPage {
+  readonly title: Locator;
   readonly operations: Locator;
   readonly schemas: Locator;
 
   constructor(readonly page: Page) {
+    this.title = page.getByRole("heading", { level: 1, name: "API", exact: true });
     this.operations = page.getByTestId("api-operation");
     this.schemas = page.getByTestId("api-schema");
   }

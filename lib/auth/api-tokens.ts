@@ -6,10 +6,18 @@
 // at the next request. Wrong tokens count toward the login limiter.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { deleteApiToken, findApiToken, insertApiToken, listApiTokens, touchApiToken, type ApiToken } from "@/db/queries/api-tokens";
+import {
+  deleteApiToken,
+  findApiToken,
+  findApiTokenAndLock,
+  insertApiToken,
+  listApiTokens,
+  touchApiToken,
+  type ApiToken,
+} from "@/db/queries/api-tokens";
 import type { TokenScope } from "@/lib/core/enums";
 import { notFound, type ErrorCode } from "@/lib/core/errors";
-import { noteLoginFailure, tokenRetryAfter } from "@/lib/auth/login-limiter";
+import { noteLoginFailure, secondsLeft, tokenLockKey } from "@/lib/auth/login-limiter";
 
 export type { ApiToken };
 export type NewApiToken = ApiToken & { token: string };
@@ -46,11 +54,12 @@ export function bearerOf(headers: Headers): string | null {
 export async function checkApiToken(token: string, now = new Date()): Promise<TokenScope | null> {
   if (!token.startsWith(PREFIX)) return null;
   const row = await findApiToken(hashOf(token));
-  if (!row) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
-    await touchApiToken(row.id, now, TOUCH_EVERY_MS);
-  }
-  return row.scope;
+  if (row) await noteUse(row, now);
+  return row?.scope ?? null;
+}
+
+async function noteUse(row: { id: number; lastUsedAt: Date | null }, now: Date): Promise<void> {
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_EVERY_MS) await touchApiToken(row.id, now, TOUCH_EVERY_MS);
 }
 
 export type BearerVerdict =
@@ -66,7 +75,10 @@ export async function judgeBearer(
   request: { method: string; pathname: string; address: string | null },
 ): Promise<BearerVerdict> {
   const address = request.address ?? "unknown";
-  const wait = await tokenRetryAfter(address);
+  const now = new Date();
+  // One read: the token and the address's lock together.
+  const { token: row, lockedUntil } = await findApiTokenAndLock(hashOf(token), tokenLockKey(address));
+  const wait = secondsLeft(lockedUntil, now.getTime());
   if (wait > 0) {
     return {
       ok: false,
@@ -76,8 +88,7 @@ export async function judgeBearer(
       retryAfterSeconds: wait,
     };
   }
-  const scope = await checkApiToken(token);
-  if (!scope) {
+  if (!row || !token.startsWith(PREFIX)) {
     const locked = await noteLoginFailure({ address });
     return {
       ok: false,
@@ -87,6 +98,8 @@ export async function judgeBearer(
       ...(locked > 0 && { retryAfterSeconds: locked }),
     };
   }
+  await noteUse(row, now);
+  const scope = row.scope;
   if (SESSION_ONLY.test(request.pathname)) {
     return {
       ok: false,

@@ -21,7 +21,7 @@ const UNTRUSTED_KEY = "untrusted";
 function keysOf(client: LoginClient): { key: string; policy: LockPolicy }[] {
   if ("device" in client) return [{ key: `device:${client.device}`, policy: OWN }];
   return [
-    { key: `address:${client.address}`, policy: OWN },
+    { key: tokenLockKey(client.address), policy: OWN },
     { key: UNTRUSTED_KEY, policy: UNTRUSTED },
   ];
 }
@@ -35,18 +35,14 @@ export async function loginRetryAfter(client: LoginClient, now = Date.now()): Pr
 }
 
 /**
- * Seconds an API client at `address` must wait before its bearer token is
- * checked again. Only the address's own key: the shared key of all untrusted
- * clients would let a flood of wrong tokens from anywhere lock out every script.
+ * The key whose lock holds back an API client at `address`: only the
+ * address's own, since the shared key of all untrusted clients would let a
+ * flood of wrong tokens from anywhere lock out every script.
  */
-export async function tokenRetryAfter(address: string, now = Date.now()): Promise<number> {
-  return seconds(
-    await lockedFor(
-      names({ address }).filter((key) => key !== UNTRUSTED_KEY),
-      now,
-    ),
-  );
-}
+export const tokenLockKey = (address: string) => `address:${address}`;
+
+/** Seconds left of a lock ending at `until`, or 0. */
+export const secondsLeft = (until: Date | null, now = Date.now()) => seconds(Math.max(0, (until?.getTime() ?? 0) - now));
 
 /** Counts a wrong password (or a wrong API token); answers the seconds to wait now (0 while failures are still free). */
 export async function noteLoginFailure(client: LoginClient, now = Date.now()): Promise<number> {

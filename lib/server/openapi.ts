@@ -177,7 +177,13 @@ function responses(op: Operation, schemas: Schemas): Json {
   return out;
 }
 
-export function openApiDocument(operations: Operation[], info: { version: string }): OpenApiDocument {
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+export function openApiDocument(registered: Operation[], info: { version: string }): OpenApiDocument {
+  // Paths in order, and each path's methods from reading to deleting: how a reader looks them up.
+  const operations = [...registered].sort(
+    (a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
+  );
   const schemas = new Schemas();
   const paths: Record<string, Record<string, Json>> = {};
   const ids = new Set<string>();
@@ -201,7 +207,7 @@ export function openApiDocument(operations: Operation[], info: { version: string
       "x-access": op.access,
     };
   }
-  const tags = [...new Set(operations.map((op) => op.tag))].map((name) => ({ name }));
+  const tags = [...new Set(registered.map((op) => op.tag))].map((name) => ({ name }));
   return {
     openapi: "3.1.0",
     info: {
