@@ -3,8 +3,8 @@
 // origins, and when DASHBOARD_PASSWORD is set asks for a session everywhere
 // except the callback receivers, plain health (not ?verbose), the OpenAPI
 // document and the login itself; API routes also take an API token
-// (`Authorization: Bearer sk_…`, lib/auth/api-tokens.ts). Every answer it passes or gives carries the security headers (pages:
-// a CSP with a nonce).
+// (`Authorization: Bearer sk_…`, lib/auth/api-tokens.ts). Every answer it
+// passes or gives carries the security headers (pages: a CSP with a nonce).
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/core/env";
 import { errorJson } from "@/lib/server/route";

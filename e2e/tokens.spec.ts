@@ -16,7 +16,10 @@ test.beforeEach(async ({ page, loginPage }) => {
 /** Runs the card's curl line in a shell, as a user pasting it would; answers its exit code and output. */
 function runShown(command: string): { code: number; output: string } {
   try {
-    return { code: 0, output: execFileSync("bash", ["-c", command], { encoding: "utf8", timeout: 20_000 }) };
+    return {
+      code: 0,
+      output: execFileSync("bash", ["-c", command], { encoding: "utf8", timeout: 20_000, stdio: ["ignore", "pipe", "pipe"] }),
+    };
   } catch (error) {
     return { code: (error as { status: number }).status, output: String((error as { stdout?: string }).stdout ?? "") };
   }

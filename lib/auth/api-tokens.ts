@@ -17,7 +17,7 @@ import {
 } from "@/db/queries/api-tokens";
 import type { TokenScope } from "@/lib/core/enums";
 import { notFound, type ErrorCode } from "@/lib/core/errors";
-import { noteLoginFailure, secondsLeft, tokenLockKey } from "@/lib/auth/login-limiter";
+import { noteLoginFailure, secondsLeft, addressKey } from "@/lib/auth/login-limiter";
 
 export type { ApiToken };
 export type NewApiToken = ApiToken & { token: string };
@@ -77,7 +77,7 @@ export async function judgeBearer(
   const address = request.address ?? "unknown";
   const now = new Date();
   // One read: the token and the address's lock together.
-  const { token: row, lockedUntil } = await findApiTokenAndLock(hashOf(token), tokenLockKey(address));
+  const { token: row, lockedUntil } = await findApiTokenAndLock(hashOf(token), addressKey(address));
   const wait = secondsLeft(lockedUntil, now.getTime());
   if (wait > 0) {
     return {

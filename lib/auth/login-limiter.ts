@@ -21,7 +21,7 @@ const UNTRUSTED_KEY = "untrusted";
 function keysOf(client: LoginClient): { key: string; policy: LockPolicy }[] {
   if ("device" in client) return [{ key: `device:${client.device}`, policy: OWN }];
   return [
-    { key: tokenLockKey(client.address), policy: OWN },
+    { key: addressKey(client.address), policy: OWN },
     { key: UNTRUSTED_KEY, policy: UNTRUSTED },
   ];
 }
@@ -35,11 +35,11 @@ export async function loginRetryAfter(client: LoginClient, now = Date.now()): Pr
 }
 
 /**
- * The key whose lock holds back an API client at `address`: only the
- * address's own, since the shared key of all untrusted clients would let a
- * flood of wrong tokens from anywhere lock out every script.
+ * The key of one client address. Alone, it is also the key whose lock holds
+ * back API tokens from that address (lib/auth/api-tokens.ts): the shared key of
+ * all untrusted clients would let wrong tokens from anywhere lock out every script.
  */
-export const tokenLockKey = (address: string) => `address:${address}`;
+export const addressKey = (address: string) => `address:${address}`;
 
 /** Seconds left of a lock ending at `until`, or 0. */
 export const secondsLeft = (until: Date | null, now = Date.now()) => seconds(Math.max(0, (until?.getTime() ?? 0) - now));

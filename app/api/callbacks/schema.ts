@@ -38,7 +38,12 @@ export const receiveCallback = operation({
   path: "/api/callbacks",
   id: "receiveCallback",
   summary: "Receive any callback; its kind is told from the payload",
-  rawBody: callbackRequest({ cover: EXAMPLES.coverSuccess, wav: EXAMPLES.wavSuccess }),
+  rawBody: callbackRequest({
+    cover: EXAMPLES.coverSuccess,
+    wav: EXAMPLES.wavSuccess,
+    coverFailed: EXAMPLES.coverFailed501,
+    wavFailed: EXAMPLES.wavFailed451,
+  }),
 });
 
 export const receiveCallbackOfKind = operation({
