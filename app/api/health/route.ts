@@ -6,7 +6,7 @@ import { overall } from "@/lib/server/doctor";
 import { runDoctor } from "@/lib/server/doctor-facts";
 import { env } from "@/lib/core/env";
 import { route } from "@/lib/server/route";
-import { AppError } from "@/lib/core/errors";
+import { AppError, badRequest } from "@/lib/core/errors";
 import { checkHealth } from "@/lib/server/health";
 import * as api from "./schema";
 
@@ -18,6 +18,8 @@ import * as api from "./schema";
  * so the details never depend on how the proxy's matcher reads a query string.
  */
 export const GET = route(api.getHealth, async ({ query: { verbose } }, request) => {
+  // route() takes an empty value as absent; an empty verbose (`?verbose`) stays refused, never read as plain health.
+  if (new URL(request.url).searchParams.get("verbose") === "") throw badRequest("invalid_request", "verbose: must be 0 or 1");
   const headers = { "cache-control": "no-store" };
   if (verbose === "0") {
     const health = await checkHealth();
