@@ -39,8 +39,14 @@ describe("README: Scripting", () => {
       body: new URLSearchParams({ password: PASSWORD, next: "/" }),
       redirect: "manual",
     });
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith("suno_session="))!.split(";")[0]!;
-    const made = await requestJson<{ token: string }>(server, "/api/tokens", { body: { name: "README", scope: "write" }, headers: { cookie } });
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("suno_session="))!
+      .split(";")[0]!;
+    const made = await requestJson<{ token: string }>(server, "/api/tokens", {
+      body: { name: "README", scope: "write" },
+      headers: { cookie },
+    });
     expect(made.status).toBe(201);
     token = made.body.token;
   });
