@@ -5,9 +5,12 @@
 // and must change the expectation on purpose.
 //
 // Which requests came before the answer: the proxy holds every chunk 100 ms in
-// each direction, so the last request the answer waited for reached the proxy
-// at least 100 ms before the answer reached the test, and every request made
-// after the answer reached it later than the answer was sent.
+// each direction (countRequests in tests/helpers/sqld-proxy.ts says why that
+// tells them apart).
+//
+// The dashboard is password-protected, as deployments are: pages carry a
+// session (one read in proxy.ts), API scripts a bearer token (one read: the
+// token and the login limiter's lock together).
 import { createClient, type Client } from "@libsql/client/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../scripts/lib/media";
@@ -16,10 +19,11 @@ import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
 import { uniqueTaskId } from "./helpers/ids";
 import { startServer, type TestServer } from "./helpers/server";
 import { startSqld, type Sqld } from "./helpers/sqld";
-import { startSqldProxy, type SqldProxy } from "./helpers/sqld-proxy";
-import { waitFor } from "./helpers/wait";
+import { countRequests, startSqldProxy, type SqldProxy } from "./helpers/sqld-proxy";
+import { requestJson } from "./helpers/http";
 
 const ONE_WAY_MS = 100;
+const PASSWORD = "round trips password 0123";
 /** No request for this long: the work after an answer is over. */
 const QUIET_MS = 1_500;
 
@@ -37,7 +41,7 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     direct = createClient({ url: sqld.url });
     files = await startFileServer();
     files.route("/cover.png", bytes(makePng(64, 64, 3), "image/png"));
-    server = await startServer({ databaseUrl: proxy.url, env: { WORKER: "0", DOWNLOAD_ALLOW_PRIVATE: "1" } });
+    server = await startServer({ databaseUrl: proxy.url, env: { WORKER: "0", DOWNLOAD_ALLOW_PRIVATE: "1", DASHBOARD_PASSWORD: PASSWORD } });
     // Once per process, not per callback: the client's protocol check, the events cursor's first setting.
     await measure(() => server.callback(coverFailure(uniqueTaskId("warm"))));
   }, 60_000);
@@ -52,32 +56,24 @@ describe("requests to the libSQL server (WORKER=0)", () => {
 
   /** Runs `request` and waits until the work after it is over: how many requests came before its answer, and in all. */
   async function measure(request: () => Promise<Response>): Promise<{ status: number; before: number; all: number }> {
-    await quiet();
-    const start = proxy.requests().length;
-    const response = await request();
-    await response.arrayBuffer();
-    const answeredAt = performance.now();
-    const after = await quiet();
-    const made = after.slice(start);
-    return {
-      status: response.status,
-      before: made.filter((r) => r.at < answeredAt - ONE_WAY_MS / 2).length,
-      all: made.length,
-    };
+    const { status, before, all } = await countRequests(proxy, request, { oneWayMs: ONE_WAY_MS, quietMs: QUIET_MS });
+    return { status, before, all };
   }
 
-  /** Waits until no request has come for QUIET_MS; answers every request so far. */
-  async function quiet() {
-    let last = proxy.requests().length;
-    let since = performance.now();
-    return waitFor(
-      () => proxy.requests(),
-      (seen) => {
-        if (seen.length !== last) [last, since] = [seen.length, performance.now()];
-        return performance.now() - since >= QUIET_MS;
-      },
-      { what: "the app to stop sending requests", timeoutMs: 60_000 },
-    );
+  /**
+   * A fresh session's cookie (a session seen again within a minute is not
+   * written to, so a fresh one makes the count exact).
+   */
+  async function session(): Promise<string> {
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ password: PASSWORD, next: "/" }),
+      redirect: "manual",
+    });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("suno_session="));
+    if (!cookie) throw new Error(`login answered ${res.status} without a session`);
+    return cookie.split(";")[0]!;
   }
 
   // After the answer: finding events to notify is one read, and with no destination no write.
@@ -98,13 +94,27 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     expect(counted).toEqual({ status: 200, before: 2, all: 6 });
   });
 
-  it("GET / (the task list): 1", async () => {
-    expect(await measure(() => fetch(`${server.url}/`))).toEqual({ status: 200, before: 1, all: 1 });
+  it("GET / (the task list) with a session: 2 (the session, the page)", async () => {
+    const cookie = await session();
+    expect(await measure(() => fetch(`${server.url}/`, { headers: { cookie } }))).toEqual({ status: 200, before: 2, all: 2 });
   });
 
-  it("a task's page: 1", async () => {
+  it("a task's page with a session: 2", async () => {
     const taskId = uniqueTaskId("rt-page");
     await measure(() => server.callback(coverFailure(taskId)));
-    expect(await measure(() => fetch(`${server.url}/tasks/${taskId}`))).toEqual({ status: 200, before: 1, all: 1 });
+    const cookie = await session();
+    expect(await measure(() => fetch(`${server.url}/tasks/${taskId}`, { headers: { cookie } }))).toEqual({ status: 200, before: 2, all: 2 });
+  });
+
+  it("GET /api/tasks with an API token: 2 (the token and the address's lock in one read, the list)", async () => {
+    const made = await requestJson<{ token: string }>(server, "/api/tokens", {
+      body: { name: "round trips", scope: "read" },
+      headers: { cookie: await session() },
+    });
+    expect(made.status).toBe(201);
+    const authorization = `Bearer ${made.body.token}`;
+    // Its first use records lastUsedAt (at most once a minute): not what is counted here.
+    await measure(() => fetch(`${server.url}/api/tasks`, { headers: { authorization } }));
+    expect(await measure(() => fetch(`${server.url}/api/tasks`, { headers: { authorization } }))).toEqual({ status: 200, before: 2, all: 2 });
   });
 });

@@ -6,6 +6,7 @@
 // Requests are told apart by reading the client's bytes as HTTP/1.1: each
 // request's head, then its body by Content-Length or chunked framing.
 import net from "node:net";
+import { waitFor } from "./wait";
 
 export type ProxiedRequest = { method: string; path: string; at: number };
 
@@ -67,6 +68,58 @@ export async function startSqldProxy(target: string, options: { delayMs?: number
         server.close(() => resolve());
       }),
   };
+}
+
+export type Counted = {
+  status: number;
+  /** Requests to the libSQL server the answer waited for. */
+  before: number;
+  /** Requests until the work after the answer was over. */
+  all: number;
+  /** From sending the request to the end of the answer's body. */
+  ms: number;
+};
+
+/**
+ * Runs `request` and waits until the work after it is over (no request for
+ * `quietMs`): how many requests reached the proxy before its answer, and in
+ * all. The proxy must hold chunks `oneWayMs` each way: the last request the
+ * answer waited for reached it at least that long before the answer reached
+ * the caller, and every request made after the answer reached it later than
+ * the answer was sent, so the line is drawn half a delay before the answer.
+ */
+export async function countRequests(
+  proxy: SqldProxy,
+  request: () => Promise<Response>,
+  { oneWayMs, quietMs }: { oneWayMs: number; quietMs: number },
+): Promise<Counted> {
+  await quiet(proxy, quietMs);
+  const start = proxy.requests().length;
+  const sentAt = performance.now();
+  const response = await request();
+  await response.arrayBuffer();
+  const answeredAt = performance.now();
+  const made = (await quiet(proxy, quietMs)).slice(start);
+  return {
+    status: response.status,
+    before: made.filter((r) => r.at < answeredAt - oneWayMs / 2).length,
+    all: made.length,
+    ms: answeredAt - sentAt,
+  };
+}
+
+/** Waits until no request has come for `quietMs`; answers every request so far. */
+function quiet(proxy: SqldProxy, quietMs: number): Promise<ProxiedRequest[]> {
+  let last = proxy.requests().length;
+  let since = performance.now();
+  return waitFor(
+    () => proxy.requests(),
+    (seen) => {
+      if (seen.length !== last) [last, since] = [seen.length, performance.now()];
+      return performance.now() - since >= quietMs;
+    },
+    { what: "the app to stop sending requests", timeoutMs: 60_000, stepMs: Math.min(100, quietMs / 5) },
+  );
 }
 
 /** Feeds a client's bytes through an HTTP/1.1 request reader that calls `onRequest` per request head. */
