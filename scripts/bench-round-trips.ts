@@ -66,7 +66,11 @@ try {
   }
 
   const cases: Case[] = [
-    { name: "failure callback", run: () => count(() => server.callback(coverFailure(uniqueTaskId("bench-rt-f")))), targets: { before: 2, all: 4 } },
+    {
+      name: "failure callback",
+      run: () => count(() => server.callback(coverFailure(uniqueTaskId("bench-rt-f")))),
+      targets: { before: 2, all: 4 },
+    },
     {
       name: "cover callback, one file stored",
       run: () => count(() => server.callback(coverSuccess(uniqueTaskId("bench-rt-c"), [`${files.url}/cover.png`]))),

@@ -103,7 +103,11 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     const taskId = uniqueTaskId("rt-page");
     await measure(() => server.callback(coverFailure(taskId)));
     const cookie = await session();
-    expect(await measure(() => fetch(`${server.url}/tasks/${taskId}`, { headers: { cookie } }))).toEqual({ status: 200, before: 2, all: 2 });
+    expect(await measure(() => fetch(`${server.url}/tasks/${taskId}`, { headers: { cookie } }))).toEqual({
+      status: 200,
+      before: 2,
+      all: 2,
+    });
   });
 
   it("GET /api/tasks with an API token: 2 (the token and the address's lock in one read, the list)", async () => {
@@ -115,6 +119,10 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     const authorization = `Bearer ${made.body.token}`;
     // Its first use records lastUsedAt (at most once a minute): not what is counted here.
     await measure(() => fetch(`${server.url}/api/tasks`, { headers: { authorization } }));
-    expect(await measure(() => fetch(`${server.url}/api/tasks`, { headers: { authorization } }))).toEqual({ status: 200, before: 2, all: 2 });
+    expect(await measure(() => fetch(`${server.url}/api/tasks`, { headers: { authorization } }))).toEqual({
+      status: 200,
+      before: 2,
+      all: 2,
+    });
   });
 });

@@ -150,7 +150,11 @@ function requestParser(onRequest: (method: string, path: string) => void): (chun
         const [method = "", path = ""] = requestLine.split(" ");
         onRequest(method, path);
         const header = (name: string) =>
-          headerLines.find((l) => l.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim().toLowerCase();
+          headerLines
+            .find((l) => l.toLowerCase().startsWith(`${name}:`))
+            ?.slice(name.length + 1)
+            .trim()
+            .toLowerCase();
         if (header("transfer-encoding")?.includes("chunked")) state = { in: "chunk-size" };
         else state = { in: "body", left: Number(header("content-length") ?? 0) };
       } else if (state.in === "chunk-size") {
