@@ -13,6 +13,7 @@ import {
   TASK_KINDS,
   TASK_SOURCES,
   TASK_STATUSES,
+  TOKEN_SCOPES,
 } from "@/lib/core/enums";
 
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -198,6 +199,25 @@ export const loginFailures = sqliteTable("login_failures", {
   lockedUntil: timestamp("locked_until"),
 });
 
+/**
+ * API tokens for scripts (`Authorization: Bearer sk_…`). Only the token's
+ * SHA-256 is kept: the proxy finds a token by it (one indexed read per
+ * request), and deleting the row revokes it at once on every instance.
+ */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    scope: text("scope", { enum: TOKEN_SCOPES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    // A hint for people, written at most once a minute per token.
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_token_hash_unique").on(t.tokenHash)],
+);
+
 /** Where notifications go (managed on the setup page and by /api/destinations). */
 export const destinations = sqliteTable("destinations", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -265,6 +285,51 @@ export const notificationAttempts = sqliteTable(
   (t) => [index("notification_attempts_destination_id_idx").on(t.destinationId, t.id)],
 );
 
+// The insights' daily roll-ups (GET /api/insights): kept by triggers on tasks,
+// deliveries and assets (migration 0009), so every write that changes a task,
+// a delivery or a stored file updates them in the same commit, whatever wrote
+// it. `day` and `hour` are UTC, as ms since the epoch divided by a day or an hour.
+// NOT NULL everywhere, so upserts find their row: a task without a source is
+// source "", a failure without a code is code -1 (provider codes are never negative).
+
+/** Finished tasks per day (by completion), kind, outcome, source and code. */
+export const insightsOutcomes = sqliteTable(
+  "insights_outcomes",
+  {
+    day: integer("day").notNull(),
+    kind: text("kind").notNull(),
+    status: text("status").notNull(),
+    source: text("source").notNull(),
+    code: integer("code").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [uniqueIndex("insights_outcomes_unique").on(t.day, t.kind, t.status, t.source, t.code)],
+);
+
+/** Succeeded tasks per day, kind and turnaround (ms, kept to 3 significant digits: a histogram, not a list). */
+export const insightsTurnarounds = sqliteTable(
+  "insights_turnarounds",
+  {
+    day: integer("day").notNull(),
+    kind: text("kind").notNull(),
+    ms: integer("ms").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [uniqueIndex("insights_turnarounds_unique").on(t.day, t.kind, t.ms)],
+);
+
+/** Deliveries received per hour. */
+export const insightsDeliveries = sqliteTable("insights_deliveries", {
+  hour: integer("hour").primaryKey(),
+  n: integer("n").notNull(),
+});
+
+/** Bytes of files stored per day (by when they were stored; files retention removed since still count). */
+export const insightsStoredBytes = sqliteTable("insights_stored_bytes", {
+  day: integer("day").primaryKey(),
+  bytes: integer("bytes").notNull(),
+});
+
 /**
  * Never holds a row: db/client.ts inserts NULL here to abort a libSQL batch
  * whose read-then-write lost a race (the NOT NULL failure rolls the batch back).
@@ -278,6 +343,7 @@ export type AssetRow = typeof assets.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type DestinationRow = typeof destinations.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NotificationAttemptRow = typeof notificationAttempts.$inferSelect;

@@ -1,6 +1,6 @@
 // Benchmark of /api/insights over 100,000 tasks (with their deliveries and
 // assets) spread over the last 90 days: p50/p99 of GET /api/insights for 7, 90
-// and 365 days next to each raw SQL query's time and plan, and the first-load
+// and 365 days (read from the roll-ups: their sizes are printed), and the first-load
 // JavaScript of `/` and `/insights` (gzipped). Prints figures; no assertions.
 // Needs a production build (`npx next build`).
 // Run: npx tsx scripts/bench-insights.ts
@@ -77,47 +77,20 @@ function seed(file: string, now: number) {
   db.close();
 }
 
-/** The queries of getInsights, in SQL as db/queries/insights.ts writes them, timed in-process, with their plans. */
-function rawQueries(file: string, now: number, days: number): { label: string; ms: number[]; plan: string }[] {
+/** How many summary rows the roll-ups hold for the seeded history (what a year of insights reads). */
+function rollupSizes(file: string): string {
   const db = new Database(file, { readonly: true });
-  const since = now - days * DAY;
-  const counts = db
-    .prepare("select kind, count(*) as n from tasks where status = 'succeeded' and completed_at >= ? group by kind")
-    .all(since) as { kind: string; n: number }[];
-  const ranks = counts.flatMap((c) => [50, 95].map((p) => `(kind = '${c.kind}' and rn = ${Math.ceil((c.n * p) / 100)})`)).join(" or ");
-  const queries = {
-    outcomes: `select status, kind, last_source as source, code, count(*) as n from tasks
-        where completed_at >= ? and status in ('succeeded', 'failed') group by status, kind, last_source, code`,
-    ranked: `select kind, rn, ms from (select kind, max(0, completed_at - created_at) as ms,
-        row_number() over (partition by kind order by completed_at - created_at) as rn
-        from tasks where status = 'succeeded' and completed_at >= ?) where ${ranks || "0"}`,
-    perHour: `select received_at / 3600000 as bucket, count(*) as n from deliveries where received_at >= ? group by bucket order by bucket`,
-    perDay: `select stored_at / 86400000 as bucket, coalesce(sum(bytes), 0) as bytes from assets
-        where status = 'stored' and stored_at >= ? group by bucket order by bucket`,
-  };
-  const results = Object.entries(queries).map(([label, text]) => {
-    const statement = db.prepare(text);
-    const ms: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t0 = performance.now();
-      statement.all(since);
-      ms.push(performance.now() - t0);
-    }
-    const plan = (db.prepare(`explain query plan ${text}`).all(since) as { detail: string }[]).map((r) => r.detail).join("; ");
-    return { label, ms, plan };
-  });
+  const tables = ["insights_outcomes", "insights_turnarounds", "insights_deliveries", "insights_stored_bytes"];
+  const sizes = tables.map((t) => `${t} ${(db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n}`);
   db.close();
-  return results;
+  return sizes.join(", ");
 }
 
-async function measure(url: string, file: string, now: number) {
+async function measure(url: string) {
   console.log(`\n${REQUESTS} sequential requests each:`);
   for (const days of [7, 90, 365]) {
     const http = await timeRequests(`${url}/api/insights?days=${days}`, REQUESTS);
     console.log(`${`GET /api/insights?days=${days}`.padEnd(32)} HTTP ${summary(http)}   (target p50 < 100 ms)`);
-    for (const q of rawQueries(file, now, days)) {
-      console.log(`  raw SQL ${q.label.padEnd(9)} ${summary(q.ms)}   plan: ${q.plan}`);
-    }
   }
   console.log(`${"GET /insights (server-rendered)".padEnd(32)} HTTP ${summary(await timeRequests(`${url}/insights`, REQUESTS))}`);
 }
@@ -139,7 +112,8 @@ try {
       .map((l) => l.toFixed(1))
       .join(" ")} on ${os.cpus().length} cores (figures scale with it)`,
   );
-  await measure(server.url, server.dbFile, now);
+  console.log(`roll-up rows: ${rollupSizes(server.dbFile)}`);
+  await measure(server.url);
 
   console.log("");
   for (const [page, target] of [

@@ -177,4 +177,73 @@ describeEachDatabase("insights", (database) => {
     expect(body.error.code).toBe("invalid_request");
     expect(body.error.message).toMatch(/^days: /);
   });
+
+  it("keeps its roll-ups equal to the rows they sum up, whatever writes the rows", async () => {
+    // Changes no endpoint makes in this order, written straight to the tables: the triggers follow them all.
+    const [first, second] = await server().sql<{ task_id: string }>(
+      "select task_id from tasks where status = 'succeeded' and kind = 'wav' order by completed_at desc limit 2",
+    );
+    await writeSql(server(), "update tasks set status = 'failed', code = 501, last_source = 'poll' where task_id = ?", [first!.task_id]);
+    await writeSql(server(), "update tasks set completed_at = completed_at + 123456 where task_id = ?", [second!.task_id]);
+    await writeSql(
+      server(),
+      "delete from tasks where task_id = (select task_id from tasks where kind = 'cover' and status = 'failed' limit 1)",
+    );
+    await writeSql(server(), "update assets set status = 'removed' where bytes = 500");
+    await writeSql(server(), "update assets set status = 'stored', stored_at = ? where bytes = 9999", [now - HOUR]);
+    await writeSql(server(), "delete from assets where bytes = 1000");
+    await writeSql(server(), "delete from deliveries where verdict = 'duplicate'");
+
+    const tasks = await server().sql<{
+      kind: string;
+      status: string;
+      code: number | null;
+      source: string | null;
+      created: number;
+      completed: number;
+    }>(
+      "select kind, status, code, last_source as source, created_at as created, completed_at as completed from tasks where status in ('succeeded', 'failed') and completed_at is not null",
+    );
+    const count = <T>(items: T[], key: (item: T) => string, add: (item: T) => number = () => 1) => {
+      const totals = new Map<string, number>();
+      for (const item of items) totals.set(String(key(item)), (totals.get(String(key(item))) ?? 0) + add(item));
+      return Object.fromEntries([...totals].filter(([, n]) => n !== 0).sort(([a], [b]) => a.localeCompare(b)));
+    };
+    /** Floor to 3 significant digits, written independently of the SQL. */
+    const bucket = (ms: number) => {
+      const v = Math.max(0, ms);
+      const unit = v < 1000 ? 1 : 10 ** (Math.floor(Math.log10(v)) - 2);
+      return Math.floor(v / unit) * unit;
+    };
+    const rollup = async (query: string) =>
+      count(
+        await server().sql<{ key: string; n: number }>(query),
+        (r) => r.key,
+        (r) => Number(r.n),
+      );
+
+    expect(
+      await rollup("select day || '|' || kind || '|' || status || '|' || source || '|' || code as key, n from insights_outcomes"),
+    ).toEqual(count(tasks, (t) => `${Math.floor(t.completed / DAY)}|${t.kind}|${t.status}|${t.source ?? ""}|${t.code ?? -1}`));
+    expect(await rollup("select day || '|' || kind || '|' || ms as key, n from insights_turnarounds")).toEqual(
+      count(
+        tasks.filter((t) => t.status === "succeeded"),
+        (t) => `${Math.floor(t.completed / DAY)}|${t.kind}|${bucket(t.completed - t.created)}`,
+      ),
+    );
+    const deliveries = await server().sql<{ at: number }>("select received_at as at from deliveries");
+    expect(await rollup("select hour as key, n from insights_deliveries")).toEqual(
+      count(deliveries, (d) => String(Math.floor(d.at / HOUR))),
+    );
+    const stored = await server().sql<{ at: number; bytes: number | null }>(
+      "select stored_at as at, bytes from assets where status in ('stored', 'removed') and stored_at is not null",
+    );
+    expect(await rollup("select day as key, bytes as n from insights_stored_bytes")).toEqual(
+      count(
+        stored,
+        (a) => String(Math.floor(a.at / DAY)),
+        (a) => a.bytes ?? 0,
+      ),
+    );
+  });
 });

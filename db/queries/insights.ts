@@ -1,9 +1,10 @@
 // The figures of /insights over the last `days`: turnaround percentiles per
 // kind, who completed tasks (callback or a poll rescue), failures by code,
-// callbacks received per UTC hour and bytes stored per UTC day. Everything is
-// aggregated in SQL: a 100k-task history never crosses into JavaScript.
+// callbacks received per UTC hour and bytes stored per UTC day. Read from the
+// roll-ups of migrations 0008-0009, so a year of history costs a few thousand
+// summary rows, never the tasks themselves.
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { TASK_KINDS, type TaskKind } from "@/lib/core/enums";
 
@@ -29,57 +30,73 @@ const DAY_MS = 86_400_000;
 const HOUR = sql.raw(String(HOUR_MS));
 const DAY = sql.raw(String(DAY_MS));
 
-/** Percentiles are nearest-rank: the value at 1-based rank ceil(p/100 × n) of the sorted turnarounds. */
+/**
+ * A turnaround in ms floored to 3 significant digits, as the roll-up keeps it
+ * (the triggers of migration 0009 round the same way).
+ */
+const turnaroundBucket = (ms: SQL) => {
+  const steps = [10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000].map((div) => `when v < ${div * 1000} then v / ${div} * ${div}`);
+  return sql`(select case when v < 1000 then v ${sql.raw(steps.join(" "))} else v / 100000000 * 100000000 end from (select max(0, ${ms}) as v))`;
+};
+
+/**
+ * Read from the daily (hourly) roll-ups the triggers keep, for the whole days
+ * (hours) of the window; the partial first day (hour) is read from the rows
+ * themselves, so the window starts exactly `days` before now. Percentiles are
+ * nearest-rank over the turnaround histogram: exact to 3 significant digits.
+ */
 export async function getInsights(days: number, now = new Date()): Promise<Insights> {
   const db = getDb();
   const since = now.getTime() - days * DAY_MS;
+  const firstDay = Math.floor(since / DAY_MS) + 1;
+  const firstHour = Math.floor(since / HOUR_MS) + 1;
+  const dayEdge = sql.raw(String(firstDay * DAY_MS));
+  const hourEdge = sql.raw(String(firstHour * HOUR_MS));
 
-  const [outcomes, perHour, perDay] = await Promise.all([
-    // Sources, failures and the succeeded count per kind, from one grouped scan of the completed tasks.
-    db.all<{ status: string; kind: TaskKind; source: string | null; code: number | null; n: number }>(sql`
-      select status, kind, last_source as source, code, count(*) as n
-      from tasks
-      where completed_at >= ${since} and status in ('succeeded', 'failed')
-      group by status, kind, last_source, code`),
+  const [outcomes, histogram, perHour, perDay] = await Promise.all([
+    db.all<{ status: string; kind: TaskKind; source: string; code: number; n: number }>(sql`
+      select status, kind, source, code, sum(n) as n from (
+        select status, kind, source, code, n from insights_outcomes where day >= ${firstDay}
+        union all
+        select status, kind, ifnull(last_source, ''), ifnull(code, -1), 1 from tasks
+        where status in ('succeeded', 'failed') and completed_at >= ${since} and completed_at < ${dayEdge}
+      ) group by status, kind, source, code having sum(n) > 0`),
+    db.all<{ kind: TaskKind; ms: number; n: number }>(sql`
+      select kind, ms, sum(n) as n from (
+        select kind, ms, n from insights_turnarounds where day >= ${firstDay}
+        union all
+        select kind, ${turnaroundBucket(sql`completed_at - created_at`)}, 1 from tasks
+        where status = 'succeeded' and completed_at >= ${since} and completed_at < ${dayEdge}
+      ) group by kind, ms having sum(n) > 0 order by kind, ms`),
     db.all<{ bucket: number; n: number }>(sql`
-      select received_at / ${HOUR} as bucket, count(*) as n
-      from deliveries where received_at >= ${since}
-      group by bucket order by bucket`),
+      select hour as bucket, sum(n) as n from (
+        select hour, n from insights_deliveries where hour >= ${firstHour}
+        union all
+        select received_at / ${HOUR}, 1 from deliveries where received_at >= ${since} and received_at < ${hourEdge}
+      ) group by bucket having sum(n) > 0 order by bucket`),
     db.all<{ bucket: number; bytes: number }>(sql`
-      select stored_at / ${DAY} as bucket, coalesce(sum(bytes), 0) as bytes
-      from assets where status in ('stored', 'removed') and stored_at >= ${since}
-      group by bucket order by bucket`),
+      select day as bucket, sum(bytes) as bytes from (
+        select day, bytes from insights_stored_bytes where day >= ${firstDay}
+        union all
+        select stored_at / ${DAY}, ifnull(bytes, 0) from assets
+        where status in ('stored', 'removed') and stored_at >= ${since} and stored_at < ${dayEdge}
+      ) group by bucket having sum(bytes) > 0 order by bucket`),
   ]);
-
-  const counts = Object.fromEntries(TASK_KINDS.map((k) => [k, 0])) as Record<TaskKind, number>;
-  for (const row of outcomes) if (row.status === "succeeded") counts[row.kind] += Number(row.n);
-  const ranks = TASK_KINDS.flatMap((kind) => [50, 95].map((p) => ({ kind, rank: Math.ceil((counts[kind] * p) / 100) }))).filter(
-    (r) => r.rank > 0,
-  );
-  // With the counts known, one sort per kind brings back only the ranked rows.
-  const ranked =
-    ranks.length === 0
-      ? []
-      : await db.all<{ kind: TaskKind; rn: number; ms: number }>(sql`
-      select kind, rn, ms from (
-        select kind,
-          max(0, completed_at - created_at) as ms,
-          row_number() over (partition by kind order by completed_at - created_at) as rn
-        from tasks
-        where status = 'succeeded' and completed_at >= ${since}
-      ) where ${sql.join(
-        ranks.map((r) => sql`(kind = ${r.kind} and rn = ${r.rank})`),
-        sql` or `,
-      )}`);
 
   const turnaround = Object.fromEntries(
     TASK_KINDS.map((kind) => {
+      const buckets = histogram.filter((h) => h.kind === kind).map((h) => ({ ms: Number(h.ms), n: Number(h.n) }));
+      const count = buckets.reduce((sum, b) => sum + b.n, 0);
       const at = (p: number) => {
-        const rank = Math.ceil((counts[kind] * p) / 100);
-        const row = ranked.find((r) => r.kind === kind && Number(r.rn) === rank);
-        return row ? Number(row.ms) / 1000 : null;
+        const rank = Math.ceil((count * p) / 100);
+        let seen = 0;
+        for (const b of buckets) {
+          seen += b.n;
+          if (seen >= rank) return b.ms / 1000;
+        }
+        return null;
       };
-      return [kind, { p50Seconds: at(50), p95Seconds: at(95), count: counts[kind] }];
+      return [kind, { p50Seconds: count ? at(50) : null, p95Seconds: count ? at(95) : null, count }];
     }),
   ) as Record<TaskKind, Turnaround>;
 
@@ -89,7 +106,8 @@ export async function getInsights(days: number, now = new Date()): Promise<Insig
     const n = Number(row.n);
     if (row.source === "callback" || row.source === "poll") sources[row.source] += n;
     if (row.status === "failed") {
-      const code = row.code === null ? null : Number(row.code);
+      // -1 is the roll-up's "no code".
+      const code = Number(row.code) === -1 ? null : Number(row.code);
       failures.set(code, (failures.get(code) ?? 0) + n);
     }
   }
