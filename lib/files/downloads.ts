@@ -1,15 +1,13 @@
 // Downloads of result files into storage. The queue is the assets table (due
-// time + lease, db/queries/assets.ts); this module takes due assets and
-// streams each into the storage (a local folder or an S3 bucket, lib/storage)
-// in constant memory, with a size cap, a time limit, a content check and a
-// sha256 computed as the bytes pass (and, by lib/media/tap.ts, a WAV's
-// waveform and a cover's thumbnail); the file appears under its key only once
-// complete. Transient failures are retried with growing delays; permanent
-// ones end with a clear error.
+// time + lease, db/queries/assets.ts); this module takes due assets, holds
+// their leases, sets the time limit and records each outcome. The bytes go
+// from the remote server into the storage (a local folder or an S3 bucket,
+// lib/storage) on the transfer thread (lib/files/transfers.ts), in constant
+// memory, with a size cap, a content check and a sha256 computed as they pass
+// (and, by lib/media/tap.ts, a WAV's waveform and a cover's bytes for its
+// thumbnail); the file appears under its key only once complete. Transient
+// failures are retried with growing delays; permanent ones end with a clear error.
 import "server-only";
-import { createHash } from "node:crypto";
-import { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import {
   claimDueAssets,
   claimState,
@@ -24,15 +22,16 @@ import type { TaskDetail } from "@/db/queries/dto";
 import { getTaskDetail } from "@/db/queries/tasks";
 import { env } from "@/lib/core/env";
 import { AppError, notFound } from "@/lib/core/errors";
-import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
-import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
+import { asFailure, DownloadFailure } from "@/lib/files/failure";
+import type { TransferProgress } from "@/lib/files/transfer";
+import { runTransfer } from "@/lib/files/transfers";
 import { isOwnSample } from "@/lib/callbacks/samples";
 import { drainNotificationsPass } from "@/lib/notifications/send";
 import { wakeOrAfterAnswer } from "@/lib/work/lanes";
 import { drainRound, newRound, startJobs, type Round } from "@/lib/work/rounds";
-import { assetKeyPrefix, assetRelativePath, storage, type Storage, type Upload } from "@/lib/storage";
+import { assetKeyPrefix, storage, type Storage } from "@/lib/storage";
 import { processSingleton } from "@/lib/core/registry";
-import { mediaTap, type MediaTap } from "@/lib/media/tap";
+import { storeMediaExtras } from "@/lib/media/extras";
 import { decideAsset } from "@/lib/core/rules";
 
 /** Downloads at once per process. */
@@ -40,22 +39,8 @@ const CONCURRENCY = 4;
 /** A claim is held this long without news; a crashed worker's downloads are taken over after it. */
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
-/** Bytes a download may hold while the storage catches up (the storage buffers a little more of its own). */
-const SINK_BUFFER_BYTES = 1024 * 1024;
 /** How often progress (bytesReceived) is written while bytes flow. */
 const PROGRESS_MS = 500;
-
-/** A failed attempt, and whether trying again could help. */
-class DownloadFailure extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-    /** The server's Retry-After, when it asked for a longer pause than the usual delay. */
-    readonly retryAfterMs = 0,
-  ) {
-    super(message);
-  }
-}
 
 /** How one attempt ended: stored, waiting for a retry, failed for good, or taken over by another worker. */
 const OUTCOMES = ["stored", "retrying", "failed", "lost"] as const;
@@ -155,16 +140,18 @@ async function runDownload(claim: Claim): Promise<Outcome> {
     await store
       .discardPartial(assetKeyPrefix(claim.type, claim.taskId, claim.position))
       .catch((error) => console.error(`[downloads] asset ${claim.id}: discarding partial uploads failed:`, error));
-    const file = await fetchToFile(
-      claim,
-      store,
-      controller.signal,
-      progress,
-      config.DOWNLOAD_MAX_BYTES,
-      config.DOWNLOAD_ALLOW_PRIVATE || isOwnSample(claim.remoteUrl),
-    );
+    const job = {
+      assetId: claim.id,
+      type: claim.type,
+      taskId: claim.taskId,
+      position: claim.position,
+      remoteUrl: claim.remoteUrl,
+      maxBytes: config.DOWNLOAD_MAX_BYTES,
+      allowPrivate: config.DOWNLOAD_ALLOW_PRIVATE || isOwnSample(claim.remoteUrl),
+    };
+    const file = await runTransfer(job, controller.signal, progress);
     wrote.push(file.storagePath);
-    const extras = await file.media.finish(store, file.storagePath);
+    const extras = await storeMediaExtras(store, file.storagePath, file.media);
     if (extras.thumbnailPath) wrote.push(extras.thumbnailPath);
     const stored = { bytes: file.bytes, sha256: file.sha256, contentType: file.contentType, storagePath: file.storagePath, ...extras };
     const decision = decideAsset(state, { via: "stored", file: stored }, new Date());
@@ -214,7 +201,7 @@ async function removeKeys(claim: Claim, store: Storage, keys: string[]): Promise
   );
 }
 
-type Progress = { bytes: number; total: number | null; stop: () => void };
+type Progress = TransferProgress & { stop: () => void };
 
 /** Writes bytesReceived every PROGRESS_MS while it changes and renews the lease; calls `lost` when the lease is gone. */
 function trackProgress(claim: Claim, lost: () => void): Progress {
@@ -236,133 +223,6 @@ function trackProgress(claim: Claim, lost: () => void): Progress {
   timer.unref();
   const progress: Progress = { bytes: 0, total: null, stop: () => clearInterval(timer) };
   return progress;
-}
-
-type Fetched = Sniffed & { bytes: number; sha256: string; storagePath: string; media: MediaTap };
-
-/**
- * Streams the remote file into the storage, checking status, size and content
- * as the bytes arrive and hashing them on the way. The first bytes decide the
- * format, hence the key (`<kind>/<task>/<position>.<ext>`): they are held until
- * sniffed, then the upload to that key opens. The file appears under its key
- * only when everything passed; a failed attempt leaves nothing behind.
- */
-async function fetchToFile(
-  claim: Claim,
-  store: Storage,
-  signal: AbortSignal,
-  progress: Progress,
-  maxBytes: number,
-  allowPrivate: boolean,
-): Promise<Fetched> {
-  const { response } = await safeGet(claim.remoteUrl, { signal, allowPrivate });
-  const status = response.statusCode ?? 0;
-  if (status !== 200) {
-    response.destroy();
-    throw statusFailure(status, response.statusMessage, response.headers["retry-after"]);
-  }
-  const declaredHeader = response.headers["content-length"];
-  const declared = declaredHeader !== undefined && /^\d+$/.test(declaredHeader) ? Number(declaredHeader) : null;
-  if (declared !== null && declared > maxBytes) {
-    response.destroy();
-    throw tooLarge(`the server announces ${declared} bytes`, maxBytes);
-  }
-  progress.total = declared;
-
-  const hash = createHash("sha256");
-  const media = mediaTap(claim.type);
-  let head = Buffer.alloc(0);
-  let sniffed: Sniffed | null = null;
-  /** Counts, caps, sniffs and hashes one chunk as it arrives; throws to end the download. */
-  const accept = (chunk: Buffer) => {
-    progress.bytes += chunk.length;
-    if (progress.bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes arrived`, maxBytes);
-    if (!sniffed) {
-      head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]).subarray(0, SNIFF_BYTES);
-      if (head.length >= SNIFF_BYTES) sniffed = expectKind(claim, head);
-    }
-    hash.update(chunk);
-    media.push(chunk);
-  };
-  /** Chunks that arrived before the format was known (at most SNIFF_BYTES of them). */
-  let held: Buffer[] = [];
-  let opening: Promise<Upload> | null = null;
-  let upload: Upload | null = null;
-  const open = async (format: Sniffed): Promise<void> => {
-    const key = assetRelativePath(claim.type, claim.taskId, claim.position, format.ext);
-    opening = store.createUpload(key, format.contentType);
-    const opened = await opening;
-    for (const chunk of held) await opened.write(chunk);
-    held = [];
-    upload = opened;
-  };
-  const sink = new Writable({
-    highWaterMark: SINK_BUFFER_BYTES,
-    write(chunk: Buffer, _encoding, done) {
-      try {
-        accept(chunk);
-      } catch (error) {
-        return done(error as Error);
-      }
-      if (upload) return void upload.write(chunk).then(() => done(), done);
-      held.push(chunk);
-      if (!sniffed || opening) return done();
-      open(sniffed).then(() => done(), done);
-    },
-  });
-
-  try {
-    await pipeline(response, sink, { signal });
-    if (declared !== null && progress.bytes !== declared) {
-      throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
-    }
-    const format = sniffed ?? expectKind(claim, head);
-    // A file shorter than the sniffing window opens its upload only now.
-    if (!upload) await open(format);
-    const finished = upload as unknown as Upload;
-    await finished.finish();
-    return { ...format, bytes: progress.bytes, sha256: hash.digest("hex"), storagePath: finished.key, media };
-  } catch (error) {
-    // Nothing half-written stays behind, also when the upload was still opening.
-    const pending = opening as Promise<Upload> | null;
-    const partial = await pending?.catch(() => null);
-    await partial?.abort().catch((abortError) => console.error(`[downloads] asset ${claim.id}: abort failed:`, abortError));
-    throw error;
-  }
-}
-
-function expectKind(claim: Claim, head: Buffer): Sniffed {
-  const sniffed = sniff(claim.type, head);
-  if (!sniffed) throw new DownloadFailure(`wrong content: expected ${EXPECTED[claim.type]}, got ${describeBytes(head)}`, true);
-  return sniffed;
-}
-
-const tooLarge = (what: string, maxBytes: number) =>
-  new DownloadFailure(`too large: ${what}, the limit is ${maxBytes} bytes (DOWNLOAD_MAX_BYTES)`, true);
-
-function statusFailure(status: number, text: string | undefined, retryAfter: string | undefined): DownloadFailure {
-  const label = `HTTP ${status}${text ? ` ${text}` : ""}`;
-  if (status === 404 || status === 410) return new DownloadFailure(`${label}: the file is not (or no longer) at the remote URL`, true);
-  // Server trouble, rate limits and request timeouts pass; other answers will not change.
-  const transient = status >= 500 || status === 408 || status === 425 || status === 429;
-  if (!transient) return new DownloadFailure(`${label}: the remote server refused the download`, true);
-  return new DownloadFailure(label, false, retryAfterMs(retryAfter));
-}
-
-/** Retry-After as seconds or an HTTP date; 0 when absent or unreadable. */
-function retryAfterMs(value: string | undefined): number {
-  if (!value) return 0;
-  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) && ms > 0 ? ms : 0;
-}
-
-function asFailure(error: unknown): DownloadFailure {
-  if (error instanceof DownloadFailure) return error;
-  if (error instanceof FetchRefused) return new DownloadFailure(error.message, true);
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  // Network trouble (resets, refused connections, DNS hiccups) and local I/O errors may pass.
-  return new DownloadFailure(code && !message.includes(code) ? `${code}: ${message}` : message, false);
 }
 
 /** How long downloads started after a callback's answer may run (within the route's maxDuration). */

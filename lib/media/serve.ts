@@ -14,7 +14,8 @@ import { AppError, notFound } from "@/lib/core/errors";
 import { processSingleton } from "@/lib/core/registry";
 import { storage, type Storage } from "@/lib/storage";
 import { decideAsset, thumbnailRetryDue } from "@/lib/core/rules";
-import { storeThumbnail, THUMBNAIL_CONTENT_TYPE, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
+import { THUMBNAIL_SOURCE_MAX_BYTES } from "./tap";
+import { storeThumbnail, THUMBNAIL_CONTENT_TYPE } from "./thumbnail";
 
 const noThumbnail = (id: number) =>
   new AppError(404, "no_thumbnail", `Asset ${id} has no thumbnail (not a stored cover, or not a readable image).`);

@@ -1,21 +1,25 @@
 // What the download pipeline learns about a file on the way through, without
 // reading it again: a WAV's waveform (peaks measured chunk by chunk) and a
-// cover's bytes (kept, covers being small, for its thumbnail). Neither can
-// fail a download: a file they cannot use simply gets no waveform or thumbnail.
+// cover's bytes (kept, covers being small, for its thumbnail). The tap runs
+// where the bytes are, on the transfer thread (lib/files/transfer.ts), and
+// hands back plain data; lib/media/extras.ts stores what follows from it.
+// Neither can fail a download: a file they cannot use simply gets no waveform
+// or thumbnail.
 import "server-only";
 import type { AssetType } from "@/lib/core/enums";
-import type { Storage } from "@/lib/storage";
-import { storeThumbnail, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
 import { WavPeaks } from "./wav-peaks";
 
-/** `thumbnailFailedAt`: when a cover got no thumbnail (lib/media/serve.ts tries again only much later). */
-export type MediaExtras = { thumbnailPath: string | null; thumbnailFailedAt: Date | null; waveform: string | null };
+/** Covers larger than this are not read for a thumbnail (covers are a few hundred KiB). */
+export const THUMBNAIL_SOURCE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** What the tap learned, as plain data (it crosses threads): a WAV's waveform as JSON, a cover's bytes (null when too large). */
+export type MediaFindings = { type: "audio"; waveform: string | null } | { type: "image"; image: Uint8Array | null };
 
 export type MediaTap = {
   /** Sees every chunk of the file, in order, as it arrives. */
   push(chunk: Buffer): void;
-  /** Once the file is stored under `storagePath`: its thumbnail (stored) and waveform (JSON). */
-  finish(store: Storage, storagePath: string): Promise<MediaExtras>;
+  /** Once the whole file went by. */
+  findings(): MediaFindings;
 };
 
 /** `WAVEFORM=0` turns waveforms off, for the download benchmark's comparison only. */
@@ -26,9 +30,9 @@ export function mediaTap(type: AssetType): MediaTap {
     const peaks = waveformsOn() ? new WavPeaks() : null;
     return {
       push: (chunk) => peaks?.push(chunk),
-      finish: async () => {
+      findings: () => {
         const waveform = peaks?.result();
-        return { thumbnailPath: null, thumbnailFailedAt: null, waveform: waveform ? JSON.stringify(waveform) : null };
+        return { type, waveform: waveform ? JSON.stringify(waveform) : null };
       },
     };
   }
@@ -42,9 +46,6 @@ export function mediaTap(type: AssetType): MediaTap {
       if (bytes > THUMBNAIL_SOURCE_MAX_BYTES) chunks = null;
       else chunks.push(chunk);
     },
-    finish: async (store, storagePath) => {
-      const thumbnailPath = chunks ? await storeThumbnail(store, storagePath, Buffer.concat(chunks)) : null;
-      return { thumbnailPath, thumbnailFailedAt: thumbnailPath ? null : new Date(), waveform: null };
-    },
+    findings: () => ({ type, image: chunks ? Buffer.concat(chunks) : null }),
   };
 }

@@ -15,8 +15,6 @@ import { processSingleton } from "@/lib/core/registry";
 export const THUMBNAIL_WIDTH = 320;
 /** Tall images are capped here, so a thumbnail stays small whatever the shape. */
 const THUMBNAIL_MAX_HEIGHT = 640;
-/** Covers larger than this are not read for a thumbnail (covers are a few hundred KiB). */
-export const THUMBNAIL_SOURCE_MAX_BYTES = 32 * 1024 * 1024;
 /** Refuses decompression bombs: covers are about 1-2 k pixels a side; a progressive 4096² JPEG holds ~100 MB of coefficients. */
 export const MAX_INPUT_PIXELS = 4096 * 4096;
 /** Real progressive JPEGs have about 10 scans (mozjpeg's tuned ones up to ~20); every scan decodes the whole image again. */
