@@ -49,13 +49,13 @@ describe("fixtures", () => {
       message: null,
       parentTaskId: "73d6128b3523a0079df10da9471017c8",
     });
-    expect(r.urls).toHaveLength(2);
+    expect(r.files).toHaveLength(2);
     expect(r.remoteCreatedAt?.toISOString()).toBe("2025-01-15T10:33:01.000Z");
     expect(r.completedAt?.toISOString()).toBe("2025-01-15T10:35:27.000Z");
   });
   it("cover record-info pending", () => {
     const r = cover(data("cover-record-info-pending.json"));
-    expect(r).toMatchObject({ state: "pending", code: null, urls: [], completedAt: null });
+    expect(r).toMatchObject({ state: "pending", code: null, files: [], completedAt: null });
   });
   it("wav record-info success: zone-less times are UTC, musicId is the audioId", () => {
     const r = wav(data("wav-record-info-success.json"));
@@ -64,7 +64,7 @@ describe("fixtures", () => {
       taskId: "988e1f2a3b4cc8d3",
       state: "succeeded",
       code: 200,
-      urls: ["https://example.com/s/04e6a1b2c3d4e727.wav"],
+      files: [{ role: "wav", url: "https://example.com/s/04e6a1b2c3d4e727.wav", trackId: null }],
       audioId: "8551a2b3c4d5662c",
     });
     expect(r.remoteCreatedAt?.toISOString()).toBe("2025-01-01T00:00:00.000Z");
@@ -72,7 +72,7 @@ describe("fixtures", () => {
   });
   it("wav record-info failed keeps the provider's code and message", () => {
     const r = wav(data("wav-record-info-failed.json"));
-    expect(r).toMatchObject({ state: "failed", code: 451, message: "Unable to download source audio file", urls: [] });
+    expect(r).toMatchObject({ state: "failed", code: 451, message: "Unable to download source audio file", files: [] });
   });
   it("generate answers and credit", () => {
     expect(taskIdDataSchema.parse(data("cover-generate-ok.json")).taskId).toBe("21aee3c3c2a01fa5e030b3799fa4dd56");
@@ -101,7 +101,7 @@ describe("cover successFlag variants", () => {
   });
   it("a failure without a message says what the flag was", () => {
     const r = cover({ ...coverBase, response: null, successFlag: "GENERATE_COVER_FAILED", errorCode: 501, errorMessage: null });
-    expect(r).toMatchObject({ state: "failed", code: 501, message: "The provider reports GENERATE_COVER_FAILED.", urls: [] });
+    expect(r).toMatchObject({ state: "failed", code: 501, message: "The provider reports GENERATE_COVER_FAILED.", files: [] });
   });
   it("rejects unknown flags and success without images", () => {
     expect(coverRecordSchema.safeParse({ ...coverBase, successFlag: "DONE" }).success).toBe(false);
@@ -113,7 +113,7 @@ describe("cover successFlag variants", () => {
 describe("wav variants", () => {
   it("status instead of successFlag, audio_wav_url instead of audioWavUrl", () => {
     const r = wav({ ...wavBase, status: "SUCCESS", response: { audio_wav_url: "https://f/2.wav" } });
-    expect(r).toMatchObject({ state: "succeeded", urls: ["https://f/2.wav"] });
+    expect(r).toMatchObject({ state: "succeeded", files: [{ role: "wav", url: "https://f/2.wav", trackId: null }] });
   });
   it.each([
     ["PENDING", "pending"],
@@ -124,7 +124,10 @@ describe("wav variants", () => {
     expect(wav({ ...wavBase, successFlag: flag }).state).toBe(state);
   });
   it("CALLBACK_EXCEPTION with a file is a success (only the callback failed), without one a failure", () => {
-    expect(wav({ ...wavBase, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({ state: "succeeded", urls: ["https://f/1.wav"] });
+    expect(wav({ ...wavBase, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({
+      state: "succeeded",
+      files: [{ role: "wav", url: "https://f/1.wav", trackId: null }],
+    });
     expect(wav({ ...wavBase, response: null, successFlag: "CALLBACK_EXCEPTION" })).toMatchObject({
       state: "failed",
       message: "The provider reports CALLBACK_EXCEPTION.",

@@ -12,7 +12,7 @@ import { downloadRequestedText, downloadStartedText, type EventType, type Timeli
 /** What a worker holds after a claim: the row as claimed (attempts already counted) and its claim token. */
 export type Claim = Pick<
   AssetRow,
-  "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath" | "thumbnailPath" | "leaseUntil"
+  "id" | "taskId" | "type" | "role" | "trackId" | "position" | "remoteUrl" | "attempts" | "storagePath" | "thumbnailPath" | "leaseUntil"
 > & {
   claimToken: string;
 };
@@ -72,6 +72,8 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
         id: assets.id,
         taskId: assets.taskId,
         type: assets.type,
+        role: assets.role,
+        trackId: assets.trackId,
         position: assets.position,
         remoteUrl: assets.remoteUrl,
         attempts: assets.attempts,

@@ -1,11 +1,11 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { getDb, planWrite, step } from "@/db/client";
-import { assets, deliveries, events, tasks } from "@/db/schema";
+import { assets, deliveries, events, outputs, tasks, tracks, type TaskRow } from "@/db/schema";
 import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 import { deliveryPreviewColumns } from "./deliveries";
 import { firstCoverThumbnails } from "./media";
-import { toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
+import { toAsset, toDeliveryPreview, toEvent, toOutputs, toTask, toTrack, type Page, type Task, type TaskDetail } from "./dto";
 
 export type TaskFilter = {
   kind?: TaskKind;
@@ -93,12 +93,15 @@ async function assetProgress(taskIds: string[]): Promise<Map<string, AssetProgre
 export const DETAIL_DELIVERIES = 10;
 export const DETAIL_EVENTS = 100;
 
-/** The task with its files, newest deliveries (previews) and timeline; null when unknown. */
+/** The children a task's detail lists at most (oldest first). */
+export const DETAIL_CHILDREN = 200;
+
+/** The task with its files, newest deliveries (previews), timeline, results and family; null when unknown. */
 export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> {
   const db = getDb();
   const task = await db.select().from(tasks).where(eq(tasks.taskId, taskId)).get();
   if (!task) return null;
-  const [assetRows, deliveryRows, eventRows] = await Promise.all([
+  const [assetRows, deliveryRows, eventRows, trackRows, output, parent, children] = await Promise.all([
     db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)),
     db
       .select(deliveryPreviewColumns)
@@ -107,13 +110,56 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> 
       .orderBy(desc(deliveries.id))
       .limit(DETAIL_DELIVERIES),
     db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS),
+    db.select().from(tracks).where(eq(tracks.taskId, taskId)).orderBy(asc(tracks.position), asc(tracks.id)),
+    db.select({ lyrics: outputs.lyrics, midi: outputs.midi }).from(outputs).where(eq(outputs.taskId, taskId)).get(),
+    parentOf(task),
+    childrenOf(task),
   ]);
   return {
     task: toTask(task),
     assets: assetRows.map(toAsset),
     deliveries: deliveryRows.map(toDeliveryPreview),
     events: eventRows.map(toEvent),
+    tracks: trackRows.map(toTrack),
+    ...toOutputs(output),
+    parent: parent ? toTask(parent) : null,
+    children: children.map(toTask),
   };
+}
+
+/**
+ * The task `task` was made from: the one its parentTaskId names (a cover's or
+ * WAV's music task, or as told when tracking), else the music task with the
+ * track its audioId names (a separation or video made from that track).
+ */
+async function parentOf(task: TaskRow): Promise<TaskRow | null> {
+  const db = getDb();
+  if (task.parentTaskId) return (await db.select().from(tasks).where(eq(tasks.taskId, task.parentTaskId)).get()) ?? null;
+  if (!task.audioId) return null;
+  const [row] = await db
+    .select({ task: tasks })
+    .from(tracks)
+    .innerJoin(tasks, eq(tasks.taskId, tracks.taskId))
+    .where(and(eq(tracks.trackId, task.audioId), ne(tracks.taskId, task.taskId)))
+    .orderBy(asc(tasks.id))
+    .limit(1);
+  return row?.task ?? null;
+}
+
+/** The tasks made from `task`: those naming it as their parent, and those without one made from one of its tracks. */
+async function childrenOf(task: TaskRow): Promise<TaskRow[]> {
+  const ownTracks = getDb().select({ trackId: tracks.trackId }).from(tracks).where(eq(tracks.taskId, task.taskId));
+  return getDb()
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        ne(tasks.taskId, task.taskId),
+        or(eq(tasks.parentTaskId, task.taskId), and(isNull(tasks.parentTaskId), inArray(tasks.audioId, ownTracks))),
+      ),
+    )
+    .orderBy(asc(tasks.id))
+    .limit(DETAIL_CHILDREN);
 }
 
 /** The storage keys a task's files occupy (copies and thumbnails); null when the task is unknown. */
@@ -129,7 +175,7 @@ export async function taskStorageKeys(taskId: string): Promise<string[] | null> 
 }
 
 /**
- * Deletes a task with its assets, timeline and deliveries in one commit.
+ * Deletes a task with its assets, tracks, outputs, timeline and deliveries in one commit.
  * Answers the storage keys its files named at that moment (a download may have
  * stored one since the caller read them), or null when it was already gone.
  */
@@ -151,6 +197,8 @@ export async function deleteTaskRows(taskId: string): Promise<string[] | null> {
           step(db.delete(deliveries).where(eq(deliveries.taskId, taskId))),
           step(db.delete(events).where(eq(events.taskId, taskId))),
           step(db.delete(assets).where(eq(assets.taskId, taskId))),
+          step(db.delete(tracks).where(eq(tracks.taskId, taskId))),
+          step(db.delete(outputs).where(eq(outputs.taskId, taskId))),
           step(db.delete(tasks).where(eq(tasks.taskId, taskId))),
         ],
         // No file of the task names a key the read did not see.

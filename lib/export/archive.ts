@@ -16,11 +16,10 @@ import { safeSegment, storage } from "@/lib/storage";
 import { tasksCsvLines, matchingTasks, type CsvOptions, type ExportFilter } from "./csv";
 import { zipHeaders, zipStream, type ZipEntry } from "./zip";
 
-const FILE_PREFIX = { image: "cover", audio: "audio" } as const;
-
-/** `cover-0.png`, `audio-0.wav`: the file's name inside its task's folder. */
-export function archiveFileName(file: Pick<StoredFileRow, "type" | "position" | "storagePath">): string {
-  return `${FILE_PREFIX[file.type]}-${file.position}${path.extname(file.storagePath)}`;
+/** `cover-0.png`, `audio-0.wav`, `track-0.mp3`, `drums-3.mp3`, `video-0.mp4`: the file's name inside its task's folder. */
+export function archiveFileName(file: Pick<StoredFileRow, "role" | "position" | "storagePath">): string {
+  // A WAV conversion's file has been `audio-0.wav` since the first archives.
+  return `${file.role === "wav" ? "audio" : file.role}-${file.position}${path.extname(file.storagePath)}`;
 }
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");

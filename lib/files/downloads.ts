@@ -25,7 +25,7 @@ import { getTaskDetail } from "@/db/queries/tasks";
 import { env } from "@/lib/core/env";
 import { AppError, notFound } from "@/lib/core/errors";
 import { FetchRefused, safeGet } from "@/lib/files/safe-fetch";
-import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
+import { describeBytes, expected, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
 import { isOwnSample } from "@/lib/callbacks/samples";
 import { drainNotifications } from "@/lib/notifications/send";
 import { wakeOrAfterAnswer } from "@/lib/work/lanes";
@@ -152,7 +152,7 @@ async function runDownload(claim: Claim): Promise<Outcome> {
     if (start.verdict === "give_up") throw new DownloadFailure(start.error, true);
     // What an earlier attempt of this asset left half-written (killed mid-download).
     await store
-      .discardPartial(assetKeyPrefix(claim.type, claim.taskId, claim.position))
+      .discardPartial(assetKeyPrefix(claim.role, claim.taskId, claim.position))
       .catch((error) => console.error(`[downloads] asset ${claim.id}: discarding partial uploads failed:`, error));
     const file = await fetchToFile(
       claim,
@@ -269,7 +269,7 @@ async function fetchToFile(
   progress.total = declared;
 
   const hash = createHash("sha256");
-  const media = mediaTap(claim.type);
+  const media = mediaTap(claim.role);
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
   /** Counts, caps, sniffs and hashes one chunk as it arrives; throws to end the download. */
@@ -288,7 +288,7 @@ async function fetchToFile(
   let opening: Promise<Upload> | null = null;
   let upload: Upload | null = null;
   const open = async (format: Sniffed): Promise<void> => {
-    const key = assetRelativePath(claim.type, claim.taskId, claim.position, format.ext);
+    const key = assetRelativePath(claim.role, claim.taskId, claim.position, format.ext);
     opening = store.createUpload(key, format.contentType);
     const opened = await opening;
     for (const chunk of held) await opened.write(chunk);
@@ -331,8 +331,8 @@ async function fetchToFile(
 }
 
 function expectKind(claim: Claim, head: Buffer): Sniffed {
-  const sniffed = sniff(claim.type, head);
-  if (!sniffed) throw new DownloadFailure(`wrong content: expected ${EXPECTED[claim.type]}, got ${describeBytes(head)}`, true);
+  const sniffed = sniff(claim.role, head);
+  if (!sniffed) throw new DownloadFailure(`wrong content: expected ${expected(claim.role)}, got ${describeBytes(head)}`, true);
   return sniffed;
 }
 

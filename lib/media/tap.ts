@@ -1,9 +1,11 @@
 // What the download pipeline learns about a file on the way through, without
-// reading it again: a WAV's waveform (peaks measured chunk by chunk) and a
-// cover's bytes (kept, covers being small, for its thumbnail). Neither can
-// fail a download: a file they cannot use simply gets no waveform or thumbnail.
+// reading it again: a WAV's waveform (peaks measured chunk by chunk) and an
+// image's bytes (kept, covers and track art being small, for its thumbnail).
+// Neither can fail a download: a file they cannot use (an MP3, a video) simply
+// gets no waveform or thumbnail.
 import "server-only";
-import type { AssetType } from "@/lib/core/enums";
+import type { AssetRole } from "@/lib/core/enums";
+import { assetTypeOf } from "@/lib/core/roles";
 import type { Storage } from "@/lib/storage";
 import { storeThumbnail, THUMBNAIL_SOURCE_MAX_BYTES } from "./thumbnail";
 import { WavPeaks } from "./wav-peaks";
@@ -21,7 +23,11 @@ export type MediaTap = {
 /** `WAVEFORM=0` turns waveforms off, for the download benchmark's comparison only. */
 const waveformsOn = () => process.env.WAVEFORM !== "0";
 
-export function mediaTap(type: AssetType): MediaTap {
+const NOTHING: MediaExtras = { thumbnailPath: null, thumbnailFailedAt: null, waveform: null };
+
+export function mediaTap(role: AssetRole): MediaTap {
+  const type = assetTypeOf(role);
+  if (type === "video" || role === "track") return { push: () => {}, finish: async () => NOTHING };
   if (type === "audio") {
     const peaks = waveformsOn() ? new WavPeaks() : null;
     return {

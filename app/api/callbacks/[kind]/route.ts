@@ -5,11 +5,11 @@ import { receiveCallback } from "@/lib/callbacks/ingest";
 
 type Context = { params: Promise<{ kind: string }> };
 
-/** A callback whose kind is fixed by the path: /api/callbacks/cover or /api/callbacks/wav. */
+/** A callback whose kind is fixed by the path: /api/callbacks/cover, /wav, /music, /lyrics, /separation, /midi, /video or /other. */
 export const POST = route(async (request, { params }: Context) => {
   const { kind } = await params;
   const known = TASK_KINDS.find((k) => k === kind);
-  if (!known) throw notFound("Callbacks are received at /api/callbacks, /api/callbacks/cover and /api/callbacks/wav.");
+  if (!known) throw notFound(`Callbacks are received at /api/callbacks and /api/callbacks/{${TASK_KINDS.join(",")}}.`);
   return receiveCallback(request, known);
 });
 
