@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type 
 import { getDb, planWrite, step } from "@/db/client";
 import { assets, deliveries, events, outputs, tasks, tracks, type TaskRow } from "@/db/schema";
 import type { TaskKind, TaskStatus } from "@/lib/core/enums";
+import type { MidiData } from "@/lib/core/result";
 import { deliveryPreviewColumns } from "./deliveries";
 import { firstCoverThumbnails } from "./media";
 import { toAsset, toDeliveryPreview, toEvent, toOutputs, toTask, toTrack, type Page, type Task, type TaskDetail } from "./dto";
@@ -160,6 +161,12 @@ async function childrenOf(task: TaskRow): Promise<TaskRow[]> {
     )
     .orderBy(asc(tasks.id))
     .limit(DETAIL_CHILDREN);
+}
+
+/** A MIDI task's notes; null when the task is unknown or has none. */
+export async function getTaskMidi(taskId: string): Promise<MidiData | null> {
+  const row = await getDb().select({ midi: outputs.midi }).from(outputs).where(eq(outputs.taskId, taskId)).get();
+  return toOutputs(row ? { lyrics: null, midi: row.midi } : undefined).midi;
 }
 
 /** The storage keys a task's files occupy (copies and thumbnails); null when the task is unknown. */
