@@ -165,6 +165,24 @@ describe("the Vercel build", () => {
     expect(tasks.status).toBe(200);
   });
 
+  it("an API token opens /api/tasks through the middleware without a session; revoked, it stops at once", async () => {
+    const made = await fetch(new URL("/api/tokens", app.url), {
+      method: "POST",
+      headers: { ...sessionHeaders(), "content-type": "application/json" },
+      body: JSON.stringify({ name: "rehearsal script", scope: "read" }),
+    });
+    expect(made.status).toBe(201);
+    const { id, token } = (await made.json()) as { id: number; token: string };
+    const withToken = (value: string) => fetch(new URL("/api/tasks", app.url), { headers: { authorization: `Bearer ${value}` } });
+    const tasks = await withToken(token);
+    expect(tasks.status).toBe(200);
+    expect(await tasks.json()).toMatchObject({ items: expect.any(Array) });
+    expect((await withToken(`${token.slice(0, -4)}AAAA`)).status).toBe(401);
+    const revoked = await fetch(new URL(`/api/tokens/${id}`, app.url), { method: "DELETE", headers: sessionHeaders() });
+    expect(revoked.status).toBe(204);
+    expect((await withToken(token)).status).toBe(401);
+  });
+
   let coverTask = "";
   const png = [makePng(64, 48, 1), makePng(48, 64, 2)];
 
