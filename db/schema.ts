@@ -1,12 +1,14 @@
 // The single source of truth for stored data. Row types are derived from these
 // tables; API shapes are mapped from rows in db/queries.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import {
+  ASSET_ROLES,
   ASSET_STATUSES,
   ASSET_TYPES,
   DELIVERY_VERDICTS,
   DESTINATION_FORMATS,
+  MUSIC_STAGES,
   NOTIFICATION_STATUSES,
   SIGNATURE_SCHEMES,
   SIGNATURE_VERDICTS,
@@ -27,6 +29,8 @@ export const tasks = sqliteTable(
     taskId: text("task_id").notNull(),
     kind: text("kind", { enum: TASK_KINDS }).notNull(),
     status: text("status", { enum: TASK_STATUSES }).notNull().default("pending"),
+    // A music task's furthest callback stage (text → first → complete); null for other kinds.
+    stage: text("stage", { enum: MUSIC_STAGES }),
     code: integer("code"),
     message: text("message"),
     parentTaskId: text("parent_task_id"),
@@ -52,6 +56,8 @@ export const tasks = sqliteTable(
     index("tasks_status_id_idx").on(t.status, t.id),
     index("tasks_kind_status_id_idx").on(t.kind, t.status, t.id),
     index("tasks_parent_task_id_idx").on(t.parentTaskId),
+    // A music task's children made from one of its tracks (WAV, separation, video) name it by audio id.
+    index("tasks_audio_id_idx").on(t.audioId),
     index("tasks_next_poll_at_idx").on(t.nextPollAt),
     // Covers the insights' reads of a window of finished tasks (GET /api/insights).
     index("tasks_completed_insights_idx").on(t.status, t.completedAt, t.kind, t.lastSource, t.code, t.createdAt),
@@ -66,6 +72,10 @@ export const assets = sqliteTable(
       .notNull()
       .references(() => tasks.taskId, { onDelete: "cascade" }),
     type: text("type", { enum: ASSET_TYPES }).notNull(),
+    // What the file is to its task (a cover, the WAV, a track's MP3 or art, a stem, the video).
+    role: text("role", { enum: ASSET_ROLES }).notNull(),
+    // The provider's audio id of the music track the file belongs to; null for other files.
+    trackId: text("track_id"),
     position: integer("position").notNull(),
     remoteUrl: text("remote_url").notNull(),
     status: text("status", { enum: ASSET_STATUSES }).notNull().default("pending"),
@@ -104,6 +114,42 @@ export const assets = sqliteTable(
   ],
 );
 
+/** A music task's tracks, as its latest callback or poll listed them (the files are assets). */
+export const tracks = sqliteTable(
+  "tracks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.taskId, { onDelete: "cascade" }),
+    // The provider's audio id: what WAV, cover, separation and video submissions take as audioId.
+    trackId: text("track_id").notNull(),
+    position: integer("position").notNull(),
+    title: text("title"),
+    tags: text("tags"),
+    prompt: text("prompt"),
+    modelName: text("model_name"),
+    duration: real("duration"),
+    // As the provider wrote it ("YYYY-MM-DD HH:MM:SS"), or ISO when it was readable as a time.
+    createTime: text("create_time"),
+  },
+  (t) => [uniqueIndex("tracks_task_track_unique").on(t.taskId, t.trackId), index("tracks_track_id_idx").on(t.trackId)],
+);
+
+/**
+ * What a task produced that is not a file: a lyrics task's variants and a MIDI
+ * task's notes (JSON, numbers as numbers). Apart from tasks so that lists never read them.
+ */
+export const outputs = sqliteTable("outputs", {
+  taskId: text("task_id")
+    .primaryKey()
+    .references(() => tasks.taskId, { onDelete: "cascade" }),
+  // JSON: [{title, text, status, errorMessage}].
+  lyrics: text("lyrics"),
+  // JSON: {instruments: [{name, notes: [{pitch, start, end, velocity}]}]}.
+  midi: text("midi"),
+});
+
 export const deliveries = sqliteTable(
   "deliveries",
   {
@@ -119,7 +165,7 @@ export const deliveries = sqliteTable(
     headers: text("headers").notNull(),
     remoteAddress: text("remote_address"),
     path: text("path").notNull(),
-    // The kind fixed by the receiving path (/api/callbacks/cover or /wav); null for /api/callbacks.
+    // The kind fixed by the receiving path (/api/callbacks/<kind>); null for /api/callbacks.
     pathKind: text("path_kind", { enum: TASK_KINDS }),
     // The provider's signature on this delivery (CALLBACK_SIGNING_KEY), and by which scheme.
     signature: text("signature", { enum: SIGNATURE_VERDICTS }),
@@ -340,6 +386,8 @@ export const writeGuard = sqliteTable("write_guard", {
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type AssetRow = typeof assets.$inferSelect;
+export type TrackRow = typeof tracks.$inferSelect;
+export type OutputRow = typeof outputs.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;

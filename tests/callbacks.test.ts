@@ -50,7 +50,7 @@ describeEachDatabase("callbacks", (database) => {
     });
 
     it.each([
-      ["not-a-callback.json", "data: is required and must be an object"],
+      ["not-a-callback.json", "no task id"],
       ["truncated-json.txt", "body: not valid JSON"],
     ])("%s is answered 400 naming the problem, and kept as a rejected delivery", async (file, message) => {
       const body = fixture(`callbacks/${file}`);
@@ -172,7 +172,7 @@ describeEachDatabase("callbacks", (database) => {
     });
 
     it("other callback paths are 404", async () => {
-      expect((await server().callback(coverSuccess(uniqueTaskId()), { path: "/api/callbacks/music" })).status).toBe(404);
+      expect((await server().callback(coverSuccess(uniqueTaskId()), { path: "/api/callbacks/voice" })).status).toBe(404);
     });
 
     it("a success without files is rejected naming the field", async () => {

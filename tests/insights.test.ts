@@ -49,6 +49,11 @@ describeEachDatabase("insights", (database) => {
     // WAV: 20 succeeded in 1, 2, …, 20 s (15 by callback, 5 by polling).
     for (let i = 0; i < 20; i++)
       rows.push(task("wav", "succeeded", 200, recent - i * MINUTE, (i + 1) * SECOND, i < 15 ? "callback" : "poll"));
+    // Every kind has its own turnaround: music 4 in 60, 120, 180, 240 s (callbacks), separation 2 in 30 and 90 s (polls), MIDI 1 in 5 s.
+    for (let i = 0; i < 4; i++) rows.push(task("music", "succeeded", 200, recent - i * MINUTE, (i + 1) * 60 * SECOND, "callback"));
+    rows.push(task("separation", "succeeded", 200, recent, 90 * SECOND, "poll"));
+    rows.push(task("separation", "succeeded", 200, recent, 30 * SECOND, "poll"));
+    rows.push(task("midi", "succeeded", 200, recent, 5 * SECOND, "callback"));
     // Failures: 501 ×3 and 531 ×1 (callbacks), 451 ×2 (polls).
     for (let i = 0; i < 3; i++) rows.push(task("cover", "failed", 501, recent, 5 * SECOND, "callback"));
     rows.push(task("cover", "failed", 531, recent, 5 * SECOND, "callback"));
@@ -118,8 +123,14 @@ describeEachDatabase("insights", (database) => {
       turnaround: {
         cover: { p50Seconds: 50, p95Seconds: 100, count: 10 },
         wav: { p50Seconds: 10, p95Seconds: 19, count: 20 },
+        music: { p50Seconds: 120, p95Seconds: 240, count: 4 },
+        lyrics: { p50Seconds: null, p95Seconds: null, count: 0 },
+        separation: { p50Seconds: 30, p95Seconds: 90, count: 2 },
+        midi: { p50Seconds: 5, p95Seconds: 5, count: 1 },
+        video: { p50Seconds: null, p95Seconds: null, count: 0 },
+        other: { p50Seconds: null, p95Seconds: null, count: 0 },
       },
-      sources: { callback: 27, poll: 9 },
+      sources: { callback: 32, poll: 11 },
       failures: [
         { code: 501, count: 3 },
         { code: 451, count: 2 },
@@ -150,7 +161,7 @@ describeEachDatabase("insights", (database) => {
     // 11 cover values: 10…100 s and 1000 s → rank 6 is 60 s, rank 11 is 1000 s.
     expect(body.turnaround.cover).toEqual({ p50Seconds: 60, p95Seconds: 1000, count: 11 });
     expect(body.turnaround.wav).toEqual({ p50Seconds: 10, p95Seconds: 19, count: 20 });
-    expect(body.sources).toEqual({ callback: 29, poll: 9 });
+    expect(body.sources).toEqual({ callback: 34, poll: 11 });
     expect(body.failures).toEqual([
       { code: 501, count: 3 },
       { code: 451, count: 2 },

@@ -68,4 +68,10 @@ export const MIGRATION_FILES: readonly MigrationFile[] = [
     breakpoints: true,
     sql: "CREATE TABLE `api_tokens` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`name` text NOT NULL,\n\t`scope` text NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`last_used_at` integer\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `api_tokens_token_hash_unique` ON `api_tokens` (`token_hash`);",
   },
+  {
+    tag: "0011_kinds_of_tasks",
+    when: 1796600000600,
+    breakpoints: true,
+    sql: "CREATE TABLE `outputs` (\n\t`task_id` text PRIMARY KEY NOT NULL,\n\t`lyrics` text,\n\t`midi` text,\n\tFOREIGN KEY (`task_id`) REFERENCES `tasks`(`task_id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE TABLE `tracks` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`task_id` text NOT NULL,\n\t`track_id` text NOT NULL,\n\t`position` integer NOT NULL,\n\t`title` text,\n\t`tags` text,\n\t`prompt` text,\n\t`model_name` text,\n\t`duration` real,\n\t`create_time` text,\n\tFOREIGN KEY (`task_id`) REFERENCES `tasks`(`task_id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `tracks_task_track_unique` ON `tracks` (`task_id`,`track_id`);--> statement-breakpoint\nCREATE INDEX `tracks_track_id_idx` ON `tracks` (`track_id`);--> statement-breakpoint\n-- Files stored before kinds were told apart were covers (images) and WAV files (audio).\nALTER TABLE `assets` ADD `role` text NOT NULL DEFAULT 'cover';--> statement-breakpoint\nUPDATE `assets` SET `role` = 'wav' WHERE `type` = 'audio';--> statement-breakpoint\nALTER TABLE `assets` ADD `track_id` text;--> statement-breakpoint\nALTER TABLE `tasks` ADD `stage` text;--> statement-breakpoint\nCREATE INDEX `tasks_audio_id_idx` ON `tasks` (`audio_id`);",
+  },
 ];

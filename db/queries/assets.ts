@@ -18,7 +18,7 @@ import { downloadRequestedText, downloadStartedText, type TimelineEntry } from "
  */
 export type Claim = Pick<
   AssetRow,
-  "id" | "taskId" | "type" | "position" | "remoteUrl" | "attempts" | "storagePath" | "thumbnailPath" | "leaseUntil"
+  "id" | "taskId" | "type" | "role" | "trackId" | "position" | "remoteUrl" | "attempts" | "storagePath" | "thumbnailPath" | "leaseUntil"
 > & {
   claimToken: string;
   claimedAt: Date;
@@ -80,6 +80,8 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
         id: assets.id,
         taskId: assets.taskId,
         type: assets.type,
+        role: assets.role,
+        trackId: assets.trackId,
         position: assets.position,
         remoteUrl: assets.remoteUrl,
         attempts: assets.attempts,

@@ -1,5 +1,6 @@
 // Row → API shape (../shared/spec/http-api.md). Pages and JSON routes share these.
-import type { AssetRow, DeliveryRow, EventRow, TaskRow } from "@/db/schema";
+import type { AssetRow, DeliveryRow, EventRow, OutputRow, TaskRow, TrackRow } from "@/db/schema";
+import type { LyricsVariant, MidiData } from "@/lib/core/result";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -8,6 +9,8 @@ export function toTask(row: TaskRow) {
     taskId: row.taskId,
     kind: row.kind,
     status: row.status,
+    // Music: text, first or complete; null for other kinds.
+    stage: row.stage,
     code: row.code,
     message: row.message,
     parentTaskId: row.parentTaskId,
@@ -35,6 +38,8 @@ export function toAsset(row: AssetRow) {
     id: row.id,
     taskId: row.taskId,
     type: row.type,
+    role: row.role,
+    trackId: row.trackId,
     position: row.position,
     remoteUrl: row.remoteUrl,
     status: row.status,
@@ -122,6 +127,27 @@ function clipHeaders(headers: Record<string, string>, limit: number): { kept: Re
   return { kept, truncated: false };
 }
 
+export function toTrack(row: TrackRow) {
+  return {
+    trackId: row.trackId,
+    position: row.position,
+    title: row.title,
+    tags: row.tags,
+    prompt: row.prompt,
+    modelName: row.modelName,
+    duration: row.duration,
+    createTime: row.createTime,
+  };
+}
+
+/** A lyrics task's variants and a MIDI task's notes, from their stored JSON. */
+export function toOutputs(row: Pick<OutputRow, "lyrics" | "midi"> | undefined): { lyrics: LyricsVariant[]; midi: MidiData | null } {
+  return {
+    lyrics: row?.lyrics ? (JSON.parse(row.lyrics) as LyricsVariant[]) : [],
+    midi: row?.midi ? (JSON.parse(row.midi) as MidiData) : null,
+  };
+}
+
 export function toEvent(row: EventRow) {
   return { id: row.id, at: row.at.toISOString(), type: row.type, detail: row.detail };
 }
@@ -130,5 +156,21 @@ export type Task = ReturnType<typeof toTask>;
 export type Asset = ReturnType<typeof toAsset>;
 export type Delivery = ReturnType<typeof deliveryOf>;
 export type TaskEvent = ReturnType<typeof toEvent>;
-export type TaskDetail = { task: Task; assets: Asset[]; deliveries: Delivery[]; events: TaskEvent[] };
+export type Track = ReturnType<typeof toTrack>;
+/**
+ * The task with its files, newest deliveries and timeline; a music task's
+ * tracks, a lyrics task's variants and a MIDI task's notes ([] or null for
+ * other kinds); the task it was made from and those made from it.
+ */
+export type TaskDetail = {
+  task: Task;
+  assets: Asset[];
+  deliveries: Delivery[];
+  events: TaskEvent[];
+  tracks: Track[];
+  lyrics: LyricsVariant[];
+  midi: MidiData | null;
+  parent: Task | null;
+  children: Task[];
+};
 export type Page<T> = { items: T[]; nextCursor: string | null };

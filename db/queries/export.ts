@@ -4,23 +4,25 @@ import "server-only";
 import { and, asc, eq, isNotNull, max } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { assets, tasks } from "@/db/schema";
-import type { AssetType } from "@/lib/core/enums";
+import type { AssetRole, AssetType } from "@/lib/core/enums";
 
 export type StoredFileRow = {
   id: number;
   type: AssetType;
+  role: AssetRole;
   position: number;
   storagePath: string;
   sha256: string;
   storedAt: Date | null;
 };
 
-/** The task's files that have a stored copy (also while a re-download runs), by type and position. */
+/** The task's files that have a stored copy (also while a re-download runs), by position. */
 export async function storedFilesOfTask(taskId: string): Promise<StoredFileRow[]> {
   const rows = await getDb()
     .select({
       id: assets.id,
       type: assets.type,
+      role: assets.role,
       position: assets.position,
       storagePath: assets.storagePath,
       sha256: assets.sha256,
@@ -29,7 +31,7 @@ export async function storedFilesOfTask(taskId: string): Promise<StoredFileRow[]
     .from(assets)
     // A download sets both at once; the second condition only narrows the type.
     .where(and(eq(assets.taskId, taskId), isNotNull(assets.storagePath), isNotNull(assets.sha256)))
-    .orderBy(asc(assets.type), asc(assets.position));
+    .orderBy(asc(assets.position));
   return rows.filter((r): r is StoredFileRow => r.storagePath !== null && r.sha256 !== null);
 }
 

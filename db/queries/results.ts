@@ -5,9 +5,9 @@
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { andThen, bound, getDb, planWrite, step, type Db, type Step, type StepResult } from "@/db/client";
-import { assets, deliveries, events, tasks } from "@/db/schema";
+import { assets, deliveries, events, outputs, tasks, tracks } from "@/db/schema";
 import type { DeliveryVerdict, SignatureScheme, SignatureVerdict, TaskKind } from "@/lib/core/enums";
-import { decide, type Decision, type Incoming, type PollDue, type PollNow, type TaskState } from "@/lib/core/rules";
+import { decide, type AssetKey, type Decision, type Incoming, type PollDue, type PollNow, type TaskState } from "@/lib/core/rules";
 import type { ParsedCallback, ProviderResult } from "@/lib/core/result";
 import { processSingleton } from "@/lib/core/registry";
 
@@ -26,13 +26,14 @@ function prepareStatements(db: Db) {
       .select({
         kind: tasks.kind,
         status: tasks.status,
+        stage: tasks.stage,
         code: tasks.code,
         message: tasks.message,
         createdAt: tasks.createdAt,
         nextPollAt: tasks.nextPollAt,
-        // One read for the task and its assets' positions (a JSON array). Spelled
+        // One read for the task and its assets (a JSON array of [position, role, trackId]). Spelled
         // out: Drizzle leaves columns unqualified here, and task_id would name assets' own.
-        assetPositions: sql<string>`(select json_group_array(a.position) from assets a where a.task_id = tasks.task_id)`,
+        assets: sql<string>`(select json_group_array(json_array(a.position, a.role, a.track_id)) from assets a where a.task_id = tasks.task_id)`,
       })
       .from(tasks)
       .where(eq(tasks.taskId, p("taskId")))
@@ -58,6 +59,8 @@ function prepareStatements(db: Db) {
     touchTask: db
       .update(tasks)
       .set({
+        kind: sql`coalesce(${p("retype")}, ${tasks.kind})`,
+        stage: sql`coalesce(${p("stage")}, ${tasks.stage})`,
         parentTaskId: sql`coalesce(${tasks.parentTaskId}, ${p("parentTaskId")})`,
         audioId: sql`coalesce(${tasks.audioId}, ${p("audioId")})`,
         remoteCreatedAt: sql`coalesce(${tasks.remoteCreatedAt}, ${p("remoteCreatedAt")})`,
@@ -77,6 +80,8 @@ function prepareStatements(db: Db) {
       .values({
         taskId: p("taskId"),
         type: p("type"),
+        role: p("role"),
+        trackId: p("trackId"),
         position: p("position"),
         remoteUrl: p("remoteUrl"),
         nextAttemptAt: p("now"),
@@ -84,6 +89,38 @@ function prepareStatements(db: Db) {
         updatedAt: p("now"),
       })
       .onConflictDoNothing()
+      .prepare(),
+    // A track listed again (a `complete` after its `first`) takes the newer description.
+    upsertTrack: db
+      .insert(tracks)
+      .values({
+        taskId: p("taskId"),
+        trackId: p("trackId"),
+        position: p("position"),
+        title: p("title"),
+        tags: p("tags"),
+        prompt: p("prompt"),
+        modelName: p("modelName"),
+        duration: p("duration"),
+        createTime: p("createTime"),
+      })
+      .onConflictDoUpdate({
+        target: [tracks.taskId, tracks.trackId],
+        set: {
+          position: sql`excluded.position`,
+          title: sql`excluded.title`,
+          tags: sql`excluded.tags`,
+          prompt: sql`excluded.prompt`,
+          modelName: sql`excluded.model_name`,
+          duration: sql`excluded.duration`,
+          createTime: sql`excluded.create_time`,
+        },
+      })
+      .prepare(),
+    setOutputs: db
+      .insert(outputs)
+      .values({ taskId: p("taskId"), lyrics: p("lyrics"), midi: p("midi") })
+      .onConflictDoUpdate({ target: outputs.taskId, set: { lyrics: sql`excluded.lyrics`, midi: sql`excluded.midi` } })
       .prepare(),
     insertEvent: db
       .insert(events)
@@ -125,15 +162,22 @@ function statements(): Statements {
 
 /** What the rules need of a task, or undefined when unknown; synchronous on better-sqlite3 (inside planWrite's transaction). */
 function readTask(s: Statements, taskId: string): TaskState | undefined | Promise<TaskState | undefined> {
-  return andThen(s.selectTask.get({ taskId }), (row) =>
-    row ? { ...row, assetPositions: JSON.parse(row.assetPositions) as number[] } : undefined,
-  );
+  return andThen(s.selectTask.get({ taskId }), (row) => {
+    if (!row) return undefined;
+    const assets = (JSON.parse(row.assets) as [number, AssetKey["role"], string | null][]).map(([position, role, trackId]): AssetKey => ({
+      position,
+      role,
+      trackId,
+    }));
+    return { ...row, assets };
+  });
 }
 
 /** Holds while the task is as it was read (or still unknown): the condition a libSQL batch is fenced by. */
 function taskUnchanged(taskId: string, current: TaskState | undefined): SQL {
+  // New files take positions after those read: the count fences a file added meanwhile.
   return current
-    ? sql`exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId} and ${tasks.status} = ${current.status} and ${tasks.code} is ${current.code} and ${tasks.message} is ${current.message} and ${tasks.nextPollAt} is ${ms(current.nextPollAt)})`
+    ? sql`exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId} and ${tasks.kind} = ${current.kind} and ${tasks.status} = ${current.status} and ${tasks.stage} is ${current.stage} and ${tasks.code} is ${current.code} and ${tasks.message} is ${current.message} and ${tasks.nextPollAt} is ${ms(current.nextPollAt)}) and (select count(*) from ${assets} where ${assets.taskId} = ${taskId}) = ${current.assets.length}`
     : sql`not exists (select 1 from ${tasks} where ${tasks.taskId} = ${taskId})`;
 }
 
@@ -172,6 +216,8 @@ function decisionSteps(s: Statements, taskId: string, decision: Accepted, now: D
   steps.push(
     bound(s.touchTask, {
       taskId,
+      retype: decision.retype,
+      stage: decision.stage,
       parentTaskId: extras.known?.parentTaskId ?? null,
       audioId: extras.known?.audioId ?? null,
       remoteCreatedAt: ms(extras.known?.remoteCreatedAt),
@@ -185,12 +231,17 @@ function decisionSteps(s: Statements, taskId: string, decision: Accepted, now: D
       setLease: extras.lease === undefined ? 0 : 1,
       lease: ms(extras.lease),
       // A duplicate, a replay or a poll that changes nothing leaves it: a destination added since must not hear of an old result.
-      changed: state || decision.assets.length > 0 ? 1 : 0,
+      changed: state || decision.stage || decision.retype || decision.assets.length > 0 ? 1 : 0,
       nowMs: now.getTime(),
     }),
   );
   const firstAsset = steps.length;
   for (const a of decision.assets) steps.push(bound(s.insertAsset, { taskId, ...a, now }));
+  for (const t of decision.tracks) steps.push(bound(s.upsertTrack, { taskId, ...t }));
+  if (decision.outputs) {
+    const { lyrics, midi } = decision.outputs;
+    steps.push(bound(s.setOutputs, { taskId, lyrics: lyrics && JSON.stringify(lyrics), midi: midi && JSON.stringify(midi) }));
+  }
   for (const e of decision.events) steps.push(bound(s.insertEvent, { taskId, now, ...e }));
   const count = decision.assets.length;
   return { steps, newAssets: (results) => results.slice(firstAsset, firstAsset + count).reduce((n, r) => n + r.changes, 0) };
@@ -245,7 +296,7 @@ export type Applied = { verdict: "accepted" | "duplicate"; taskId: string; newAs
 
 export type DeliveryInput = {
   receivedAt: Date;
-  /** The kind fixed by the receiving path (/api/callbacks/cover or /wav); null for /api/callbacks. */
+  /** The kind fixed by the receiving path (/api/callbacks/<kind>); null for /api/callbacks. */
   pathKind: TaskKind | null;
   body: string;
   headers: Record<string, string>;

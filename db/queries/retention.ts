@@ -5,7 +5,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { atomic, getDb, sqlStep, write, writeReturning } from "@/db/client";
 import { assets, deliveries, events, settings } from "@/db/schema";
-import type { AssetType } from "@/lib/core/enums";
+import type { AssetRole, AssetType } from "@/lib/core/enums";
 import { fileRemovedText } from "@/lib/core/timeline";
 
 /** Empties body and headers of up to `limit` unpruned deliveries received before `cutoff`; answers how many. */
@@ -31,6 +31,8 @@ export type RemovedFile = {
   id: number;
   taskId: string;
   type: AssetType;
+  role: AssetRole;
+  trackId: string | null;
   position: number;
   storagePath: string;
   thumbnailPath: string | null;
@@ -51,6 +53,8 @@ export async function takeExpiredFiles(cutoff: Date, limit: number, now: Date, d
       id: assets.id,
       taskId: assets.taskId,
       type: assets.type,
+      role: assets.role,
+      trackId: assets.trackId,
       position: assets.position,
       storagePath: assets.storagePath,
       thumbnailPath: assets.thumbnailPath,

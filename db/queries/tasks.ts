@@ -1,10 +1,23 @@
 import "server-only";
-import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { getDb, planWrite, read, readBatch, step } from "@/db/client";
-import { assets, deliveries, events, tasks, type TaskRow } from "@/db/schema";
+import { assets, deliveries, events, outputs, tasks, tracks, type TaskRow } from "@/db/schema";
 import type { TaskKind, TaskStatus } from "@/lib/core/enums";
+import type { MidiData } from "@/lib/core/result";
 import { deliveryPreviewColumns } from "./deliveries";
-import { thumbnailUrl, toAsset, toDeliveryPreview, toEvent, toTask, type Page, type Task, type TaskDetail } from "./dto";
+import {
+  thumbnailUrl,
+  toAsset,
+  toDeliveryPreview,
+  toEvent,
+  toOutputs,
+  toTask,
+  toTrack,
+  type Page,
+  type Task,
+  type TaskDetail,
+} from "./dto";
 import { taskStatsReads, toTaskStats, type TaskStats } from "./stats";
 
 export type TaskFilter = {
@@ -106,10 +119,13 @@ export async function listTasksWithStats(filter: TaskFilter): Promise<{ page: Pa
 export const DETAIL_DELIVERIES = 10;
 export const DETAIL_EVENTS = 100;
 
-/** The task with its files, newest deliveries (previews) and timeline, in one read batch; null when unknown. */
+/** The children a task's detail lists at most (oldest first). */
+export const DETAIL_CHILDREN = 200;
+
+/** The task with its files, newest deliveries (previews), timeline, results and family, in one read batch; null when unknown. */
 export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> {
   const db = getDb();
-  const [taskRows, assetRows, deliveryRows, eventRows] = await readBatch([
+  const [taskRows, assetRows, deliveryRows, eventRows, trackRows, outputRows, parentRows, childRows] = await readBatch([
     read(db.select().from(tasks).where(eq(tasks.taskId, taskId))),
     read(db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position))),
     read(
@@ -121,6 +137,10 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> 
         .limit(DETAIL_DELIVERIES),
     ),
     read(db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS)),
+    read(db.select().from(tracks).where(eq(tracks.taskId, taskId)).orderBy(asc(tracks.position), asc(tracks.id))),
+    read(db.select({ lyrics: outputs.lyrics, midi: outputs.midi }).from(outputs).where(eq(outputs.taskId, taskId))),
+    read(parentRead(taskId)),
+    read(childrenRead(taskId)),
   ]);
   const task = taskRows[0];
   if (!task) return null;
@@ -129,7 +149,57 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> 
     assets: assetRows.map(toAsset),
     deliveries: deliveryRows.map(toDeliveryPreview),
     events: eventRows.map(toEvent),
+    tracks: trackRows.map(toTrack),
+    ...toOutputs(outputRows[0]),
+    parent: parentRows[0] ? toTask(parentRows[0]) : null,
+    children: childRows.map(toTask),
   };
+}
+
+/**
+ * The task `taskId` was made from: the one its parentTaskId names (a cover's or
+ * WAV's music task, or as told when tracking), else the music task with the
+ * track its audioId names (a separation or video made from that track). Keyed
+ * on the id alone, so it rides in the detail's one read batch.
+ */
+function parentRead(taskId: string) {
+  const db = getDb();
+  const self = alias(tasks, "self");
+  const owner = alias(tasks, "owner");
+  const named = db.select({ parent: self.parentTaskId }).from(self).where(eq(self.taskId, taskId));
+  const trackOwner = db
+    .select({ taskId: tracks.taskId })
+    .from(tracks)
+    .innerJoin(self, eq(self.audioId, tracks.trackId))
+    .innerJoin(owner, eq(owner.taskId, tracks.taskId))
+    .where(and(eq(self.taskId, taskId), ne(tracks.taskId, taskId)))
+    .orderBy(asc(owner.id))
+    .limit(1);
+  return db
+    .select()
+    .from(tasks)
+    .where(or(eq(tasks.taskId, sql`(${named})`), and(sql`(${named}) is null`, eq(tasks.taskId, sql`(${trackOwner})`))))
+    .limit(1);
+}
+
+/** The tasks made from `taskId`: those naming it as their parent, and those without one made from one of its tracks. */
+function childrenRead(taskId: string) {
+  const db = getDb();
+  const ownTracks = db.select({ trackId: tracks.trackId }).from(tracks).where(eq(tracks.taskId, taskId));
+  return db
+    .select()
+    .from(tasks)
+    .where(
+      and(ne(tasks.taskId, taskId), or(eq(tasks.parentTaskId, taskId), and(isNull(tasks.parentTaskId), inArray(tasks.audioId, ownTracks)))),
+    )
+    .orderBy(asc(tasks.id))
+    .limit(DETAIL_CHILDREN);
+}
+
+/** A MIDI task's notes; null when the task is unknown or has none. */
+export async function getTaskMidi(taskId: string): Promise<MidiData | null> {
+  const row = await getDb().select({ midi: outputs.midi }).from(outputs).where(eq(outputs.taskId, taskId)).get();
+  return toOutputs(row ? { lyrics: null, midi: row.midi } : undefined).midi;
 }
 
 /** The storage keys a task's files occupy (copies and thumbnails); null when the task is unknown. */
@@ -145,7 +215,7 @@ export async function taskStorageKeys(taskId: string): Promise<string[] | null> 
 }
 
 /**
- * Deletes a task with its assets, timeline and deliveries in one commit.
+ * Deletes a task with its assets, tracks, outputs, timeline and deliveries in one commit.
  * Answers the storage keys its files named at that moment (a download may have
  * stored one since the caller read them), or null when it was already gone.
  */
@@ -167,6 +237,8 @@ export async function deleteTaskRows(taskId: string): Promise<string[] | null> {
           step(db.delete(deliveries).where(eq(deliveries.taskId, taskId))),
           step(db.delete(events).where(eq(events.taskId, taskId))),
           step(db.delete(assets).where(eq(assets.taskId, taskId))),
+          step(db.delete(tracks).where(eq(tracks.taskId, taskId))),
+          step(db.delete(outputs).where(eq(outputs.taskId, taskId))),
           step(db.delete(tasks).where(eq(tasks.taskId, taskId))),
         ],
         // No file of the task names a key the read did not see.

@@ -1,6 +1,7 @@
 // The secret a provider must present on every callback: CALLBACK_TOKEN, or one
 // generated on first start and kept in the settings table.
 import "server-only";
+import type { TaskKind } from "@/lib/core/enums";
 import { randomBytes } from "node:crypto";
 import { setSettingOnce } from "@/db/queries/settings";
 import { env } from "@/lib/core/env";
@@ -26,7 +27,7 @@ export async function isValidCallbackToken(candidate: string | null): Promise<bo
 }
 
 /** The URL to give the provider as callBackUrl. */
-export async function callbackUrl(kind?: "cover" | "wav"): Promise<string> {
+export async function callbackUrl(kind?: TaskKind): Promise<string> {
   const base = `${env().PUBLIC_BASE_URL}/api/callbacks${kind ? `/${kind}` : ""}`;
   return `${base}?token=${encodeURIComponent(await callbackToken())}`;
 }

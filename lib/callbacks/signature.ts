@@ -1,6 +1,7 @@
 // Signed callbacks (http-api.md "Signed callbacks"): checks a callback's
 // signature against CALLBACK_SIGNING_KEY, by the kie.ai scheme (over the task
-// id the parsers apply) or by Standard Webhooks. Pure: no I/O, the clock is passed in.
+// id the parsers apply, whichever kind: data.taskId, data.task_id, MIDI's
+// top-level task_id) or by Standard Webhooks. Pure: no I/O, the clock is passed in.
 import { createHmac } from "node:crypto";
 import type { SignatureScheme, SignatureVerdict } from "@/lib/core/enums";
 import { safeEqual } from "@/lib/auth/safe-equal";
@@ -100,7 +101,7 @@ function checkKie(key: string, timestamp: string | null, header: string, body: s
   const named = signedTaskId(body);
   if (!named.ok) return invalid(named.problem);
   const taskId = named.taskId;
-  if (taskId === null) return invalid("no data.taskId or data.task_id in the payload to check the signature against");
+  if (taskId === null) return invalid("no data.taskId, data.task_id or task_id in the payload to check the signature against");
   if (!safeEqual(header.trim(), kieSignature(key, taskId, timestamp))) return invalid("signature does not match");
   return { signature: "verified", scheme: "kie", problem: null };
 }

@@ -20,6 +20,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "request_timeout"
   | "kind_mismatch"
+  | "not_pollable"
   | "test_callback_failed"
   | "invalid_signature"
   | "signature_required"

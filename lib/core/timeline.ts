@@ -1,7 +1,7 @@
 // The timeline's wording, in one place: every event type a task's timeline
 // holds, how the pages name and colour it, and the sentence stored with it.
 // No I/O and no server imports: the task page (a client component) uses it too.
-import type { AssetType, TaskKind } from "@/lib/core/enums";
+import type { AssetRole, TaskKind } from "@/lib/core/enums";
 import type { ProviderResult } from "@/lib/core/result";
 
 export type EventType =
@@ -41,21 +41,64 @@ export function eventStyle(type: string): { label: string; tone: EventTone } {
   return Object.hasOwn(EVENTS, type) ? EVENTS[type as EventType] : { label: type.replaceAll("_", " "), tone: "other" };
 }
 
-export const kindName = (kind: TaskKind) => (kind === "cover" ? "cover" : "WAV");
+const KIND_NAMES: Record<TaskKind, string> = {
+  cover: "cover",
+  wav: "WAV",
+  music: "music",
+  lyrics: "lyrics",
+  separation: "separation",
+  midi: "MIDI",
+  video: "video",
+  other: "other",
+};
 
-/** "succeeded with 2 images", "failed (code 501): …", "still pending at the provider". */
-function describeResult(result: ProviderResult): string {
-  if (result.state === "pending") return "still pending at the provider";
-  if (result.state === "succeeded") {
-    const files = result.kind === "cover" ? `${result.urls.length} image${result.urls.length === 1 ? "" : "s"}` : "the WAV file";
-    return `succeeded with ${files}`;
+export const kindName = (kind: TaskKind) => KIND_NAMES[kind];
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "2 images", "the WAV file", "2 tracks", "3 instruments (120 notes)": what a success brought. */
+function describeOutcome(result: ProviderResult): string {
+  switch (result.kind) {
+    case "cover":
+      return count(result.files.length, "image");
+    case "wav":
+      return "the WAV file";
+    case "music":
+      return count(result.tracks?.length ?? 0, "track");
+    case "lyrics":
+      return count(result.lyrics?.length ?? 0, "lyrics variant");
+    case "separation":
+      return count(result.files.length, "stem");
+    case "midi": {
+      const instruments = result.midi?.instruments ?? [];
+      const notes = instruments.reduce((n, i) => n + i.notes.length, 0);
+      return `${count(instruments.length, "instrument")} (${count(notes, "note")})`;
+    }
+    case "video":
+      return "the video";
+    case "other":
+      return "a body of no known kind, kept as received";
   }
+}
+
+/** "succeeded with 2 images", "failed (code 501): …", "first track ready (1 track)", "still pending at the provider". */
+function describeResult(result: ProviderResult): string {
+  if (result.state === "pending") {
+    if (result.stage === "text") return "text ready (stage text)";
+    if (result.stage === "first") return `first track ready (stage first, ${count(result.tracks?.length ?? 0, "track")})`;
+    return "still pending at the provider";
+  }
+  if (result.state === "succeeded") return `succeeded with ${describeOutcome(result)}`;
   const code = result.code === null ? "" : ` (code ${result.code})`;
   return `failed${code}${result.message ? `: ${result.message}` : ""}`;
 }
 
+/** Why a result changed nothing: the task already succeeded, said the same, or is of a known kind and this body of none. */
+export type Ignored = "already_succeeded" | "already_known" | "other_kind";
+
 /** What a callback, replay or poll said, and why it changed nothing when it did not. */
-export function resultText(result: ProviderResult, ignored: "already_succeeded" | "already_known" | null): string {
+export function resultText(result: ProviderResult, ignored: Ignored | null): string {
+  if (ignored === "other_kind") return "a body of no known kind; kept in the inbox, the task is unchanged";
   const summary = describeResult(result);
   if (ignored === "already_succeeded") return `${summary}; ignored, the task already succeeded`;
   if (ignored === "already_known") return `${summary}; already known`;
@@ -71,7 +114,9 @@ export type Submission =
 export function submittedText(s: Submission): string {
   switch (s.action) {
     case "track":
-      return `Tracking ${kindName(s.kind)} task ${s.taskId}: its result is polled from the provider`;
+      return s.kind === "other"
+        ? `Tracking task ${s.taskId} of no known kind: its callbacks are kept as they come`
+        : `Tracking ${kindName(s.kind)} task ${s.taskId}: its result is polled from the provider`;
     case "cover":
       return s.existed
         ? `The provider already had a cover for music task ${s.musicTaskId} ("${s.existed.message}"): tracking that task`
@@ -88,10 +133,25 @@ export const pollFailedText = (reason: string) => `Poll failed: ${reason}`;
 export const pollGaveUpText = (hours: number) =>
   `No final result after ${hours} hours: automatic polling stopped. Use Poll now to ask again.`;
 
-type AssetRef = { type: AssetType; position: number };
+type AssetRef = { role: AssetRole; position: number; trackId: string | null };
 
-/** "image 2" / "the WAV file": how the timeline names one file. */
-const assetLabel = (asset: AssetRef) => (asset.type === "image" ? `image ${asset.position + 1}` : "the WAV file");
+/** "image 2", "the WAV file", "the MP3 of track 8551…", "the drums stem": how the timeline names one file. */
+function assetLabel(asset: AssetRef): string {
+  switch (asset.role) {
+    case "cover":
+      return `image ${asset.position + 1}`;
+    case "wav":
+      return "the WAV file";
+    case "track":
+      return `the MP3 of track ${asset.trackId ?? asset.position + 1}`;
+    case "track-art":
+      return `the art of track ${asset.trackId ?? asset.position + 1}`;
+    case "video":
+      return "the video";
+    default:
+      return `the ${asset.role.replaceAll("_", " ")} stem`;
+  }
+}
 
 export const downloadStartedText = (asset: AssetRef, attempt: number) =>
   `downloading ${assetLabel(asset)}${attempt > 1 ? ` (attempt ${attempt})` : ""}`;

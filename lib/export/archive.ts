@@ -1,5 +1,6 @@
-// What goes into the archives: one task's folder (its stored files,
-// `metadata.json` = the task detail as GET /api/tasks/{taskId} answers it,
+// What goes into the archives: one task's folder (its stored files, a MIDI
+// task's notes as `<task>.mid`, `metadata.json` = the task detail as GET
+// /api/tasks/{taskId} answers it, with tracks, lyrics and notes, and
 // `SHA256SUMS` for `sha256sum -c`), and the export of every task matching a
 // filter (a folder each, plus `tasks.csv`). Built as lazy entries for
 // ./zip.ts: files are opened one entry ahead of the archive, tasks are read a
@@ -14,13 +15,13 @@ import type { TaskDetail } from "@/db/queries/dto";
 import { notFound } from "@/lib/core/errors";
 import { safeSegment, storage } from "@/lib/storage";
 import { tasksCsvLines, matchingTasks, type CsvOptions, type ExportFilter } from "./csv";
+import { standardMidiFile } from "./midi";
 import { zipHeaders, zipStream, type ZipEntry } from "./zip";
 
-const FILE_PREFIX = { image: "cover", audio: "audio" } as const;
-
-/** `cover-0.png`, `audio-0.wav`: the file's name inside its task's folder. */
-export function archiveFileName(file: Pick<StoredFileRow, "type" | "position" | "storagePath">): string {
-  return `${FILE_PREFIX[file.type]}-${file.position}${path.extname(file.storagePath)}`;
+/** `cover-0.png`, `audio-0.wav`, `track-0.mp3`, `drums-3.mp3`, `video-0.mp4`: the file's name inside its task's folder. */
+export function archiveFileName(file: Pick<StoredFileRow, "role" | "position" | "storagePath">): string {
+  // A WAV conversion's file has been `audio-0.wav` since the first archives.
+  return `${file.role === "wav" ? "audio" : file.role}-${file.position}${path.extname(file.storagePath)}`;
 }
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
@@ -57,6 +58,13 @@ async function* taskEntries(detail: TaskDetail, folder: string): AsyncGenerator<
       open: () => opened.read(),
       release: () => void opened.close().catch(() => {}),
     };
+  }
+  if (detail.midi) {
+    // A MIDI task's notes as a file any DAW opens, beside the notes in metadata.json.
+    const name = `${safeSegment(detail.task.taskId)}.mid`;
+    const midi = Buffer.from(standardMidiFile(detail.midi, detail.task.taskId));
+    sums.push(`${sha256(midi)}  ${name}\n`);
+    yield bufferEntry(`${folder}${name}`, midi, new Date(detail.task.updatedAt));
   }
   const metadata = Buffer.from(`${JSON.stringify(detail, null, 2)}\n`);
   sums.push(`${sha256(metadata)}  metadata.json\n`);

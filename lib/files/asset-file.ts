@@ -10,7 +10,7 @@ import { getAssetRow } from "@/db/queries/assets";
 import { FILE_LENGTH_HEADER } from "@/lib/server/content-length";
 import { errorJson } from "@/lib/server/route";
 import { AppError, notFound } from "@/lib/core/errors";
-import { KIND_FOLDER, safeSegment, storage } from "@/lib/storage";
+import { safeSegment, storage } from "@/lib/storage";
 
 type ByteRange = { start: number; end: number };
 
@@ -31,7 +31,7 @@ export async function serveAssetFile(request: Request, assetId: number, method: 
   }
   const store = storage();
   const download = new URL(request.url).searchParams.get("download") === "1";
-  const fileName = `${KIND_FOLDER[asset.type]}-${safeSegment(asset.taskId)}-${asset.position + 1}${path.extname(asset.storagePath)}`;
+  const fileName = `${asset.role}-${safeSegment(asset.taskId)}-${asset.position + 1}${path.extname(asset.storagePath)}`;
   const contentType = asset.contentType ?? "application/octet-stream";
   const etag = (size: number) => `"${asset.sha256 ?? `${size}`}"`;
   const headers = new Headers({

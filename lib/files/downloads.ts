@@ -138,11 +138,11 @@ async function runDownload(claim: Claim): Promise<Outcome> {
     if (start.verdict === "give_up") throw new DownloadFailure(start.error, true);
     // What an earlier attempt of this asset left half-written (killed mid-download).
     await store
-      .discardPartial(assetKeyPrefix(claim.type, claim.taskId, claim.position))
+      .discardPartial(assetKeyPrefix(claim.role, claim.taskId, claim.position))
       .catch((error) => console.error(`[downloads] asset ${claim.id}: discarding partial uploads failed:`, error));
     const job = {
       assetId: claim.id,
-      type: claim.type,
+      role: claim.role,
       taskId: claim.taskId,
       position: claim.position,
       remoteUrl: claim.remoteUrl,

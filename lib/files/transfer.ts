@@ -9,10 +9,10 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { AssetType } from "@/lib/core/enums";
+import type { AssetRole } from "@/lib/core/enums";
 import { DownloadFailure } from "@/lib/files/failure";
 import { safeGet } from "@/lib/files/safe-fetch";
-import { describeBytes, EXPECTED, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
+import { describeBytes, expected, SNIFF_BYTES, sniff, type Sniffed } from "@/lib/files/sniff";
 import { mediaTap, type MediaFindings } from "@/lib/media/tap";
 import { assetRelativePath, storage, type Upload } from "@/lib/storage";
 
@@ -22,7 +22,7 @@ const SINK_BUFFER_BYTES = 1024 * 1024;
 /** What to fetch and where it goes: plain data, sent to the transfer thread. */
 export type TransferJob = {
   assetId: number;
-  type: AssetType;
+  role: AssetRole;
   taskId: string;
   position: number;
   remoteUrl: string;
@@ -63,7 +63,7 @@ export async function transfer(job: TransferJob, signal: AbortSignal, progress: 
 
   const store = storage();
   const hash = createHash("sha256");
-  const media = mediaTap(job.type);
+  const media = mediaTap(job.role);
   let head = Buffer.alloc(0);
   let sniffed: Sniffed | null = null;
   /** Counts, caps, sniffs and hashes one chunk as it arrives; throws to end the download. */
@@ -72,7 +72,7 @@ export async function transfer(job: TransferJob, signal: AbortSignal, progress: 
     if (progress.bytes > job.maxBytes) throw tooLarge(`more than ${job.maxBytes} bytes arrived`, job.maxBytes);
     if (!sniffed) {
       head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES)]).subarray(0, SNIFF_BYTES);
-      if (head.length >= SNIFF_BYTES) sniffed = expectKind(job.type, head);
+      if (head.length >= SNIFF_BYTES) sniffed = expectKind(job.role, head);
     }
     hash.update(chunk);
     media.push(chunk);
@@ -82,7 +82,7 @@ export async function transfer(job: TransferJob, signal: AbortSignal, progress: 
   let opening: Promise<Upload> | null = null;
   let upload: Upload | null = null;
   const open = async (format: Sniffed): Promise<void> => {
-    const key = assetRelativePath(job.type, job.taskId, job.position, format.ext);
+    const key = assetRelativePath(job.role, job.taskId, job.position, format.ext);
     opening = store.createUpload(key, format.contentType);
     const opened = await opening;
     for (const chunk of held) await opened.write(chunk);
@@ -109,7 +109,7 @@ export async function transfer(job: TransferJob, signal: AbortSignal, progress: 
     if (declared !== null && progress.bytes !== declared) {
       throw new DownloadFailure(`the connection ended after ${progress.bytes} of ${declared} bytes`, false);
     }
-    const format = sniffed ?? expectKind(job.type, head);
+    const format = sniffed ?? expectKind(job.role, head);
     // A file shorter than the sniffing window opens its upload only now.
     if (!upload) await open(format);
     const finished = upload as unknown as Upload;
@@ -124,9 +124,9 @@ export async function transfer(job: TransferJob, signal: AbortSignal, progress: 
   }
 }
 
-function expectKind(type: AssetType, head: Buffer): Sniffed {
-  const sniffed = sniff(type, head);
-  if (!sniffed) throw new DownloadFailure(`wrong content: expected ${EXPECTED[type]}, got ${describeBytes(head)}`, true);
+function expectKind(role: AssetRole, head: Buffer): Sniffed {
+  const sniffed = sniff(role, head);
+  if (!sniffed) throw new DownloadFailure(`wrong content: expected ${expected(role)}, got ${describeBytes(head)}`, true);
   return sniffed;
 }
 

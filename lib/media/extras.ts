@@ -1,5 +1,5 @@
 // What a stored file gets beside it, from what the media tap (lib/media/tap.ts)
-// learned while it downloaded: a cover's thumbnail (made and stored here, on
+// learned while it downloaded: an image's thumbnail (made and stored here, on
 // the main thread, where sharp runs), a WAV's waveform (recorded as it is).
 import "server-only";
 import type { Storage } from "@/lib/storage";
@@ -11,6 +11,7 @@ export type MediaExtras = { thumbnailPath: string | null; thumbnailFailedAt: Dat
 
 /** Once the file is stored under `storagePath`: its thumbnail (stored) and waveform. */
 export async function storeMediaExtras(store: Storage, storagePath: string, findings: MediaFindings): Promise<MediaExtras> {
+  if (findings.type === "none") return { thumbnailPath: null, thumbnailFailedAt: null, waveform: null };
   if (findings.type === "audio") return { thumbnailPath: null, thumbnailFailedAt: null, waveform: findings.waveform };
   const image = findings.image && Buffer.from(findings.image.buffer, findings.image.byteOffset, findings.image.byteLength);
   const thumbnailPath = image ? await storeThumbnail(store, storagePath, image) : null;

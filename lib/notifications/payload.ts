@@ -7,7 +7,7 @@
 // Which cover image a chat message shows: see coverImageUrl.
 import { toAsset, toTask } from "@/db/queries/dto";
 import type { AssetRow, TaskRow } from "@/db/schema";
-import type { DestinationFormat, NotifyEvent } from "@/lib/core/enums";
+import type { DestinationFormat, NotifyEvent, TaskKind } from "@/lib/core/enums";
 import { isPublicAddress } from "@/lib/files/address-policy";
 import { fileAtRisk } from "@/lib/core/rules";
 
@@ -54,6 +54,18 @@ function webhookBody(type: NotifyType, at: Date, subject: EventSubject, ctx: Pay
   };
 }
 
+/** How a message names a task of each kind. */
+const TASK_LABELS: Record<TaskKind, string> = {
+  cover: "Cover task",
+  wav: "WAV conversion",
+  music: "Music task",
+  lyrics: "Lyrics task",
+  separation: "Stem separation",
+  midi: "MIDI task",
+  video: "Music video",
+  other: "Task",
+};
+
 type Message = { line: string; title: string; description: string; url: string | null; image: string | null };
 
 function describe(type: NotifyType, subject: EventSubject, ctx: PayloadContext): Message {
@@ -67,7 +79,7 @@ function describe(type: NotifyType, subject: EventSubject, ctx: PayloadContext):
     };
   }
   const { task, assets } = subject;
-  const kind = task.kind === "wav" ? "WAV conversion" : "Cover task";
+  const kind = TASK_LABELS[task.kind];
   const stored = assets.filter((a) => a.status === "stored").length;
   const files = `${assets.length} file${assets.length === 1 ? "" : "s"}`;
   const details: Record<NotifyType, string> = {

@@ -1,4 +1,5 @@
-// A typed client for the provider's five endpoints (../shared/spec/suno-api.md §2).
+// A typed client for the provider's endpoints (../shared/spec/suno-api.md §2):
+// submitting covers and WAV conversions, every kind's record-info, credits.
 // Every call goes through the shared limiter, carries the Bearer key, has a
 // time limit, and branches on the body's `code`, not only the HTTP status.
 import "server-only";
@@ -7,14 +8,12 @@ import type { TaskKind } from "@/lib/core/enums";
 import { AppError, type ErrorCode } from "@/lib/core/errors";
 import { describeZodError } from "@/lib/server/validation";
 import {
-  coverRecordSchema,
-  coverRecordToResult,
   creditDataSchema,
   envelopeSchema,
+  isPolledKind,
+  RECORD_INFO,
   RecordError,
   taskIdDataSchema,
-  wavRecordSchema,
-  wavRecordToResult,
   type Envelope,
 } from "@/lib/provider/schemas";
 import type { DatabaseRateLimiter } from "./rate-limiter";
@@ -29,7 +28,7 @@ const PRIORITY = {
   background: { maxWaitMs: 0, reserve: BACKGROUND_RESERVE },
 } as const;
 
-type Endpoint = "cover-generate" | "cover-record" | "wav-generate" | "wav-record" | "credit";
+type Endpoint = "cover-generate" | "wav-generate" | "record-info" | "credit";
 
 /** A provider answer other than success, or no usable answer at all. */
 export class ProviderError extends AppError {
@@ -122,25 +121,19 @@ export function createSunoClient({ baseUrl, apiKey, limiter, timeoutMs = 15_000 
     throw providerError(endpoint, envelope);
   }
 
-  async function record<S extends z.ZodType>(endpoint: "cover-record" | "wav-record", taskId: string, schema: S, priority: Priority) {
-    const envelope = await call(
-      endpoint,
-      "GET",
-      `/api/v1/${endpoint === "cover-record" ? "suno/cover" : "wav"}/record-info?taskId=${encodeURIComponent(taskId)}`,
-      priority,
-    );
-    if (envelope.code !== 200) throw providerError(endpoint, envelope);
+  async function record(kind: TaskKind, taskId: string, priority: Priority): Promise<ProviderResult> {
+    // The poller never asks about these (lib/provider/poller.ts refuses them first).
+    if (!isPolledKind(kind)) throw new AppError(409, "not_pollable", `Task ${taskId} is of no known kind: it has no record-info endpoint.`);
+    const endpoint = RECORD_INFO[kind];
+    const envelope = await call("record-info", "GET", `${endpoint.path}?taskId=${encodeURIComponent(taskId)}`, priority);
+    if (envelope.code !== 200) throw providerError("record-info", envelope);
     if (envelope.data === null || envelope.data === undefined) {
       throw new ProviderError(404, "provider_not_found", `The provider has no record of task ${taskId}.`, envelope.code);
     }
-    const parsed = schema.safeParse(envelope.data);
+    const parsed = (endpoint.schema as z.ZodType).safeParse(envelope.data);
     if (!parsed.success) throw badAnswer(`data.${describeZodError(parsed.error)}`);
-    return parsed.data as z.infer<S>;
-  }
-
-  function toResult<R>(record: R, map: (r: R) => ProviderResult): ProviderResult {
     try {
-      return map(record);
+      return (endpoint.toResult as (record: unknown) => ProviderResult)(parsed.data);
     } catch (error) {
       if (error instanceof RecordError) throw badAnswer(error.message);
       throw error;
@@ -164,11 +157,9 @@ export function createSunoClient({ baseUrl, apiKey, limiter, timeoutMs = 15_000 
       });
     },
 
-    /** GET …/record-info for a task of either kind, as the same ProviderResult a callback gives. */
-    async recordInfo(kind: TaskKind, taskId: string, priority: Priority): Promise<ProviderResult> {
-      return kind === "cover"
-        ? toResult(await record("cover-record", taskId, coverRecordSchema, priority), coverRecordToResult)
-        : toResult(await record("wav-record", taskId, wavRecordSchema, priority), wavRecordToResult);
+    /** GET …/record-info of the task's kind, as the same ProviderResult a callback gives; 409 not_pollable for `other`. */
+    recordInfo(kind: TaskKind, taskId: string, priority: Priority): Promise<ProviderResult> {
+      return record(kind, taskId, priority);
     },
 
     /** GET /api/v1/generate/credit: the remaining credits. */

@@ -9,6 +9,7 @@ import { env } from "@/lib/core/env";
 import { AppError, notFound } from "@/lib/core/errors";
 import { isProviderConfigured, sunoClient } from "@/lib/provider/status";
 import { BACKGROUND_RESERVE, RateLimitedError, type Priority } from "@/lib/provider/client";
+import { isPolledKind } from "@/lib/provider/schemas";
 import { providerLimiter } from "@/lib/provider/rate-limiter";
 import { afterResultApplied } from "@/lib/work/after-result";
 
@@ -49,6 +50,13 @@ export async function pollNow(taskId: string): Promise<void> {
   const client = sunoClient(); // 503 without a key, before anything else
   const task = await getPollTarget(taskId);
   if (!task) throw notFound(`No task with id ${taskId}.`);
+  if (!isPolledKind(task.kind)) {
+    throw new AppError(
+      409,
+      "not_pollable",
+      `Task ${taskId} is of no known kind: the provider has no record-info endpoint to ask about it.`,
+    );
+  }
   await pollTask(task, "manual", client);
 }
 

@@ -1,4 +1,4 @@
-// New work for the provider (cover, WAV) and tracking of tasks made elsewhere.
+// New work for the provider (cover, WAV) and tracking of tasks of every kind made elsewhere.
 // The provider's "already exists" answers become tracking of that task.
 import "server-only";
 import { pollDue, releasePoll } from "@/db/queries/polls";
@@ -60,10 +60,11 @@ async function submit(body: CreateTaskBody, client: ReturnType<typeof sunoClient
       return {
         taskId: body.taskId,
         kind: body.kind,
-        parentTaskId: null,
-        audioId: null,
+        parentTaskId: body.parentTaskId ?? null,
+        audioId: body.audioId ?? null,
         submission: { action: "track", kind: body.kind, taskId: body.taskId },
-        pollNow: true,
+        // A task of no known kind has no record-info to ask.
+        pollNow: body.kind !== "other",
       };
     case "cover": {
       const answer = await client.generateCover({ musicTaskId: body.musicTaskId, callBackUrl: await callbackUrl("cover") });

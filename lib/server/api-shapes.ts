@@ -6,16 +6,18 @@
 import { z } from "zod";
 import type { ApiToken } from "@/db/queries/api-tokens";
 import type { Attempt, Destination, DestinationWithSecret } from "@/db/queries/destinations";
-import type { Delivery, Task, TaskDetail, TaskEvent } from "@/db/queries/dto";
+import type { Asset, Delivery, Task, TaskDetail, TaskEvent, Track } from "@/db/queries/dto";
 import type { Insights } from "@/db/queries/insights";
 import type { TaskStats } from "@/db/queries/stats";
 import type { TaskListItem } from "@/db/queries/tasks";
 import type { BulkReplay } from "@/lib/callbacks/replay-matching";
 import {
+  ASSET_ROLES,
   ASSET_STATUSES,
   ASSET_TYPES,
   DELIVERY_VERDICTS,
   DESTINATION_FORMATS,
+  MUSIC_STAGES,
   NOTIFICATION_STATUSES,
   NOTIFY_EVENTS,
   SIGNATURE_SCHEMES,
@@ -41,6 +43,7 @@ export const taskShape = named(
     taskId: z.string(),
     kind: z.enum(TASK_KINDS),
     status: z.enum(TASK_STATUSES),
+    stage: z.enum(MUSIC_STAGES).nullable().meta({ description: "A music task's furthest callback stage; null for other kinds." }),
     code: z.number().int().nullable().meta({ description: "The provider's result code; null while unknown." }),
     message: z.string().nullable(),
     parentTaskId: z.string().nullable(),
@@ -62,6 +65,8 @@ export const assetShape = named(
     id: rowId,
     taskId: z.string(),
     type: z.enum(ASSET_TYPES),
+    role: z.enum(ASSET_ROLES).meta({ description: "What the file is to its task: cover, wav, a track's MP3 or art, a stem, the video." }),
+    trackId: z.string().nullable().meta({ description: "The music track (provider audio id) the file belongs to; null for other files." }),
     position: count,
     remoteUrl: z.string(),
     status: z.enum(ASSET_STATUSES),
@@ -104,9 +109,58 @@ export const deliveryShape = named(
 
 export const eventShape = named("Event", z.object({ id: rowId, at: time, type: z.string(), detail: z.string().nullable() }));
 
+export const trackShape = named(
+  "Track",
+  z.object({
+    trackId: z.string().meta({ description: "The provider's audio id: what WAV, cover, separation and video submissions take." }),
+    position: count,
+    title: z.string().nullable(),
+    tags: z.string().nullable(),
+    prompt: z.string().nullable(),
+    modelName: z.string().nullable(),
+    duration: z.number().nullable().meta({ description: "Seconds." }),
+    createTime: z.string().nullable().meta({ description: "ISO when the provider's time was readable, else as written." }),
+  }),
+);
+
+export const lyricsVariantShape = named(
+  "LyricsVariant",
+  z.object({ title: z.string().nullable(), text: z.string(), status: z.string().nullable(), errorMessage: z.string().nullable() }),
+);
+
+export const midiShape = named(
+  "Midi",
+  z.object({
+    instruments: z.array(
+      z.object({
+        name: z.string(),
+        notes: z.array(
+          z.object({
+            pitch: z.number(),
+            start: z.number().meta({ description: "Seconds." }),
+            end: z.number().meta({ description: "Seconds." }),
+            velocity: z.number().meta({ description: "0 to 1." }),
+          }),
+        ),
+      }),
+    ),
+  }),
+  "A MIDI task's notes, every value a number.",
+);
+
 export const taskDetailShape = named(
   "TaskDetail",
-  z.object({ task: taskShape, assets: z.array(assetShape), deliveries: z.array(deliveryShape), events: z.array(eventShape) }),
+  z.object({
+    task: taskShape,
+    assets: z.array(assetShape),
+    deliveries: z.array(deliveryShape),
+    events: z.array(eventShape),
+    tracks: z.array(trackShape).meta({ description: "A music task's tracks; [] for other kinds." }),
+    lyrics: z.array(lyricsVariantShape).meta({ description: "A lyrics task's variants; [] for other kinds." }),
+    midi: midiShape.nullable().meta({ description: "A MIDI task's notes; null for other kinds." }),
+    parent: taskShape.nullable().meta({ description: "The task this one was made from." }),
+    children: z.array(taskShape).meta({ description: "Tasks made from this one (or from one of its tracks)." }),
+  }),
 );
 
 const page = <T extends z.ZodType>(items: T) =>
@@ -279,6 +333,8 @@ export const openApiShape = z.looseObject({ openapi: z.string(), info: z.object(
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <T extends true>(): T | undefined => undefined;
 same<Same<z.output<typeof taskShape>, Task>>();
+same<Same<z.output<typeof assetShape>, Asset>>();
+same<Same<z.output<typeof trackShape>, Track>>();
 same<Same<z.output<typeof deliveryShape>, Delivery>>();
 same<Same<z.output<typeof eventShape>, TaskEvent>>();
 same<Same<z.output<typeof taskDetailShape>, TaskDetail>>();

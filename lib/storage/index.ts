@@ -6,7 +6,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import type { AssetType } from "@/lib/core/enums";
+import type { AssetRole } from "@/lib/core/enums";
+import { roleKind } from "@/lib/core/roles";
 import { env, type Env } from "@/lib/core/env";
 import { createLocalStorage } from "./local";
 import { createS3Storage } from "./s3";
@@ -107,17 +108,15 @@ export function safeSegment(id: string): string {
   return `${readable}_${createHash("sha256").update(id).digest("hex").slice(0, 32)}`;
 }
 
-/** Folder of a file kind: covers and WAV audio, as the task kinds are named. */
-export const KIND_FOLDER: Record<AssetType, string> = { image: "cover", audio: "wav" };
-
 /** `<kind>/<task>/<position>.`: the start of every key one asset may be stored under, whatever its extension. */
-export function assetKeyPrefix(type: AssetType, taskId: string, position: number): string {
+export function assetKeyPrefix(role: AssetRole, taskId: string, position: number): string {
   if (!Number.isInteger(position) || position < 0) throw new Error(`bad position ${position}`);
-  return `${KIND_FOLDER[type]}/${safeSegment(taskId)}/${position}.`;
+  // The folder is named for the kind of task the file belongs to: cover, wav, music, separation, video.
+  return `${roleKind(role)}/${safeSegment(taskId)}/${position}.`;
 }
 
 /** `<kind>/<task>/<position>.<ext>`: the key of a stored file (relative to STORAGE_DIR, or to the bucket's prefix). */
-export function assetRelativePath(type: AssetType, taskId: string, position: number, ext: string): string {
+export function assetRelativePath(role: AssetRole, taskId: string, position: number, ext: string): string {
   if (!/^[a-z0-9]{1,5}$/.test(ext)) throw new Error(`bad extension ${ext}`);
-  return `${assetKeyPrefix(type, taskId, position)}${ext}`;
+  return `${assetKeyPrefix(role, taskId, position)}${ext}`;
 }

@@ -1,26 +1,35 @@
-// A local stand-in for the Suno API (../shared/spec/suno-api.md): the five
-// endpoints with Bearer checking and the provider's rate limit, result files
-// (real PNG and WAV bytes) served from here, and callbacks POSTed to the given
-// callBackUrl after a delay, retried after 1, 5 and 15 minutes (scaled) when
-// the answer is not 200.
+// A local stand-in for the Suno API (../shared/spec/suno-api.md and
+// suno-api-kinds.md): the submit and record-info endpoints of every kind (cover,
+// WAV, music, lyrics, stem separation, MIDI, music video) and the credits, with
+// Bearer checking and the provider's rate limit; result files (real PNG, WAV,
+// MP3 and MP4 bytes) served from here; and callbacks POSTed to the given
+// callBackUrl after a delay (music: text, first, then complete), each retried
+// after 1, 5 and 15 minutes (scaled) when the answer is not 200. What each
+// kind says is in ./fake-kinds.ts.
 //
-// Outcomes are chosen per task by markers in musicTaskId / audioId (or the
-// tracked taskId given to addTask):
-//   fail-<code>    the task fails with that code (cover 400/408/500/501/531, WAV 400/451/500)
+// Outcomes are chosen per task by markers in what was submitted (musicTaskId /
+// audioId, a music or lyrics prompt) or in the tracked taskId given to addTask:
+//   fail-<code>    the task fails with that code (e.g. cover 501/531, WAV 451, music 400, MIDI 500)
 //   nocallback     no callback at all: only polling finds the result
 //   never          stays pending for ever
-//   dup-<n>        the callback is delivered n times
-//   reject-<code>  the generate call itself answers that code (401, 402, 404, 422, 429, 455, 500...)
+//   halt-first     music that sends text and first, then stays at its first track for ever
+//   dup-<n>        the (final) callback is delivered n times
+//   reject-<code>  the submit call itself answers that code (401, 402, 404, 422, 429, 455, 500...)
 // Submitting the same music task (cover) or track (WAV) again answers the
 // provider's "already exists" (cover 400 / WAV 409 with data.taskId).
 //
 // Test hooks: GET /__requests (every API request: time, path, headers, body),
-// GET /__callbacks (every callback attempt), POST /__tasks {kind, taskId, marker?}
-// (a task "submitted elsewhere", to track), POST /__control {credits?, maintenance?}.
+// GET /__callbacks (every callback attempt), POST /__tasks {kind, taskId, marker?,
+// musicTaskId?, audioId?} (a task "submitted elsewhere", to track),
+// POST /__control {credits?, maintenance?}.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { makePng, makeWav } from "./media";
+import { callbackStages, isKind, KINDS, newTracks, recordInfo, type FakeTask, type Kind, type Stage } from "./fake-kinds";
+import { makeMp3, makePng, makeWav } from "./media";
+import { makeMp4 } from "./mp4";
+
+export { KINDS, type FakeTask, type Kind } from "./fake-kinds";
 
 export type FakeProviderOptions = {
   port?: number;
@@ -39,8 +48,6 @@ export type FakeProviderOptions = {
   log?: (line: string) => void;
 };
 
-export type Kind = "cover" | "wav";
-
 export type LoggedRequest = {
   /** Arrival time, ms since the epoch. */
   at: number;
@@ -54,23 +61,15 @@ export type LoggedRequest = {
   code: number;
 };
 
-export type CallbackAttempt = { at: number; taskId: string; url: string; attempt: number; status: number | null; error: string | null };
-
-export type FakeTask = {
-  kind: Kind;
+export type CallbackAttempt = {
+  at: number;
   taskId: string;
-  musicTaskId: string | null;
-  audioId: string | null;
-  callBackUrl: string | null;
-  createdAt: number;
-  completesAt: number;
-  /** null = success; otherwise the failure code. */
-  failCode: number | null;
-  callback: boolean;
-  never: boolean;
-  deliveries: number;
-  /** Which answer variant record-info uses (alternates between tasks). */
-  variant: 0 | 1;
+  /** Which callback: complete or error, or music's text and first. */
+  stage: string;
+  url: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
 };
 
 export type FakeProvider = {
@@ -80,10 +79,24 @@ export type FakeProvider = {
   requests: LoggedRequest[];
   callbacks: CallbackAttempt[];
   tasks: Map<string, FakeTask>;
-  /** Submits work as another client of the same account would (not logged, not rate limited); answers the envelope. */
-  generate: (kind: Kind, body: { taskId: string; audioId?: string; callBackUrl: string }) => { code: number; msg: string; data?: unknown };
+  /**
+   * Submits work as another client of the same account would (not logged, not
+   * rate limited), with the body its submit endpoint takes (cover `{taskId}`,
+   * WAV `{taskId, audioId}`, music `{prompt}`, lyrics `{prompt}`, separation
+   * `{taskId, audioId, type?}`, MIDI `{taskId, audioId?}`, video `{taskId, audioId}`,
+   * each with `callBackUrl`); answers the envelope.
+   */
+  generate: (kind: Kind, body: Record<string, unknown>) => { code: number; msg: string; data?: unknown };
   /** Registers a task "submitted elsewhere" (for tracking); `marker` as in musicTaskId. */
-  addTask: (input: { kind: Kind; taskId: string; marker?: string; callBackUrl?: string }) => FakeTask;
+  addTask: (input: {
+    kind: Kind;
+    taskId: string;
+    marker?: string;
+    callBackUrl?: string;
+    musicTaskId?: string;
+    audioId?: string;
+    prompt?: string;
+  }) => FakeTask;
   setCredits: (credits: number) => void;
   setMaintenance: (on: boolean) => void;
   stop: () => Promise<void>;
@@ -94,18 +107,6 @@ const RATE_WINDOW_MS = 10_000;
 const RETRY_MINUTES = [1, 5, 15];
 const CALLBACK_TIMEOUT_MS = 15_000;
 
-const COVER_FAILURES: Record<number, string> = {
-  400: "Validation error: request parameters invalid",
-  408: "Rate limited: timeout",
-  500: "Server error",
-  501: "Cover generation failed",
-  531: "Generation failed, credits refunded, try again",
-};
-const WAV_FAILURES: Record<number, string> = {
-  400: "Unsupported source audio format",
-  451: "Unable to download source audio file",
-  500: "Internal error, try again later",
-};
 const REJECTIONS: Record<number, string> = {
   400: "Invalid parameters",
   401: "Unauthorized",
@@ -148,13 +149,21 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     timers.add(timer);
   };
 
-  function createTask(
-    kind: Kind,
-    input: { taskId?: string; musicTaskId: string | null; audioId: string | null; callBackUrl: string | null; marker: string },
-  ): FakeTask {
+  type NewTask = {
+    taskId?: string;
+    musicTaskId: string | null;
+    audioId: string | null;
+    callBackUrl: string | null;
+    marker: string;
+    prompt?: string | null;
+    separationType?: FakeTask["separationType"];
+  };
+
+  function createTask(kind: Kind, input: NewTask): FakeTask {
     const now = Date.now();
     const fail = /fail-(\d{3})/.exec(input.marker);
     const dup = /dup-(\d{1,2})/.exec(input.marker);
+    const prompt = input.prompt ?? null;
     const task: FakeTask = {
       kind,
       taskId: input.taskId ?? randomBytes(16).toString("hex"),
@@ -166,41 +175,29 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       failCode: fail ? Number(fail[1]) : null,
       callback: !input.marker.includes("nocallback"),
       never: input.marker.includes("never"),
+      haltsAtFirst: kind === "music" && input.marker.includes("halt-first"),
       deliveries: dup ? Number(dup[1]) : 1,
       variant: (counter++ % 2) as 0 | 1,
+      tracks: kind === "music" || kind === "lyrics" ? newTracks(prompt) : [],
+      prompt,
+      separationType: input.separationType ?? "separate_vocal",
     };
     tasks.set(task.taskId, task);
     if (task.callback && task.callBackUrl && !task.never) {
-      later(delayMs, () => {
-        for (let i = 0; i < task.deliveries; i++) later(i * 100, () => void deliver(task, 0));
+      const stages = callbackStages(task, baseUrl);
+      stages.forEach((stage, i) => {
+        // dup-<n> repeats the final callback; the stages before it come once.
+        const times = i === stages.length - 1 ? task.deliveries : 1;
+        later(stage.afterMs, () => {
+          for (let n = 0; n < times; n++) later(n * 100, () => void deliver(task, stage, 0));
+        });
       });
     }
     return task;
   }
 
-  function fileUrls(task: FakeTask): string[] {
-    return task.kind === "cover" ? [0, 1].map((i) => `${baseUrl}/files/${task.taskId}/${i}.png`) : [`${baseUrl}/files/${task.taskId}.wav`];
-  }
-
-  function failureMessage(task: FakeTask): string {
-    const table = task.kind === "cover" ? COVER_FAILURES : WAV_FAILURES;
-    return table[task.failCode ?? 500] ?? `Failed with code ${task.failCode}`;
-  }
-
-  function callbackBody(task: FakeTask): unknown {
-    const ok = task.failCode === null;
-    if (task.kind === "cover") {
-      return ok
-        ? { code: 200, msg: "success", data: { taskId: task.taskId, images: fileUrls(task) } }
-        : { code: task.failCode, msg: failureMessage(task), data: { taskId: task.taskId, images: null } };
-    }
-    return ok
-      ? { code: 200, msg: "success", data: { audioWavUrl: fileUrls(task)[0], task_id: task.taskId } }
-      : { code: task.failCode, msg: failureMessage(task), data: { audioWavUrl: null, task_id: task.taskId } };
-  }
-
   /** One delivery; a non-200 answer (or none) is retried after 1, 5, 15 minutes × timeScale. */
-  async function deliver(task: FakeTask, attempt: number): Promise<void> {
+  async function deliver(task: FakeTask, stage: Stage, attempt: number): Promise<void> {
     const url = task.callBackUrl!;
     let status: number | null = null;
     let error: string | null = null;
@@ -208,7 +205,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       const res = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(callbackBody(task)),
+        body: JSON.stringify(stage.body),
         signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
       });
       status = res.status;
@@ -216,95 +213,89 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
-    callbacks.push({ at: Date.now(), taskId: task.taskId, url: redactToken(url), attempt, status, error });
-    log(`callback ${task.taskId} attempt ${attempt} → ${status ?? error}`);
+    callbacks.push({ at: Date.now(), taskId: task.taskId, stage: stage.name, url: redactToken(url), attempt, status, error });
+    log(`callback ${task.kind} ${task.taskId} ${stage.name} attempt ${attempt} → ${status ?? error}`);
     const retryIn = RETRY_MINUTES[attempt];
-    if (status !== 200 && retryIn !== undefined) later(retryIn * 60_000 * timeScale, () => void deliver(task, attempt + 1));
+    if (status !== 200 && retryIn !== undefined) later(retryIn * 60_000 * timeScale, () => void deliver(task, stage, attempt + 1));
   }
 
   function state(task: FakeTask): "pending" | "succeeded" | "failed" {
-    if (task.never || Date.now() < task.completesAt) return "pending";
+    if (task.never || task.haltsAtFirst || Date.now() < task.completesAt) return "pending";
     return task.failCode === null ? "succeeded" : "failed";
-  }
-
-  function coverRecord(task: FakeTask) {
-    const s = state(task);
-    const numeric = task.variant === 0;
-    const flag = { pending: numeric ? 0 : "PENDING", succeeded: numeric ? 1 : "SUCCESS", failed: numeric ? 3 : "GENERATE_COVER_FAILED" }[s];
-    return {
-      taskId: task.taskId,
-      parentTaskId: task.musicTaskId,
-      callbackUrl: task.callBackUrl ? redactToken(task.callBackUrl) : null,
-      createTime: new Date(task.createdAt).toISOString(),
-      completeTime: s === "pending" ? null : new Date(task.completesAt).toISOString(),
-      response: s === "succeeded" ? { images: fileUrls(task) } : null,
-      successFlag: flag,
-      errorCode: s === "succeeded" ? 200 : s === "failed" ? task.failCode : null,
-      errorMessage: s === "succeeded" ? "" : s === "failed" ? failureMessage(task) : null,
-    };
-  }
-
-  function wavRecord(task: FakeTask) {
-    const s = state(task);
-    const flag = { pending: "PENDING", succeeded: "SUCCESS", failed: "GENERATE_WAV_FAILED" }[s];
-    const url = fileUrls(task)[0];
-    // Variant 1 is the older spelling: `status` and `audio_wav_url`.
-    const response = s !== "succeeded" ? null : task.variant === 0 ? { audioWavUrl: url } : { audio_wav_url: url };
-    return {
-      taskId: task.taskId,
-      musicId: task.audioId,
-      callbackUrl: task.callBackUrl ? redactToken(task.callBackUrl) : null,
-      createTime: utcText(task.createdAt),
-      completeTime: s === "pending" ? null : utcText(task.completesAt),
-      response,
-      ...(task.variant === 0 ? { successFlag: flag } : { status: flag }),
-      errorCode: s === "failed" ? task.failCode : null,
-      errorMessage: s === "failed" ? failureMessage(task) : null,
-    };
   }
 
   type Answer = { http?: number; code: number; msg: string; data?: unknown };
 
+  /** What each kind's submit call requires beside callBackUrl. */
+  const REQUIRED: Record<Kind, string[]> = {
+    cover: ["taskId"],
+    wav: ["taskId", "audioId"],
+    music: [],
+    lyrics: ["prompt"],
+    separation: ["taskId", "audioId"],
+    midi: ["taskId"],
+    video: ["taskId", "audioId"],
+  };
+
   function generate(kind: Kind, body: unknown): Answer {
     const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-    const musicTaskId = typeof b.taskId === "string" ? b.taskId : "";
-    const audioId = typeof b.audioId === "string" ? b.audioId : "";
-    const callBackUrl = typeof b.callBackUrl === "string" ? b.callBackUrl : "";
-    if (!musicTaskId || !callBackUrl || (kind === "wav" && !audioId)) {
-      return { code: 422, msg: `taskId${kind === "wav" ? ", audioId" : ""} and callBackUrl are required` };
-    }
-    const marker = `${musicTaskId} ${audioId}`;
+    const text = (key: string) => (typeof b[key] === "string" ? (b[key] as string) : "");
+    const musicTaskId = text("taskId");
+    const audioId = text("audioId");
+    const callBackUrl = text("callBackUrl");
+    const prompt = text("prompt") || text("title");
+    const missing = [...REQUIRED[kind], "callBackUrl"].filter((key) => !text(key));
+    if (missing.length > 0) return { code: 422, msg: `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required` };
+    const marker = `${musicTaskId} ${audioId} ${prompt}`;
     const reject = /reject-(\d{3})/.exec(marker);
     if (reject) {
       const code = Number(reject[1]);
       return { code, msg: REJECTIONS[code] ?? "Rejected" };
     }
-    const work = kind === "cover" ? `cover:${musicTaskId}` : `wav:${musicTaskId}:${audioId}`;
-    const existing = byWork.get(work);
+    const work = kind === "cover" ? `cover:${musicTaskId}` : kind === "wav" ? `wav:${musicTaskId}:${audioId}` : null;
+    const existing = work ? byWork.get(work) : undefined;
     if (existing) {
       return kind === "cover"
         ? { code: 400, msg: "Cover already generated for this task", data: { taskId: existing } }
         : { code: 409, msg: "WAV record already exists", data: { taskId: existing } };
     }
-    if (credits <= 0) return kind === "cover" ? { code: 402, msg: "Insufficient credits" } : { code: 429, msg: "Insufficient credits" };
+    if (credits <= 0) return kind === "wav" ? { code: 429, msg: "Insufficient credits" } : { code: 402, msg: "Insufficient credits" };
     credits -= 1;
-    const task = createTask(kind, { musicTaskId, audioId: kind === "wav" ? audioId : null, callBackUrl, marker });
-    byWork.set(work, task.taskId);
-    log(`${kind} task ${task.taskId} for ${musicTaskId}${audioId ? `/${audioId}` : ""}`);
+    const task = createTask(kind, {
+      musicTaskId: musicTaskId || null,
+      audioId: audioId || null,
+      callBackUrl,
+      marker,
+      prompt: prompt || null,
+      separationType: text("type") === "split_stem" ? "split_stem" : "separate_vocal",
+    });
+    if (work) byWork.set(work, task.taskId);
+    log(`${kind} task ${task.taskId}${musicTaskId ? ` for ${musicTaskId}` : ""}${audioId ? `/${audioId}` : ""}`);
     return { code: 200, msg: "success", data: { taskId: task.taskId } };
   }
 
-  function recordInfo(kind: Kind, query: Record<string, string>): Answer {
+  function recordAnswer(kind: Kind, query: Record<string, string>): Answer {
     const task = tasks.get(query.taskId ?? "");
     if (!task || task.kind !== kind) return { code: 404, msg: "Task not found", data: null };
-    return { code: 200, msg: "success", data: kind === "cover" ? coverRecord(task) : wavRecord(task) };
+    return { code: 200, msg: "success", data: recordInfo(task, state(task), Date.now(), baseUrl, redactToken) };
   }
 
+  /** Each kind's submit and record-info paths. */
+  const PATHS: Record<Kind, { submit: string; record: string }> = {
+    cover: { submit: "/api/v1/suno/cover/generate", record: "/api/v1/suno/cover/record-info" },
+    wav: { submit: "/api/v1/wav/generate", record: "/api/v1/wav/record-info" },
+    music: { submit: "/api/v1/generate", record: "/api/v1/generate/record-info" },
+    lyrics: { submit: "/api/v1/lyrics", record: "/api/v1/lyrics/record-info" },
+    separation: { submit: "/api/v1/vocal-removal/generate", record: "/api/v1/vocal-removal/record-info" },
+    midi: { submit: "/api/v1/midi/generate", record: "/api/v1/midi/record-info" },
+    video: { submit: "/api/v1/mp4/generate", record: "/api/v1/mp4/record-info" },
+  };
+
   function api(method: string, path: string, query: Record<string, string>, body: unknown): Answer {
-    if (method === "POST" && path === "/api/v1/suno/cover/generate") return generate("cover", body);
-    if (method === "POST" && path === "/api/v1/wav/generate") return generate("wav", body);
-    if (method === "GET" && path === "/api/v1/suno/cover/record-info") return recordInfo("cover", query);
-    if (method === "GET" && path === "/api/v1/wav/record-info") return recordInfo("wav", query);
+    for (const kind of KINDS) {
+      if (method === "POST" && path === PATHS[kind].submit) return generate(kind, body);
+      if (method === "GET" && path === PATHS[kind].record) return recordAnswer(kind, query);
+    }
     if (method === "GET" && path === "/api/v1/generate/credit") return { code: 200, msg: "success", data: credits };
     return { http: 404, code: 404, msg: `No endpoint ${method} ${path}` };
   }
@@ -361,13 +352,21 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   }
 
   function serveFile(pathname: string, send: (status: number, payload: unknown, type?: string) => void) {
-    const match = /^\/files\/([A-Za-z0-9_.:-]+?)(?:\/(\d)\.png|\.wav)$/.exec(pathname);
+    const match = /^\/files\/([A-Za-z0-9_.:-]+?)(?:\/([a-z0-9_-]+)\.(png|mp3)|\.(wav|mp4))$/.exec(pathname);
     const task = match ? tasks.get(match[1]!) : undefined;
     if (!match || !task) return send(404, { error: "no such file" });
-    const cached = files.get(pathname);
-    const bytes = cached ?? (match[2] !== undefined ? makePng(256, 256, Number(match[2]) + task.variant * 2) : makeWav(1.5));
+    const [name, ext] = [match[2] ?? "", match[3] ?? match[4]!];
+    const made = ((): [Buffer, string] => {
+      const track = /^track-(\d)$/.exec(name);
+      if (ext === "wav") return [makeWav(1.5), "audio/wav"];
+      if (ext === "mp4") return [makeMp4({ seed: task.variant + (task.failCode ?? 0) }), "video/mp4"];
+      if (ext === "mp3") return [makeMp3(2, track ? task.tracks[Number(track[1])]?.title : name), "audio/mpeg"];
+      const seed = track ? Number(track[1]) + 5 : Number(name) + task.variant * 2;
+      return [makePng(256, 256, seed), "image/png"];
+    })();
+    const bytes = files.get(pathname) ?? made[0];
     files.set(pathname, bytes);
-    send(200, bytes, match[2] !== undefined ? "image/png" : "audio/wav");
+    send(200, bytes, made[1]);
   }
 
   function control(method: string, pathname: string, raw: string, send: (status: number, payload: unknown) => void) {
@@ -383,10 +382,21 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (pathname === "/__callbacks" && method === "GET") return send(200, callbacks);
     if (pathname === "/__tasks" && method === "GET") return send(200, [...tasks.values()]);
     if (pathname === "/__tasks" && method === "POST") {
-      if ((input.kind !== "cover" && input.kind !== "wav") || typeof input.taskId !== "string") {
-        return send(400, { error: "kind (cover|wav) and taskId are required" });
+      if (!isKind(input.kind) || typeof input.taskId !== "string") {
+        return send(400, { error: `kind (${KINDS.join("|")}) and taskId are required` });
       }
-      return send(201, provider.addTask({ kind: input.kind, taskId: input.taskId, marker: String(input.marker ?? "") }));
+      const optional = (key: string) => (typeof input[key] === "string" ? (input[key] as string) : undefined);
+      return send(
+        201,
+        provider.addTask({
+          kind: input.kind,
+          taskId: input.taskId,
+          marker: String(input.marker ?? ""),
+          musicTaskId: optional("musicTaskId"),
+          audioId: optional("audioId"),
+          prompt: optional("prompt"),
+        }),
+      );
     }
     if (pathname === "/__control" && method === "POST") {
       if (typeof input.credits === "number") credits = input.credits;
@@ -417,8 +427,15 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     callbacks,
     tasks,
     generate,
-    addTask: ({ kind, taskId, marker = "", callBackUrl }) =>
-      createTask(kind, { taskId, musicTaskId: null, audioId: null, callBackUrl: callBackUrl ?? null, marker }),
+    addTask: ({ kind, taskId, marker = "", callBackUrl, musicTaskId, audioId, prompt }) =>
+      createTask(kind, {
+        taskId,
+        musicTaskId: musicTaskId ?? null,
+        audioId: audioId ?? null,
+        callBackUrl: callBackUrl ?? null,
+        marker,
+        prompt: prompt ?? marker,
+      }),
     setCredits: (n) => {
       credits = n;
     },
@@ -434,11 +451,6 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     },
   };
   return provider;
-}
-
-/** `YYYY-MM-DD HH:mm:ss` in UTC, as the WAV endpoint writes times. */
-function utcText(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
 function redactToken(url: string): string {

@@ -225,3 +225,33 @@ export function makeHostileJpeg(options: HostileJpegOptions = {}): Buffer {
     // No EOI: the decoder reports a truncated file only at the very end.
   ]);
 }
+
+/** MPEG-1 layer III, 128 kbit/s, 44.1 kHz, mono: a frame is 417 bytes and holds 1152 samples. */
+const MP3_FRAME_HEADER = [0xff, 0xfb, 0x90, 0xc0];
+const MP3_FRAME_BYTES = 417;
+const MP3_FRAME_SECONDS = 1152 / 44_100;
+
+/**
+ * A playable MP3 of `seconds` of silence: frames whose side information is all
+ * zeros (no main data), which decoders play as silence. With `title`, an ID3v2
+ * tag names it first, as the provider's files have.
+ */
+export function makeMp3(seconds = 2, title?: string): Buffer {
+  const frame = Buffer.alloc(MP3_FRAME_BYTES);
+  Buffer.from(MP3_FRAME_HEADER).copy(frame);
+  const frames = Array.from({ length: Math.max(1, Math.round(seconds / MP3_FRAME_SECONDS)) }, () => frame);
+  return Buffer.concat([...(title ? [id3Tag(title)] : []), ...frames]);
+}
+
+/** An ID3v2.3 tag with one TIT2 (title) frame. */
+function id3Tag(title: string): Buffer {
+  const text = Buffer.concat([Buffer.from([0]), Buffer.from(title, "latin1")]);
+  const frameHead = Buffer.alloc(10);
+  frameHead.write("TIT2", 0, "latin1");
+  frameHead.writeUInt32BE(text.length, 4);
+  const body = Buffer.concat([frameHead, text]);
+  const head = Buffer.from([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 0]);
+  // The size is "synchsafe": 7 bits per byte.
+  for (let i = 0; i < 4; i++) head[9 - i] = (body.length >> (7 * i)) & 0x7f;
+  return Buffer.concat([head, body]);
+}

@@ -1,6 +1,6 @@
 // The task state rules (lib/core/rules.ts) and the timeline's words, one case a row.
 import { describe, expect, it } from "vitest";
-import type { AssetStatus, TaskKind, TaskStatus } from "@/lib/core/enums";
+import type { AssetStatus, MusicStage, TaskKind, TaskStatus } from "@/lib/core/enums";
 import {
   AT_RISK_WINDOW_MS,
   callbackKind,
@@ -10,6 +10,7 @@ import {
   fileAtRisk,
   GIVE_UP_AFTER_MS,
   MAX_DOWNLOAD_ATTEMPTS,
+  namedTaskId,
   REMOTE_RETENTION_MS,
   thumbnailRetryDue,
   THUMBNAIL_RETRY_AFTER_MS,
@@ -21,7 +22,7 @@ import {
   type PollNow,
   type TaskState,
 } from "@/lib/core/rules";
-import type { ProviderResult } from "@/lib/core/result";
+import type { ProviderResult, ResultFile, Track } from "@/lib/core/result";
 import { downloadFailedText, eventStyle, resultText, submittedText } from "@/lib/core/timeline";
 
 const HOUR = 3_600_000;
@@ -35,22 +36,26 @@ const success: ProviderResult = {
   state: "succeeded",
   code: 200,
   message: "success",
-  urls: ["https://a/0.png", "https://a/1.png"],
+  files: [
+    { role: "cover", url: "https://a/0.png", trackId: null },
+    { role: "cover", url: "https://a/1.png", trackId: null },
+  ],
 };
-const failure: ProviderResult = { kind: "cover", taskId: "t", state: "failed", code: 501, message: "Cover generation failed", urls: [] };
-const pending: ProviderResult = { kind: "cover", taskId: "t", state: "pending", code: null, message: null, urls: [] };
+const failure: ProviderResult = { kind: "cover", taskId: "t", state: "failed", code: 501, message: "Cover generation failed", files: [] };
+const pending: ProviderResult = { kind: "cover", taskId: "t", state: "pending", code: null, message: null, files: [] };
 const wavSuccess: ProviderResult = {
   kind: "wav",
   taskId: "t",
   state: "succeeded",
   code: 200,
   message: "success",
-  urls: ["https://a/x.wav"],
+  files: [{ role: "wav", url: "https://a/x.wav", trackId: null }],
 };
 
 function task(status: TaskStatus, over: Partial<TaskState> = {}): TaskState {
-  return { kind: "cover", status, code: null, message: null, createdAt: ago(HOUR / 2), nextPollAt: null, assetPositions: [], ...over };
+  return { kind: "cover", status, stage: null, code: null, message: null, createdAt: ago(HOUR / 2), nextPollAt: null, assets: [], ...over };
 }
+const covers = (...positions: number[]) => positions.map((position) => ({ position, role: "cover" as const, trackId: null }));
 const accepted = (d: Decision | PollNow) => {
   if (d.verdict === "rejected") throw new Error(`rejected: ${d.error}`);
   if (d.verdict === "poll") throw new Error("a poll to send");
@@ -107,8 +112,8 @@ describe("results (callback, replay, poll)", () => {
       lastSource: "callback",
     });
     expect(d.assets).toEqual([
-      { type: "image", position: 0, remoteUrl: "https://a/0.png" },
-      { type: "image", position: 1, remoteUrl: "https://a/1.png" },
+      { type: "image", role: "cover", trackId: null, position: 0, remoteUrl: "https://a/0.png" },
+      { type: "image", role: "cover", trackId: null, position: 1, remoteUrl: "https://a/1.png" },
     ]);
     expect(d.nextPollAt).toBeNull();
     expect(d.create).toBeNull();
@@ -127,18 +132,18 @@ describe("results (callback, replay, poll)", () => {
     const made = ago(2 * 24 * HOUR);
     const d = accepted(decide(undefined, poll({ ...wavSuccess, remoteCreatedAt: made }), now));
     expect(d.state?.filesExpireAt).toEqual(new Date(made.getTime() + REMOTE_RETENTION_MS.wav));
-    expect(d.assets).toEqual([{ type: "audio", position: 0, remoteUrl: "https://a/x.wav" }]);
+    expect(d.assets).toEqual([{ type: "audio", role: "wav", trackId: null, position: 0, remoteUrl: "https://a/x.wav" }]);
   });
 
   // "A task that succeeded stays succeeded when a failure or an older payload arrives later."
   it.each<[string, Incoming]>([
     ["a failure callback", { via: "callback", result: failure }],
-    ["an older success", { via: "callback", result: { ...success, urls: ["https://old/0.png"] } }],
+    ["an older success", { via: "callback", result: { ...success, files: [{ role: "cover", url: "https://old/0.png", trackId: null }] } }],
     ["a replay", { via: "replay", result: failure }],
     ["a pending poll", poll(pending)],
     ["a failed poll answer", poll(failure)],
   ])("succeeded stays succeeded after %s", (_, incoming) => {
-    const d = accepted(decide(task("succeeded", { code: 200, message: "success", assetPositions: [0, 1] }), incoming, now));
+    const d = accepted(decide(task("succeeded", { code: 200, message: "success", assets: covers(0, 1) }), incoming, now));
     expect(d).toMatchObject({ verdict: "duplicate", state: null, assets: [], nextPollAt: null, create: null });
     expect(d.events[0]!.detail).toMatch(/; ignored, the task already succeeded$/);
   });
@@ -160,7 +165,7 @@ describe("results (callback, replay, poll)", () => {
   });
 
   it("assets the task already has are kept, only missing positions are created", () => {
-    const d = accepted(decide(task("failed", { assetPositions: [0] }), { via: "callback", result: success }, now));
+    const d = accepted(decide(task("failed", { assets: covers(0) }), { via: "callback", result: success }, now));
     expect(d.assets.map((a) => a.position)).toEqual([1]);
   });
 });
@@ -250,13 +255,26 @@ describe("a due poll: send it or give up", () => {
   ])("%s", (_, current, automatic, expected) => {
     const d = decide(current, { via: "poll_due", automatic }, now);
     if (expected === "poll") expect(d).toEqual({ verdict: "poll" });
-    else expect(d).toEqual({ verdict: "duplicate", create: null, state: null, assets: [], ...expected });
+    else
+      expect(d).toEqual({
+        verdict: "duplicate",
+        create: null,
+        retype: null,
+        state: null,
+        stage: null,
+        assets: [],
+        tracks: [],
+        outputs: null,
+        ...expected,
+      });
   });
 });
 
 describe("the file rules", () => {
   const file = (over: Partial<AssetState> = {}): AssetState => ({
     type: "image",
+    role: "cover",
+    trackId: null,
     position: 0,
     status: "downloading",
     attempts: 1,
@@ -345,13 +363,13 @@ describe("the file rules", () => {
     ],
     [
       "the last transient failure is final",
-      file({ attempts: MAX_DOWNLOAD_ATTEMPTS, type: "audio" }),
+      file({ attempts: MAX_DOWNLOAD_ATTEMPTS, type: "audio", role: "wav" }),
       failed(),
       expect.objectContaining({ status: "failed", error: "HTTP 503 (gave up after 8 attempts)", nextAttemptAt: null }),
     ],
     [
       "a final failure of a re-download keeps the stored copy",
-      file({ attempts: MAX_DOWNLOAD_ATTEMPTS, type: "audio", storagePath: "wav/t/0.wav" }),
+      file({ attempts: MAX_DOWNLOAD_ATTEMPTS, type: "audio", role: "wav", storagePath: "wav/t/0.wav" }),
       failed({ permanent: true, error: "HTTP 410", keptBytes: 4096 }),
       expect.objectContaining({
         status: "stored",
@@ -479,10 +497,12 @@ describe("the timeline's words", () => {
       "WAV conversion requested for track a of music task m",
     );
     expect(resultText({ ...failure, code: null, message: null }, null)).toBe("failed");
-    expect(downloadFailedText({ type: "image", position: 0 }, "HTTP 429 Too Many Requests", { retryInMs: 7_000 })).toBe(
+    expect(downloadFailedText({ role: "cover", position: 0, trackId: null }, "HTTP 429 Too Many Requests", { retryInMs: 7_000 })).toBe(
       "image 1: HTTP 429 Too Many Requests; retrying in 7 s",
     );
-    expect(downloadFailedText({ type: "audio", position: 0 }, "gone", "kept")).toBe("the WAV file: gone; keeping the stored copy");
+    expect(downloadFailedText({ role: "wav", position: 0, trackId: null }, "gone", "kept")).toBe(
+      "the WAV file: gone; keeping the stored copy",
+    );
   });
 
   it.each([
@@ -494,5 +514,315 @@ describe("the timeline's words", () => {
     ["some_future_type", "some future type", "other"],
   ])("the page shows %s as %s (%s)", (type, label, tone) => {
     expect(eventStyle(type)).toEqual({ label, tone });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Every kind (http-api.md "Every kind of task the provider calls back")
+
+describe("the kind rule, every kind", () => {
+  const track = { id: "t1", audio_url: "https://a/t1.mp3" };
+  it.each<[string, unknown, TaskKind | null]>([
+    ["callbackType with tracks carrying audio_url → music", { data: { callbackType: "complete", task_id: "m", data: [track] } }, "music"],
+    [
+      "a music error (data.task_id, no tracks) → music, not a failed WAV",
+      { code: 400, data: { callbackType: "error", task_id: "m", data: null } },
+      "music",
+    ],
+    ["a music text stage without tracks → music", { data: { callbackType: "text", task_id: "m", data: [] } }, "music"],
+    [
+      "a replace-section failure with data.error → music",
+      { code: 501, data: { callbackType: "error", task_id: "m", error: "x" } },
+      "music",
+    ],
+    [
+      "callbackType with variants carrying text → lyrics",
+      { data: { callbackType: "complete", taskId: "l", data: [{ text: "la" }] } },
+      "lyrics",
+    ],
+    ["a lyrics error (data.taskId) → lyrics", { code: 400, data: { callbackType: "error", taskId: "l", data: null } }, "lyrics"],
+    ["data.vocal_removal_info → separation", { data: { task_id: "s", vocal_removal_info: { vocal_url: "u" } } }, "separation"],
+    ["data.vocal_separation_info (kie EN) → separation", { data: { task_id: "s", vocal_separation_info: {} } }, "separation"],
+    ["a failed separation (info null) → separation", { code: 400, data: { task_id: "s", vocal_removal_info: null } }, "separation"],
+    ["top-level task_id with data.instruments → midi", { task_id: "x", code: 200, data: { state: "complete", instruments: [] } }, "midi"],
+    ["top-level task_id with data null → midi (its failure)", { task_id: "x", code: 500, data: null }, "midi"],
+    ["data.video_url → video", { data: { task_id: "v", video_url: "u" } }, "video"],
+    ["data.video_url null → video (its failure)", { code: 400, data: { task_id: "v", video_url: null } }, "video"],
+    [
+      "a voice phrase (data.taskId and unknown fields) → other",
+      { data: { taskId: "x", validateInfo: "say", status: "wait_validating" } },
+      "other",
+    ],
+    ["data.task_id with unknown fields → other", { data: { task_id: "x", progress: 1 } }, "other"],
+    ["a top-level taskId → other", { taskId: "x" }, "other"],
+    ["a top-level task_id beside unknown data → other", { task_id: "x", data: { foo: 1 } }, "other"],
+    ["no task id anywhere → none", { code: 200, data: { id: "x", status: "ok" } }, null],
+  ])("%s", (_, payload, kind) => {
+    expect(callbackKind(null, payload)).toBe(kind);
+  });
+
+  it("names the task wherever the kind puts it, and refuses a body naming two", () => {
+    expect(namedTaskId({ task_id: " midi-1 ", data: { state: "complete" } })).toEqual({ ok: true, taskId: "midi-1" });
+    expect(namedTaskId({ task_id: "a", data: { task_id: "a" } })).toEqual({ ok: true, taskId: "a" });
+    expect(namedTaskId({ task_id: "a", data: { taskId: "b" } })).toEqual({
+      ok: false,
+      problem: 'data.taskId ("b") and task_id ("a") name different tasks',
+    });
+    expect(namedTaskId({ data: { id: "x" } })).toEqual({ ok: true, taskId: null });
+  });
+});
+
+describe("results of every kind", () => {
+  const T1 = "track-1";
+  const T2 = "track-2";
+  const trackOf = (trackId: string): Track => ({
+    trackId,
+    title: `Song ${trackId}`,
+    tags: "rock",
+    prompt: "[Verse] la",
+    modelName: "chirp-v3-5",
+    duration: 120,
+    createTime: null,
+  });
+  const trackFiles = (...ids: string[]): ResultFile[] =>
+    ids.flatMap((trackId) => [
+      { role: "track" as const, url: `https://a/${trackId}.mp3`, trackId },
+      { role: "track-art" as const, url: `https://a/${trackId}.jpeg`, trackId },
+    ]);
+  const music = (stage: MusicStage, ...ids: string[]): ProviderResult => ({
+    kind: "music",
+    taskId: "t",
+    state: stage === "complete" ? "succeeded" : "pending",
+    code: 200,
+    message: "ok",
+    stage,
+    tracks: ids.map(trackOf),
+    files: trackFiles(...ids),
+  });
+  const musicError: ProviderResult = {
+    kind: "music",
+    taskId: "t",
+    state: "failed",
+    code: 400,
+    message: "Music generation failed",
+    files: [],
+    tracks: [],
+  };
+  const musicTask = (status: TaskStatus, stage: MusicStage | null, assets: TaskState["assets"] = []) =>
+    task(status, { kind: "music", stage, assets });
+  const assetsOf = (...ids: string[]) =>
+    ids.flatMap((trackId, i) => [
+      { position: 2 * i, role: "track" as const, trackId },
+      { position: 2 * i + 1, role: "track-art" as const, trackId },
+    ]);
+
+  // current (status, stage, files) × incoming stage → status written, stage written, verdict, files and tracks recorded
+  it.each<
+    [
+      string,
+      TaskState | undefined,
+      ProviderResult,
+      { verdict: string; status: TaskStatus | null; stage: MusicStage | null; assets: number; tracks: number },
+    ]
+  >([
+    ["unknown + text", undefined, music("text"), { verdict: "accepted", status: null, stage: "text", assets: 0, tracks: 0 }],
+    ["unknown + first", undefined, music("first", T1), { verdict: "accepted", status: null, stage: "first", assets: 2, tracks: 1 }],
+    [
+      "unknown + complete",
+      undefined,
+      music("complete", T1, T2),
+      { verdict: "accepted", status: "succeeded", stage: "complete", assets: 4, tracks: 2 },
+    ],
+    ["unknown + error", undefined, musicError, { verdict: "accepted", status: "failed", stage: null, assets: 0, tracks: 0 }],
+    ["text + text", musicTask("pending", "text"), music("text"), { verdict: "duplicate", status: null, stage: null, assets: 0, tracks: 0 }],
+    [
+      "text + first",
+      musicTask("pending", "text"),
+      music("first", T1),
+      { verdict: "accepted", status: null, stage: "first", assets: 2, tracks: 1 },
+    ],
+    [
+      "first + first",
+      musicTask("pending", "first", assetsOf(T1)),
+      music("first", T1),
+      { verdict: "duplicate", status: null, stage: null, assets: 0, tracks: 0 },
+    ],
+    [
+      "first + text",
+      musicTask("pending", "first", assetsOf(T1)),
+      music("text"),
+      { verdict: "duplicate", status: null, stage: null, assets: 0, tracks: 0 },
+    ],
+    [
+      "first + complete",
+      musicTask("pending", "first", assetsOf(T1)),
+      music("complete", T1, T2),
+      { verdict: "accepted", status: "succeeded", stage: "complete", assets: 2, tracks: 2 },
+    ],
+    [
+      "first + error",
+      musicTask("pending", "first", assetsOf(T1)),
+      musicError,
+      { verdict: "accepted", status: "failed", stage: null, assets: 0, tracks: 0 },
+    ],
+    [
+      "complete + first",
+      musicTask("succeeded", "complete", assetsOf(T1, T2)),
+      music("first", T1),
+      { verdict: "duplicate", status: null, stage: null, assets: 0, tracks: 0 },
+    ],
+    [
+      "complete + text",
+      musicTask("succeeded", "complete", assetsOf(T1, T2)),
+      music("text"),
+      { verdict: "duplicate", status: null, stage: null, assets: 0, tracks: 0 },
+    ],
+    [
+      "complete + error",
+      musicTask("succeeded", "complete", assetsOf(T1, T2)),
+      musicError,
+      { verdict: "duplicate", status: null, stage: null, assets: 0, tracks: 0 },
+    ],
+    [
+      "complete + complete",
+      musicTask("succeeded", "complete", assetsOf(T1, T2)),
+      music("complete", T1, T2),
+      { verdict: "duplicate", status: null, stage: null, assets: 0, tracks: 0 },
+    ],
+    [
+      "error + complete",
+      musicTask("failed", null),
+      music("complete", T1, T2),
+      { verdict: "accepted", status: "succeeded", stage: "complete", assets: 4, tracks: 2 },
+    ],
+  ])("music: %s", (_, current, result, expected) => {
+    const d = accepted(decide(current, { via: "callback", result }, now));
+    expect(d.verdict).toBe(expected.verdict);
+    expect(d.state?.status ?? null).toBe(expected.status);
+    expect(d.stage).toBe(expected.stage);
+    expect(d.assets).toHaveLength(expected.assets);
+    expect(d.tracks).toHaveLength(expected.tracks);
+    if (d.state?.status === "succeeded") expect(d.state.filesExpireAt).toEqual(later(REMOTE_RETENTION_MS.music));
+  });
+
+  it("a music first after complete changes nothing at all (nothing undoes complete)", () => {
+    const d = accepted(decide(musicTask("succeeded", "complete", assetsOf(T1, T2)), poll(music("first", T1)), now));
+    expect(d).toMatchObject({ verdict: "duplicate", state: null, stage: null, assets: [], tracks: [], outputs: null, nextPollAt: null });
+    expect(d.events[0]!.detail).toBe("first track ready (stage first, 1 track); ignored, the task already succeeded");
+  });
+
+  it("a complete keeps the files of its first by role and track, whatever their order, and adds the rest after them", () => {
+    // The first brought only track 1's art (its MP3 was not final yet); the complete lists track 2 first.
+    const current = musicTask("pending", "first", [{ position: 0, role: "track-art", trackId: T1 }]);
+    const d = accepted(decide(current, { via: "callback", result: music("complete", T2, T1) }, now));
+    expect(d.assets.map((a) => [a.position, a.role, a.trackId, a.type])).toEqual([
+      [1, "track", T2, "audio"],
+      [2, "track-art", T2, "image"],
+      [3, "track", T1, "audio"],
+    ]);
+    expect(d.tracks.map((t) => [t.trackId, t.position])).toEqual([
+      [T2, 0],
+      [T1, 1],
+    ]);
+  });
+
+  it("lyrics and notes are recorded with the success, and only then", () => {
+    const lyrics = [{ title: "A", text: "[Verse] la", status: "complete", errorMessage: null }];
+    const lyricsResult: ProviderResult = { kind: "lyrics", taskId: "t", state: "succeeded", code: 200, message: "ok", files: [], lyrics };
+    expect(accepted(decide(undefined, { via: "callback", result: lyricsResult }, now))).toMatchObject({
+      verdict: "accepted",
+      outputs: { lyrics, midi: null },
+      assets: [],
+      events: [{ type: "callback", detail: "succeeded with 1 lyrics variant" }],
+    });
+    const midi = { instruments: [{ name: "Drums", notes: [{ pitch: 36, start: 0, end: 0.5, velocity: 1 }] }] };
+    const midiResult: ProviderResult = { kind: "midi", taskId: "t", state: "succeeded", code: 200, message: "success", files: [], midi };
+    const d = accepted(decide(undefined, poll(midiResult), now));
+    expect(d).toMatchObject({
+      outputs: { lyrics: null, midi },
+      events: [{ type: "poll", detail: "succeeded with 1 instrument (1 note)" }],
+    });
+    expect(d.state?.filesExpireAt).toEqual(later(REMOTE_RETENTION_MS.midi));
+    const again = accepted(decide(task("succeeded", { kind: "midi" }), { via: "callback", result: midiResult }, now));
+    expect(again).toMatchObject({ verdict: "duplicate", outputs: null });
+  });
+
+  it.each<[TaskKind, ResultFile[], [string, string][], string]>([
+    [
+      "separation",
+      [
+        { role: "vocals", url: "https://a/v.mp3", trackId: null },
+        { role: "drums", url: "https://a/d.mp3", trackId: null },
+      ],
+      [
+        ["audio", "vocals"],
+        ["audio", "drums"],
+      ],
+      "succeeded with 2 stems",
+    ],
+    ["video", [{ role: "video", url: "https://a/v.mp4", trackId: null }], [["video", "video"]], "succeeded with the video"],
+  ])("a %s success records its files by role", (kind, files, expected, detail) => {
+    const result: ProviderResult = { kind, taskId: "t", state: "succeeded", code: 200, message: "ok", files };
+    const d = accepted(decide(undefined, { via: "callback", result }, now));
+    expect(d.assets.map((a) => [a.type, a.role])).toEqual(expected);
+    expect(d.assets.map((a) => a.position)).toEqual(files.map((_, i) => i));
+    expect(d.events[0]!.detail).toBe(detail);
+    expect(d.state?.filesExpireAt).toEqual(later(REMOTE_RETENTION_MS[kind]));
+  });
+
+  describe("tasks of no known kind", () => {
+    const other = (state: ProviderResult["state"], code: number | null): ProviderResult => ({
+      kind: "other",
+      taskId: "t",
+      state,
+      code,
+      message: null,
+      files: [],
+    });
+    const video: ProviderResult = {
+      kind: "video",
+      taskId: "t",
+      state: "succeeded",
+      code: 200,
+      message: "ok",
+      files: [{ role: "video", url: "https://a/v.mp4", trackId: null }],
+    };
+
+    it("are created as other, and take the kind of the first result of a known kind, as if new", () => {
+      expect(accepted(decide(undefined, { via: "callback", result: other("succeeded", 200) }, now))).toMatchObject({
+        create: { kind: "other", lastSource: "callback" },
+        state: { status: "succeeded", code: 200 },
+      });
+      const d = accepted(decide(task("succeeded", { kind: "other", code: 200 }), { via: "callback", result: video }, now));
+      expect(d).toMatchObject({ verdict: "accepted", retype: "video", state: { status: "succeeded" }, create: null });
+      expect(d.assets).toHaveLength(1);
+      // A pending result of its real kind takes back what `other` said.
+      const text = accepted(decide(task("failed", { kind: "other", code: 500 }), { via: "callback", result: music("text") }, now));
+      expect(text).toMatchObject({ retype: "music", stage: "text", state: { status: "pending", code: null, completedAt: null } });
+    });
+
+    it("a body of no known kind for a task of a known kind changes nothing, and is no rejection", () => {
+      const d = accepted(decide(task("pending", { kind: "video" }), { via: "callback", result: other("failed", 500) }, now));
+      expect(d).toMatchObject({ verdict: "duplicate", state: null, retype: null, assets: [] });
+      expect(d.events[0]!.detail).toBe("a body of no known kind; kept in the inbox, the task is unchanged");
+    });
+
+    it("tracking one schedules no poll (it has no record-info); tracking it as a known kind retypes and polls it", () => {
+      const submit = (kind: TaskKind): Incoming => ({
+        via: "submit",
+        taskId: "t",
+        kind,
+        submission: { action: "track", kind, taskId: "t" },
+        pollAfterMs: 1000,
+      });
+      expect(accepted(decide(undefined, submit("other"), now))).toMatchObject({ create: { kind: "other" }, nextPollAt: null });
+      expect(accepted(decide(task("succeeded", { kind: "other" }), submit("separation"), now))).toMatchObject({
+        verdict: "accepted",
+        retype: "separation",
+        state: { status: "pending", lastSource: "submit" },
+        nextPollAt: later(1000),
+      });
+      expect(decide(task("pending", { kind: "separation" }), submit("video"), now)).toMatchObject({ verdict: "rejected" });
+    });
   });
 });

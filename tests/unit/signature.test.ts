@@ -115,6 +115,37 @@ describe("kie.ai, a body naming two task ids", () => {
   });
 });
 
+describe("kie.ai, every kind's task id", () => {
+  const bodies: [kind: string, taskId: string, body: unknown][] = [
+    ["music (data.task_id)", "music-1", { code: 200, data: { callbackType: "complete", task_id: "music-1", data: [] } }],
+    ["lyrics (data.taskId)", "lyrics-1", { code: 200, data: { callbackType: "complete", taskId: "lyrics-1", data: [] } }],
+    ["separation (data.task_id)", "sep-1", { code: 200, data: { task_id: "sep-1", vocal_removal_info: null } }],
+    ["MIDI (top-level task_id)", "midi-1", { task_id: "midi-1", code: 200, msg: "success", data: { state: "complete", instruments: [] } }],
+    ["video (data.task_id)", "video-1", { code: 200, data: { task_id: "video-1", video_url: null } }],
+    ["a kind not known here (top-level taskId)", "voice-1", { code: 200, taskId: "voice-1" }],
+  ];
+
+  it.each(bodies)("%s is verified against the id the parsers apply, and only that one", (_, taskId, payload) => {
+    const body = JSON.stringify(payload);
+    expect(check(kieHeaders(taskId), body, KIE_KEY)).toEqual({ signature: "verified", scheme: "kie", problem: null });
+    expect(check(kieHeaders(`${taskId}-other`), body, KIE_KEY)).toMatchObject({
+      signature: "invalid",
+      problem: "signature does not match",
+    });
+  });
+
+  it("a MIDI body whose top-level task_id and data.task_id differ names no task: never verified", () => {
+    const body = JSON.stringify({ task_id: "signed", code: 200, data: { task_id: "victim", state: "complete", instruments: [] } });
+    for (const id of ["signed", "victim"]) {
+      expect(check(kieHeaders(id), body, KIE_KEY)).toEqual({
+        signature: "invalid",
+        scheme: "kie",
+        problem: 'data.task_id ("victim") and task_id ("signed") name different tasks',
+      });
+    }
+  });
+});
+
 describe("without signature headers, or without a key", () => {
   it("is unsigned", () => {
     expect(check(new Headers(), coverBody)).toEqual({ signature: "unsigned", scheme: null, problem: null });

@@ -20,7 +20,7 @@ describe("safeSegment", () => {
   it("keeps the provider's ids as they are", () => {
     expect(safeSegment("21aee3c3c2a01fa5e030b3799fa4dd56")).toBe("21aee3c3c2a01fa5e030b3799fa4dd56");
     expect(safeSegment("xss-task-0001")).toBe("xss-task-0001");
-    expect(assetRelativePath("image", "988e1f2a3b4cc8d3", 1, "png")).toBe("cover/988e1f2a3b4cc8d3/1.png");
+    expect(assetRelativePath("cover", "988e1f2a3b4cc8d3", 1, "png")).toBe("cover/988e1f2a3b4cc8d3/1.png");
   });
 
   it("gives v.1 and v_1-fb05732bfb (its hashed form before) different folders", () => {

@@ -47,12 +47,20 @@ describe.each(DATABASES)("the write path [%s]", (driver) => {
       step(
         d
           .insert(assets)
-          .values({ taskId: "t-lock", type: "image", position: 0, remoteUrl: "https://example.com/0.png", nextAttemptAt: past }),
+          .values({
+            taskId: "t-lock",
+            type: "image",
+            role: "cover",
+            position: 0,
+            remoteUrl: "https://example.com/0.png",
+            nextAttemptAt: past,
+          }),
       ),
       step(
         d.insert(assets).values({
           taskId: "t-lock",
           type: "image",
+          role: "cover",
           position: 1,
           remoteUrl: "https://example.com/1.png",
           status: "stored",

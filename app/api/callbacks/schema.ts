@@ -38,11 +38,18 @@ export const receiveCallback = operation({
   path: "/api/callbacks",
   id: "receiveCallback",
   summary: "Receive any callback; its kind is told from the payload",
+  description: "A body naming a task of no kind the dashboard knows is kept as a task of kind `other`; one naming no task is refused.",
   rawBody: callbackRequest({
     cover: EXAMPLES.coverSuccess,
     wav: EXAMPLES.wavSuccess,
     coverFailed: EXAMPLES.coverFailed501,
     wavFailed: EXAMPLES.wavFailed451,
+    music: EXAMPLES.musicComplete,
+    lyrics: EXAMPLES.lyricsComplete,
+    separation: EXAMPLES.separationVocal,
+    midi: EXAMPLES.midiComplete,
+    video: EXAMPLES.videoSuccess,
+    other: EXAMPLES.voicePhraseReady,
   }),
 });
 
@@ -53,7 +60,8 @@ export const receiveCallbackOfKind = operation({
   summary: "Receive a callback whose kind is fixed by the path",
   params: {
     schema: z.object({ kind: z.enum(TASK_KINDS) }),
-    notFound: "Callbacks are received at /api/callbacks, /api/callbacks/cover and /api/callbacks/wav.",
+    notFound: `Callbacks are received at /api/callbacks and /api/callbacks/{${TASK_KINDS.join(",")}}.`,
   },
-  rawBody: callbackRequest({ cover: EXAMPLES.coverSuccess }),
+  description: "A body of another kind is refused (`invalid_callback`); at /api/callbacks/other any body naming a task is kept as `other`.",
+  rawBody: callbackRequest({ cover: EXAMPLES.coverSuccess, music: EXAMPLES.musicComplete }),
 });

@@ -60,7 +60,7 @@ export const createTask = operation({
   path: "/api/tasks",
   id: "createTask",
   tag: TAG,
-  summary: "Track a provider task, or submit a cover or a WAV conversion",
+  summary: "Track a provider task of any kind, or submit a cover or a WAV conversion",
   description: "Submissions go to the provider with `callBackUrl` pointing here; tracking follows a task made elsewhere.",
   access: "write",
   body: createTaskBody,
@@ -105,7 +105,7 @@ export const pollTask = operation({
   access: "write",
   params: taskParams,
   answers: { 200: detail("The updated detail.") },
-  errors: PROVIDER_ERRORS,
+  errors: errorsOf(PROVIDER_ERRORS, { 409: ["not_pollable"] }),
 });
 
 export const downloadTask = operation({
@@ -133,6 +133,24 @@ export const taskArchive = operation({
       description: "`<taskId>.zip`, streamed.",
       media: "application/zip",
       headers: { "Content-Disposition": "attachment; filename=<taskId>.zip" },
+    },
+  },
+});
+
+export const taskMidi = operation({
+  method: "GET",
+  path: "/api/tasks/{taskId}/midi",
+  id: "taskMidi",
+  tag: TAG,
+  summary: "A MIDI task's notes as a Standard MIDI File, one track per instrument",
+  description: "404 `not_found` for a task without notes (any kind but a MIDI task that succeeded).",
+  access: "read",
+  params: taskParams,
+  answers: {
+    200: {
+      description: "`<taskId>.mid`.",
+      media: "audio/midi",
+      headers: { "Content-Disposition": "attachment; filename=<taskId>.mid" },
     },
   },
 });
