@@ -7,6 +7,7 @@
 import os from "node:os";
 import { coverFailure, coverSuccess } from "../tests/helpers/callbacks";
 import { bytes, startFileServer } from "../tests/helpers/file-server";
+import { loginCookie } from "../tests/helpers/http";
 import { uniqueTaskId } from "../tests/helpers/ids";
 import { startServer } from "../tests/helpers/server";
 import { startSqld } from "../tests/helpers/sqld";
@@ -30,23 +31,10 @@ const server = await startServer({
 });
 const count = (request: () => Promise<Response>) => countRequests(proxy, request, { oneWayMs: ONE_WAY_MS, quietMs: QUIET_MS });
 
-/** A fresh session (one seen again within a minute is not written to). */
-async function session(): Promise<string> {
-  const res = await fetch(`${server.url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ password: PASSWORD, next: "/" }),
-    redirect: "manual",
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("suno_session="));
-  if (!cookie) throw new Error(`login answered ${res.status} without a session`);
-  return cookie.split(";")[0]!;
-}
-
 type Case = { name: string; run: () => Promise<Counted>; targets?: { before?: number; all?: number } };
 
 try {
-  const cookie = await session();
+  const cookie = await loginCookie(server, PASSWORD);
   const made = await fetch(`${server.url}/api/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json", cookie, origin: server.url },
@@ -79,7 +67,7 @@ try {
     {
       name: "GET / (task list, with a session)",
       run: async () => {
-        const fresh = await session();
+        const fresh = await loginCookie(server, PASSWORD);
         return count(() => fetch(`${server.url}/`, { headers: { cookie: fresh } }));
       },
       targets: { all: 2 },
@@ -87,7 +75,7 @@ try {
     {
       name: "GET /tasks/<id> (with a session)",
       run: async () => {
-        const fresh = await session();
+        const fresh = await loginCookie(server, PASSWORD);
         return count(() => fetch(`${server.url}/tasks/${pageTask}`, { headers: { cookie: fresh } }));
       },
     },

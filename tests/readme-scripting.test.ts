@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestJson } from "./helpers/http";
+import { loginCookie, requestJson } from "./helpers/http";
 import { FIXTURES, ROOT, startServer, type TestServer } from "./helpers/server";
 
 const PASSWORD = "scripting password 0123";
@@ -34,15 +34,7 @@ describe("README: Scripting", () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "suno-scripting-"));
     // What the examples look for: the task of the archive example, a failed task, a rejected delivery.
     for (const name of ["cover-success.json", "cover-failed-501.json", "not-a-callback.json"]) await server.callback(fixture(name));
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: "POST",
-      body: new URLSearchParams({ password: PASSWORD, next: "/" }),
-      redirect: "manual",
-    });
-    const cookie = login.headers
-      .getSetCookie()
-      .find((c) => c.startsWith("suno_session="))!
-      .split(";")[0]!;
+    const cookie = await loginCookie(server, PASSWORD);
     const made = await requestJson<{ token: string }>(server, "/api/tokens", {
       body: { name: "README", scope: "write" },
       headers: { cookie },

@@ -20,7 +20,7 @@ import { uniqueTaskId } from "./helpers/ids";
 import { startServer, type TestServer } from "./helpers/server";
 import { startSqld, type Sqld } from "./helpers/sqld";
 import { countRequests, startSqldProxy, type SqldProxy } from "./helpers/sqld-proxy";
-import { requestJson } from "./helpers/http";
+import { loginCookie, requestJson } from "./helpers/http";
 
 const ONE_WAY_MS = 100;
 const PASSWORD = "round trips password 0123";
@@ -60,22 +60,6 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     return { status, before, all };
   }
 
-  /**
-   * A fresh session's cookie (a session seen again within a minute is not
-   * written to, so a fresh one makes the count exact).
-   */
-  async function session(): Promise<string> {
-    const res = await fetch(`${server.url}/api/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ password: PASSWORD, next: "/" }),
-      redirect: "manual",
-    });
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("suno_session="));
-    if (!cookie) throw new Error(`login answered ${res.status} without a session`);
-    return cookie.split(";")[0]!;
-  }
-
   // After the answer: finding events to notify is one read, and with no destination no write.
   it("a failure callback: 2 before its answer (one read, one guarded batch), 3 in all", async () => {
     const taskId = uniqueTaskId("rt-failed");
@@ -95,14 +79,14 @@ describe("requests to the libSQL server (WORKER=0)", () => {
   });
 
   it("GET / (the task list) with a session: 2 (the session, the page)", async () => {
-    const cookie = await session();
+    const cookie = await loginCookie(server, PASSWORD);
     expect(await measure(() => fetch(`${server.url}/`, { headers: { cookie } }))).toEqual({ status: 200, before: 2, all: 2 });
   });
 
   it("a task's page with a session: 2", async () => {
     const taskId = uniqueTaskId("rt-page");
     await measure(() => server.callback(coverFailure(taskId)));
-    const cookie = await session();
+    const cookie = await loginCookie(server, PASSWORD);
     expect(await measure(() => fetch(`${server.url}/tasks/${taskId}`, { headers: { cookie } }))).toEqual({
       status: 200,
       before: 2,
@@ -113,7 +97,7 @@ describe("requests to the libSQL server (WORKER=0)", () => {
   it("GET /api/tasks with an API token: 2 (the token and the address's lock in one read, the list)", async () => {
     const made = await requestJson<{ token: string }>(server, "/api/tokens", {
       body: { name: "round trips", scope: "read" },
-      headers: { cookie: await session() },
+      headers: { cookie: await loginCookie(server, PASSWORD) },
     });
     expect(made.status).toBe(201);
     const authorization = `Bearer ${made.body.token}`;

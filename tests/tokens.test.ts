@@ -8,25 +8,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
-import { requestJson } from "./helpers/http";
+import { loginCookie, requestJson } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { FIXTURES, startServer, type TestServer } from "./helpers/server";
 
 const PASSWORD = "tokens password 0123";
 
 type NewToken = { id: number; name: string; scope: "read" | "write"; token: string; createdAt: string };
-
-async function sessionOf(server: TestServer): Promise<string> {
-  const res = await fetch(`${server.url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ password: PASSWORD, next: "/" }),
-    redirect: "manual",
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("suno_session="));
-  if (!cookie) throw new Error(`login answered ${res.status} without a session`);
-  return cookie.split(";")[0]!;
-}
 
 async function makeToken(server: TestServer, cookie: string, name: string, scope: "read" | "write"): Promise<NewToken> {
   const res = await requestJson<NewToken>(server, "/api/tokens", { body: { name, scope }, headers: { cookie } });
@@ -52,7 +40,7 @@ describeEachDatabase("API tokens", (database) => {
   let cookie = "";
   const made: string[] = [];
   beforeAll(async () => {
-    cookie = await sessionOf(server());
+    cookie = await loginCookie(server(), PASSWORD);
   });
 
   const token = async (scope: "read" | "write", name = `${scope} script`) => {

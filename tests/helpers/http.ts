@@ -38,3 +38,16 @@ export async function taskDetail(base: Base, taskId: string, headers?: Record<st
   if (res.status !== 200) throw new Error(`GET task ${taskId}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** Logs in through the form as a browser does; answers the `suno_session=…` cookie pair (a fresh session each call). */
+export async function loginCookie(base: Base, password: string): Promise<string> {
+  const res = await fetch(new URL("/api/auth/login", typeof base === "string" ? base : base.url), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ password, next: "/" }),
+    redirect: "manual",
+  });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("suno_session="));
+  if (!cookie) throw new Error(`login answered ${res.status} without a session`);
+  return cookie.split(";")[0]!;
+}
