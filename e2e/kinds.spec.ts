@@ -6,7 +6,9 @@
 // shot in light and dark at 1280 and 375 px (attached to the report), fits the
 // phone without sideways scrolling, and raises no error in the browser.
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import type { Page, TestInfo } from "@playwright/test";
+import { parseMidi } from "midi-file";
 import sharp from "sharp";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
 import { uniqueTaskId } from "../tests/helpers/ids";
@@ -183,7 +185,14 @@ test("the family is linked both ways: music → separation → MIDI and back", a
   await taskPage.family.link(taskPage.family.madeFromThis, family.separation).click();
   await expect(page).toHaveURL(new RegExp(`/tasks/${family.separation}$`));
   await expect(taskPage.family.link(taskPage.family.madeFrom, family.music)).toBeVisible();
-  await expect(taskPage.family.madeFrom).toContainText(family.tracks[0]);
+  await expect(taskPage.family.trackLink).toHaveText(family.tracks[0]);
+  // The track it was made from, on the music task's page.
+  await taskPage.family.trackLink.click();
+  await expect(page).toHaveURL(new RegExp(`/tasks/${family.music}#track-${family.tracks[0]}$`));
+  // Scrolled to it: the track's item at the top of the window.
+  await expect.poll(async () => (await taskPage.tracks.track(1).boundingBox())?.y).toBeLessThan(40);
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/tasks/${family.separation}$`));
   await taskPage.family.link(taskPage.family.madeFromThis, family.midi).click();
   await expect(page).toHaveURL(new RegExp(`/tasks/${family.midi}$`));
   await expect(taskPage.family.madeFromThis).toContainText("No task made from this one yet.");
@@ -312,6 +321,14 @@ test("MIDI: a piano roll per instrument, zoomed and scrolled together, the notes
   );
   await expect(midi.download).toHaveAttribute("href", `/api/tasks/${family.midi}/midi`);
   await expect(midi.download).toHaveAttribute("download", `${family.midi}.mid`);
+  // The link saves a Standard MIDI File with every note (the notes themselves are compared in tests/kinds-files.test.ts).
+  const saving = page.waitForEvent("download");
+  await midi.download.click();
+  const saved = await saving;
+  expect(saved.suggestedFilename()).toBe(`${family.midi}.mid`);
+  const file = parseMidi(fs.readFileSync(await saved.path()));
+  const noteOns = file.tracks.flat().filter((event) => event.type === "noteOn" && event.velocity > 0);
+  expect(noteOns).toHaveLength(5);
 
   // Zoom in twice: four times as wide, and the two rolls scroll as one.
   const drums = midi.scroller("Drums");

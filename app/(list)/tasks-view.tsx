@@ -150,7 +150,7 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
                 className={`${INPUT} pl-9`}
               />
             </label>
-            <div className="flex gap-2">
+            <div className="flex flex-wrap gap-2">
               <Select
                 label="Kind"
                 value={kind ?? ""}
@@ -275,7 +275,7 @@ function KindChips({ stats, kind, onKind }: { stats: TaskStats; kind?: TaskKind;
     <div
       role="group"
       aria-label="Filter by kind"
-      className="flex gap-1.5 overflow-x-auto border-b border-zinc-200 px-3 py-2.5 sm:px-4 dark:border-zinc-800"
+      className="flex flex-wrap gap-1.5 border-b border-zinc-200 px-3 py-2.5 sm:px-4 dark:border-zinc-800"
       data-testid="kind-chips"
     >
       <button type="button" aria-pressed={!kind} onClick={() => onKind(undefined)} className={chip(!kind)}>
@@ -310,7 +310,7 @@ function Select({
   options: [string, string][];
 }) {
   return (
-    <label className="flex-1 sm:flex-none">
+    <label className="min-w-36 flex-1 sm:flex-none">
       <span className="sr-only">{label}</span>
       <select value={value} onChange={(e) => onChange(e.target.value)} className={`${INPUT} pr-8 sm:w-40`}>
         {options.map(([v, text]) => (

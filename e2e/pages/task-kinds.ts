@@ -173,11 +173,14 @@ export class FamilySection {
   readonly madeFromThis: Locator;
   /** "Made from …" under the page's title. */
   readonly parentLine: Locator;
+  /** The track of the music task it was made from, linked to that track on the music task's page. */
+  readonly trackLink: Locator;
 
   constructor(readonly page: Page) {
     this.madeFrom = page.getByTestId("made-from");
     this.madeFromThis = page.getByTestId("made-from-this");
     this.parentLine = page.getByTestId("parent-line");
+    this.trackLink = this.madeFrom.getByTestId("track-link");
   }
 
   /** The link to a related task in `where`. */

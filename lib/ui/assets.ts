@@ -60,6 +60,9 @@ const STEM_NAMES: Record<StemRole, string> = {
 
 export const stemName = (role: StemRole) => STEM_NAMES[role];
 
+/** The id of a track's item on its music task's page: tasks made from the track link to it. */
+export const trackAnchor = (trackId: string) => `track-${trackId}`;
+
 /** A track's MP3 and art among the task's files. */
 export function trackFiles(assets: Asset[], trackId: string): { audio: Asset | null; art: Asset | null } {
   const own = assets.filter((a) => a.trackId === trackId);

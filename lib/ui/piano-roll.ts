@@ -40,6 +40,21 @@ export function pitchRange(notes: Note[]): { low: number; high: number } {
   return { low, high };
 }
 
+/**
+ * The pitches the roll's left edge names, highest first: every C, and the
+ * lowest and highest row unless that would crowd a C (labels at least
+ * `minGapPx` apart with rows `rowPx` tall).
+ */
+export function axisLabels(low: number, high: number, rowPx: number, minGapPx = 24): number[] {
+  const gap = Math.max(1, Math.ceil(minGapPx / rowPx));
+  const labels: number[] = [];
+  for (let p = high; p >= low; p--) if (p % 12 === 0) labels.push(p);
+  for (const edge of [high, low]) {
+    if (!labels.includes(edge) && labels.every((p) => Math.abs(p - edge) >= gap)) labels.push(edge);
+  }
+  return labels.sort((a, b) => b - a);
+}
+
 /** When the last note of any instrument ends (seconds); at least 1, so an empty roll has an axis. */
 export function midiLength(midi: Midi): number {
   let end = 0;

@@ -7,6 +7,7 @@ import { KindIcon } from "@/components/kind-icon";
 import { RelativeTime } from "@/components/relative-time";
 import { Card, CardHeader, KIND_TONES, StatusBadge } from "@/components/ui";
 import type { Task, TaskDetail } from "@/lib/ui/api-client";
+import { trackAnchor } from "@/lib/ui/assets";
 import { kindLabel, shortId } from "@/lib/ui/format";
 
 const ICON_COLORS: Record<string, string> = {
@@ -68,7 +69,12 @@ export function Family({ detail, trackTitles }: { detail: TaskDetail; trackTitle
             ) : !task.audioId ? (
               <p className="text-sm text-zinc-500 dark:text-zinc-400">Nothing this dashboard knows of.</p>
             ) : null}
-            {task.audioId && <UnseenTask label="Track (audio id)" id={task.audioId} seen={parent !== null} />}
+            {task.audioId &&
+              (parent?.kind === "music" ? (
+                <TrackLink musicTaskId={parent.taskId} audioId={task.audioId} />
+              ) : (
+                <UnseenTask label="Track (audio id)" id={task.audioId} seen={parent !== null} />
+              ))}
           </div>
         </section>
         <section aria-labelledby="made-from-this" data-testid="made-from-this" className="min-w-0">
@@ -107,6 +113,26 @@ function UnseenTask({ label, id, seen = false }: { label: string; id: string; se
         <CopyButton text={id} label={`Copy ${id}`} />
       </span>
       {!seen && <span className="text-xs text-zinc-400 dark:text-zinc-500">not seen by this dashboard</span>}
+    </p>
+  );
+}
+
+/** The track of the music task this one was made from, linked to where the music task's page shows it. */
+function TrackLink({ musicTaskId, audioId }: { musicTaskId: string; audioId: string }) {
+  return (
+    <p className="flex max-w-full flex-wrap items-center gap-x-2 text-sm">
+      <span className="text-zinc-500 dark:text-zinc-400">Track</span>
+      <span className="inline-flex min-w-0 items-center gap-0.5">
+        <Link
+          href={`/tasks/${encodeURIComponent(musicTaskId)}#${trackAnchor(audioId)}`}
+          title={`Track ${audioId} of ${musicTaskId}`}
+          className="truncate font-mono text-xs text-violet-700 underline-offset-2 hover:underline dark:text-violet-300"
+          data-testid="track-link"
+        >
+          {audioId}
+        </Link>
+        <CopyButton text={audioId} label={`Copy ${audioId}`} />
+      </span>
     </p>
   );
 }

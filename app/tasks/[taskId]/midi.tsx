@@ -7,6 +7,7 @@ import { KindIcon } from "@/components/kind-icon";
 import { BUTTON, Card, CardHeader, EmptyState } from "@/components/ui";
 import { taskDetailUrl } from "@/lib/ui/api-client";
 import {
+  axisLabels,
   describeInstrument,
   isBlackKey,
   midiLength,
@@ -154,7 +155,7 @@ function PianoRoll({
   // The shortest a note is drawn: a pixel or so at the widest zoom.
   const minWidth = length / (1200 * zoom);
   const summary = describeInstrument(instrument);
-  const labelled = rows.filter((p) => p % 12 === 0 || p === low || p === high);
+  const labelled = axisLabels(low, high, height / span);
 
   return (
     <figure className="space-y-2 p-4 sm:p-5" data-testid="piano-roll" aria-label={`Piano roll of ${instrument.name}`}>

@@ -206,7 +206,7 @@ function StemRow({
 
   return (
     <li
-      className={`grid items-center gap-x-4 gap-y-2 px-4 py-3 transition-opacity sm:grid-cols-[13rem_minmax(0,1fr)_auto] sm:px-5 ${heard ? "" : "opacity-60"}`}
+      className={`grid items-center gap-x-4 gap-y-2 px-4 py-3 transition-opacity sm:grid-cols-[15rem_minmax(0,1fr)_auto] sm:px-5 ${heard ? "" : "opacity-60"}`}
       data-testid="stem"
       data-stem={stem.role}
       aria-label={name}

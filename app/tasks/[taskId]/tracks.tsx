@@ -9,7 +9,7 @@ import { KindIcon } from "@/components/kind-icon";
 import { Card, CardHeader, EmptyState } from "@/components/ui";
 import type { MusicStage } from "@/lib/core/enums";
 import type { Task } from "@/lib/ui/api-client";
-import { downloadName, splitTags, trackFiles, type Asset, type Track } from "@/lib/ui/assets";
+import { downloadName, splitTags, trackAnchor, trackFiles, type Asset, type Track } from "@/lib/ui/assets";
 import { formatAbsolute, formatDuration } from "@/lib/ui/format";
 import { AssetActions, AssetStatus, RemoteUrl, type Redownload } from "./asset-status";
 import { TaskChip } from "./family";
@@ -118,7 +118,12 @@ function TrackItem({
   const tags = splitTags(track.tags);
   const created = track.createTime && !Number.isNaN(Date.parse(track.createTime)) ? formatAbsolute(track.createTime) : track.createTime;
   return (
-    <li className="space-y-4 p-4 sm:p-5" data-testid="track" aria-label={`Track ${number}: ${label}`}>
+    <li
+      id={trackAnchor(track.trackId)}
+      className="scroll-mt-4 space-y-4 p-4 sm:p-5"
+      data-testid="track"
+      aria-label={`Track ${number}: ${label}`}
+    >
       <div className="flex gap-4">
         <button
           type="button"
@@ -170,18 +175,18 @@ function TrackItem({
           <dl className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-500 dark:text-zinc-400">
             {track.modelName && (
               <div className="flex gap-1">
-                <dt>Model</dt>
+                <dt className="whitespace-nowrap">Model</dt>
                 <dd className="font-mono text-zinc-700 dark:text-zinc-300">{track.modelName}</dd>
               </div>
             )}
             {created && (
               <div className="flex gap-1">
-                <dt>Made</dt>
+                <dt className="whitespace-nowrap">Made</dt>
                 <dd className="text-zinc-700 dark:text-zinc-300">{created}</dd>
               </div>
             )}
             <div className="flex min-w-0 items-center gap-1">
-              <dt>Audio id</dt>
+              <dt className="whitespace-nowrap">Audio id</dt>
               <dd className="flex min-w-0 items-center">
                 <span className="truncate font-mono text-zinc-700 dark:text-zinc-300" title={track.trackId}>
                   {track.trackId}
