@@ -1,19 +1,23 @@
 // The one gate in front of every page and API route: refuses host names it
 // does not answer to (DNS rebinding) and state-changing requests from other
 // origins, and when DASHBOARD_PASSWORD is set asks for a session everywhere
-// except the callback receivers, plain health (not ?verbose) and the login
-// itself. Every answer it passes or gives carries the security headers (pages:
-// a CSP with a nonce).
+// except the callback receivers, plain health (not ?verbose), the OpenAPI
+// document and the login itself; API routes also take an API token
+// (`Authorization: Bearer sk_…`, lib/auth/api-tokens.ts). Every answer it
+// passes or gives carries the security headers (pages: a CSP with a nonce).
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/core/env";
 import { errorJson } from "@/lib/server/route";
 import { COMMON_SECURITY_HEADERS, NON_DOCUMENT_CSP, newNonce, pagePolicy } from "@/lib/server/security-headers";
 import { isValidSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { bearerOf, judgeBearer } from "@/lib/auth/api-tokens";
+import { clientAddress } from "@/lib/server/client-address";
 import { bucketOrigins } from "@/lib/storage/url";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The cron tick has its own secret (CRON_SECRET), and schedulers hold no session.
-const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout", "/api/cron/tick"]);
+// The OpenAPI document holds no data, like plain health.
+const OPEN_WITHOUT_SESSION = new Set(["/login", "/api/auth/login", "/api/auth/logout", "/api/cron/tick", "/api/openapi.json"]);
 
 export async function proxy(request: NextRequest) {
   return withSecurityHeaders(request, await gate(request));
@@ -24,15 +28,30 @@ async function gate(request: NextRequest): Promise<NextResponse> {
   if (!isKnownHost(request.headers.get("host"))) {
     return errorJson(421, "unknown_host", "Refused: this dashboard answers at the host of PUBLIC_BASE_URL, localhost or an IP address.");
   }
-  if (STATE_CHANGING.has(request.method) && isCrossOrigin(request)) {
+  const api = pathname.startsWith("/api/");
+  // A browser sends no Authorization header to another site without a CORS
+  // preflight (which nothing here answers), and a bearer request is judged by
+  // its token alone, never by a cookie riding along: no cross-site check.
+  const bearer = api ? bearerOf(request.headers) : null;
+  if (!bearer && STATE_CHANGING.has(request.method) && isCrossOrigin(request)) {
     return errorJson(403, "cross_origin", "Refused: this request came from another site.");
   }
   const password = env().DASHBOARD_PASSWORD;
   if (!password || OPEN_WITHOUT_SESSION.has(pathname)) return NextResponse.next();
+  if (bearer) {
+    const verdict = await judgeBearer(bearer, { method: request.method, pathname, address: clientAddress(request) });
+    if (verdict.ok) return NextResponse.next();
+    const retry = verdict.retryAfterSeconds ? { "retry-after": String(verdict.retryAfterSeconds) } : undefined;
+    return errorJson(verdict.status, verdict.code, verdict.message, retry);
+  }
   if (await isValidSession(password, request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
 
-  if (pathname.startsWith("/api/")) {
-    return errorJson(401, "unauthorized", "Log in first: this dashboard is protected by DASHBOARD_PASSWORD.");
+  if (api) {
+    return errorJson(
+      401,
+      "unauthorized",
+      "Log in first, or send Authorization: Bearer <API token>: this dashboard is protected by DASHBOARD_PASSWORD.",
+    );
   }
   const login = request.nextUrl.clone();
   login.pathname = "/login";

@@ -7,6 +7,8 @@ export default defineConfig({
   },
   test: {
     include: ["tests/**/*.test.ts"],
+    // Every answer of an app's API that a test reads is checked against the OpenAPI document.
+    setupFiles: ["tests/helpers/answers-recorder.ts"],
     // Each file starts its own production server; run them one at a time so
     // concurrency tests measure the server, not their neighbours.
     fileParallelism: false,

@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/deliveries", label: "Inbox" },
   { href: "/insights", label: "Insights" },
   { href: "/setup", label: "Setup" },
+  { href: "/api-docs", label: "API" },
 ];
 
 /** The main links and, with a password set, Log out; neither on the login page itself. */

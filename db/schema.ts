@@ -15,6 +15,7 @@ import {
   TASK_KINDS,
   TASK_SOURCES,
   TASK_STATUSES,
+  TOKEN_SCOPES,
 } from "@/lib/core/enums";
 
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -244,6 +245,25 @@ export const loginFailures = sqliteTable("login_failures", {
   lockedUntil: timestamp("locked_until"),
 });
 
+/**
+ * API tokens for scripts (`Authorization: Bearer sk_…`). Only the token's
+ * SHA-256 is kept: the proxy finds a token by it (one indexed read per
+ * request), and deleting the row revokes it at once on every instance.
+ */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    scope: text("scope", { enum: TOKEN_SCOPES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    // A hint for people, written at most once a minute per token.
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_token_hash_unique").on(t.tokenHash)],
+);
+
 /** Where notifications go (managed on the setup page and by /api/destinations). */
 export const destinations = sqliteTable("destinations", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -371,6 +391,7 @@ export type OutputRow = typeof outputs.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type DestinationRow = typeof destinations.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NotificationAttemptRow = typeof notificationAttempts.$inferSelect;

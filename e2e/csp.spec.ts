@@ -10,7 +10,7 @@ test("every page is served with a nonce CSP and still works", async ({ page, ser
   const wav = uniqueTaskId("csp-wav");
   expect((await server.callback({ code: 501, msg: "Cover generation failed", data: { taskId: cover, images: null } })).status).toBe(200);
   expect((await server.callback({ code: 451, msg: "Download failed", data: { task_id: wav, audioWavUrl: null } })).status).toBe(200);
-  const pages = ["/", "/?status=failed", `/tasks/${cover}`, `/tasks/${wav}`, "/deliveries", "/setup", "/no-such-page"];
+  const pages = ["/", "/?status=failed", `/tasks/${cover}`, `/tasks/${wav}`, "/deliveries", "/setup", "/api-docs", "/no-such-page"];
   browserErrors.allowHttpError(404, "/no-such-page"); // the not-found page, answered 404 as it should
   for (const path of pages) {
     const res = await page.goto(path);

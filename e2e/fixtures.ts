@@ -11,6 +11,7 @@ import { test as base, expect } from "@playwright/test";
 import { startS3 } from "../tests/helpers/s3";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { BrowserErrors } from "./browser-errors";
+import { ApiDocsPage } from "./pages/api-docs";
 import { Shell } from "./pages/common";
 import { InboxPage } from "./pages/inbox";
 import { InsightsPage } from "./pages/insights";
@@ -33,6 +34,7 @@ type Pages = {
   setupPage: SetupPage;
   loginPage: LoginPage;
   notifications: NotificationsPanel;
+  apiDocs: ApiDocsPage;
 };
 
 export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<string, string>; backend: Backend; ownServer: string }>({
@@ -44,6 +46,7 @@ export const test = base.extend<Pages, { server: TestServer; serverEnv: Record<s
   setupPage: async ({ page }, provide) => provide(new SetupPage(page)),
   loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
   notifications: async ({ page }, provide) => provide(new NotificationsPanel(page)),
+  apiDocs: async ({ page }, provide) => provide(new ApiDocsPage(page)),
   serverEnv: [{}, { scope: "worker", option: true }],
   backend: ["sqlite+local", { scope: "worker", option: true }],
   // Read by no fixture: a distinct value is a distinct worker, hence a server no other file shares.

@@ -2,11 +2,24 @@
 // index), its task filter, and bulk replay, over real HTTP on both drivers.
 import { describe, expect, it } from "vitest";
 import type { Delivery, Page } from "@/db/queries/dto";
+import type { TaskListItem } from "@/db/queries/tasks";
 import { coverSuccess, wavFailure } from "./helpers/callbacks";
 import { taskDetail } from "./helpers/http";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { uniqueTaskId } from "./helpers/ids";
-import type { TestServer } from "./helpers/server";
+import { fixture, type TestServer } from "./helpers/server";
+
+type Json = Record<string, unknown>;
+
+/** A callback fixture of the spec with its task id (whichever key names it) replaced. */
+function exampleFor(name: string, taskId: string): Json {
+  const body = JSON.parse(fixture(`callbacks/${name}.json`)) as Json;
+  const data = body.data as Json;
+  if (typeof body.task_id === "string") body.task_id = taskId;
+  if (typeof data.task_id === "string") data.task_id = taskId;
+  if (typeof data.taskId === "string") data.taskId = taskId;
+  return body;
+}
 
 const list = async (server: TestServer, query: Record<string, string>) => {
   const res = await server.getJson<Page<Delivery>>(`/api/deliveries?${new URLSearchParams(query)}`);
@@ -90,6 +103,52 @@ describeEachDatabase("inbox search", (database) => {
       expect(found.items.map((d) => d.taskId)).toEqual([taskId]);
       expect((await list(server(), { taskId, q: "one" })).items).toHaveLength(1);
       expect((await list(server(), { taskId, q: "two" })).items).toHaveLength(0);
+    });
+  });
+
+  describe("every kind", () => {
+    it("finds each kind's callback by what only its body says, and the task list finds every kind by id, narrowed by kind", async () => {
+      const family = uniqueTaskId("kinds");
+      // Each example with a text no other example has: a track's title, a lyric's, an instrument, a stem's file, the video's, an unknown body's status.
+      const examples = [
+        ["music", "music-complete", "Iron Man (take 2)"],
+        ["lyrics", "lyrics-complete", "Metal heart, a steady beat"],
+        ["separation", "separation-vocal", "_Instrumental.mp3"],
+        ["midi", "midi-complete", "Electric Bass (finger)"],
+        ["video", "video-success", "video_8477a1b2c3d4.mp4"],
+        ["other", "voice-phrase-ready", "the quick brown fox"],
+      ] as const;
+      for (const [kind, name] of examples) {
+        const res = await server().callback(exampleFor(name, `${family}-${kind}`));
+        expect(res.status, kind).toBe(200);
+      }
+      await server().callback(coverSuccess(`${family}-cover`, ["https://example.com/a.png"]));
+
+      for (const [kind, , text] of examples) {
+        const found = await list(server(), { q: text.toUpperCase() });
+        expect(
+          found.items.map((d) => d.taskId),
+          text,
+        ).toEqual([`${family}-${kind}`]);
+        expect(found.items[0]!.kind, text).toBe(kind);
+      }
+      // A part of the task id finds every delivery of the family, of whatever kind.
+      expect((await list(server(), { q: family })).items.map((d) => d.kind).sort()).toEqual(
+        ["cover", ...examples.map(([kind]) => kind)].sort(),
+      );
+
+      const tasks = async (query: Record<string, string>) => {
+        const res = await server().getJson<Page<TaskListItem>>(`/api/tasks?${new URLSearchParams(query)}`);
+        expect(res.status).toBe(200);
+        return res.body.items;
+      };
+      const all = await tasks({ q: family });
+      expect(all.map((t) => t.kind).sort()).toEqual(["cover", ...examples.map(([kind]) => kind)].sort());
+      for (const [kind] of examples) {
+        expect((await tasks({ q: family, kind })).map((t) => t.taskId)).toEqual([`${family}-${kind}`]);
+      }
+      // Music's stage comes with the list too.
+      expect(all.find((t) => t.kind === "music")).toMatchObject({ status: "succeeded", stage: "complete" });
     });
   });
 

@@ -5,7 +5,7 @@
 // shapes, a destination that never answers. Once per database driver.
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePng } from "../scripts/lib/media";
+import { makeMp3, makePng } from "../scripts/lib/media";
 import { allStored, waitForAssets } from "./helpers/assets";
 import { coverSuccess } from "./helpers/callbacks";
 import { uniqueTaskId } from "./helpers/ids";
@@ -116,6 +116,7 @@ describeEachDatabase("notifications", (database) => {
   beforeAll(async () => {
     [files, receiver] = await Promise.all([startFileServer(), startReceiver()]);
     files.route("/cover.png", bytes(png, "image/png"));
+    files.route("/track.mp3", bytes(makeMp3(1), "audio/mpeg"));
     files.route("/gone.png", (_req, res) => res.writeHead(410).end());
     server = await startServer({
       database,
@@ -193,6 +194,45 @@ describeEachDatabase("notifications", (database) => {
     expect(bodyOf(mine.find((r) => bodyOf(r).type === "task.failed")!).data.task!.status).toBe("failed");
     await disable(hook);
   });
+
+  it(
+    "a music task is announced when it completes: the files of its first track being stored is no news yet",
+    { timeout: 60_000 },
+    async () => {
+      const hook = await addDestination("/music", "webhook", ALL_EVENTS);
+      const taskId = uniqueTaskId("music");
+      const track = (id: string) => ({
+        id,
+        audio_url: `${files.url}/track.mp3`,
+        image_url: `${files.url}/cover.png`,
+        title: `Song ${id}`,
+        tags: "rock",
+        prompt: "[Verse] la",
+        model_name: "chirp-v3-5",
+        duration: 1,
+      });
+      const music = (callbackType: string, tracks: ReturnType<typeof track>[]) => ({
+        code: 200,
+        msg: "ok",
+        data: { callbackType, task_id: taskId, data: tracks },
+      });
+      expect((await server.callback(music("first", [track("t1")]))).status).toBe(200);
+      await waitForAssets(server, taskId, (a) => a.length === 2 && allStored(a));
+      // Notifications are sent within a second or two of their event; none comes for a task still at its first track.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(ofTask("/music", taskId)).toEqual([]);
+
+      expect((await server.callback(music("complete", [track("t1"), track("t2")]))).status).toBe(200);
+      await waitForAssets(server, taskId, (a) => a.length === 4 && allStored(a));
+      const types = () => ofTask("/music", taskId).map((r) => bodyOf(r).type);
+      await waitFor(types, (t) => t.length === 2, { timeoutMs: 20_000, what: "succeeded and files_stored" });
+      expect(types().sort()).toEqual(["task.files_stored", "task.succeeded"]);
+      const stored = bodyOf(ofTask("/music", taskId).find((r) => bodyOf(r).type === "task.files_stored")!);
+      expect(stored.data.assets).toHaveLength(4);
+      expect(stored.data.assets.every((a) => a.status === "stored")).toBe(true);
+      await disable(hook);
+    },
+  );
 
   it("never says files retention removed on purpose are at risk", async () => {
     const hook = await addDestination("/risk", "webhook", ["task.files_at_risk"]);

@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Delivery, Page } from "@/db/queries/dto";
-import { makePng } from "../scripts/lib/media";
+import { makeMp3, makePng } from "../scripts/lib/media";
+import { makeMp4 } from "../scripts/lib/mp4";
 import { allStored, waitForAssets } from "./helpers/assets";
 import { coverSuccess } from "./helpers/callbacks";
 import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
@@ -21,11 +22,15 @@ import { waitFor } from "./helpers/wait";
 const CRON_SECRET = "cron-secret-0123456789abcdef";
 const DAY_MS = 86_400_000;
 const png = makePng(48, 48, 3);
+const mp3 = makeMp3(1, "kept a while");
+const mp4 = makeMp4({ seed: 5 });
 
 let files: FileServer;
 beforeAll(async () => {
   files = await startFileServer();
   files.route("/c.png", bytes(png, "image/png"));
+  files.route("/k.mp3", bytes(mp3, "audio/mpeg"));
+  files.route("/k.mp4", bytes(mp4, "video/mp4"));
 });
 afterAll(() => files?.close());
 
@@ -136,6 +141,56 @@ describeEachDatabase("retention", (database) => {
       expect(after.assets[0]!.fileUrl).not.toBeNull();
       expect(Buffer.from(await (await fetch(`${server().url}${after.assets[0]!.fileUrl}`)).arrayBuffer())).toEqual(png);
       expect(after.assets[1]!.status).toBe("removed");
+    });
+
+    it("removes every kind's files alike: a music track's MP3 and art, a separation's stems, a video; tracks stay listed", async () => {
+      const music = uniqueTaskId("old-music");
+      const separation = uniqueTaskId("old-separation");
+      const video = uniqueTaskId("old-video");
+      const track = {
+        id: "trk-old",
+        audio_url: `${files.url}/k.mp3?${music}`,
+        image_url: `${files.url}/c.png?${music}`,
+        title: "Old song",
+      };
+      const bodies = [
+        { code: 200, msg: "ok", data: { callbackType: "complete", task_id: music, data: [track] } },
+        {
+          code: 200,
+          msg: "ok",
+          data: {
+            task_id: separation,
+            vocal_removal_info: { vocal_url: `${files.url}/k.mp3?${separation}-v`, instrumental_url: `${files.url}/k.mp3?${separation}-i` },
+          },
+        },
+        { code: 200, msg: "ok", data: { task_id: video, video_url: `${files.url}/k.mp4?${video}` } },
+      ];
+      for (const body of bodies) expect((await server().callback(body)).status).toBe(200);
+      for (const [taskId, count] of [
+        [music, 2],
+        [separation, 2],
+        [video, 1],
+      ] as const)
+        await waitForAssets(server(), taskId, (a) => a.length === count && allStored(a));
+      for (const taskId of [music, separation, video]) await age(server(), taskId, 11);
+
+      expect((await tick(server())).body.retention).toMatchObject({
+        filesRemoved: 5,
+        bytesFreed: 3 * mp3.length + png.length + mp4.length,
+      });
+      const removedTexts: string[] = [];
+      for (const taskId of [music, separation, video]) {
+        const detail = await taskDetail(server(), taskId);
+        for (const asset of detail.assets)
+          expect(asset, taskId).toMatchObject({ status: "removed", removedReason: "retention", fileUrl: null });
+        removedTexts.push(...detail.events.filter((e) => e.type === "file_removed").map((e) => e.detail ?? ""));
+      }
+      expect(removedTexts.map((t) => t.split(":")[0]).sort()).toEqual(
+        ["the MP3 of track trk-old", "the art of track trk-old", "the instrumental stem", "the video", "the vocals stem"].sort(),
+      );
+      // The files went, what the task said did not: the music task still lists its track.
+      expect((await taskDetail(server(), music)).tracks.map((t) => [t.trackId, t.title])).toEqual([["trk-old", "Old song"]]);
+      expect(await storageKeys(server())).toEqual(await namedKeys(server()));
     });
   });
 

@@ -6,16 +6,17 @@
 // sets (VERCEL=1, no WORKER, DASHBOARD_PASSWORD). Nothing is skipped: a failed
 // build or function fails the file.
 import { createClient, type Client } from "@libsql/client/http";
+import { parseMidi } from "midi-file";
 import type { Health } from "@/lib/server/health";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePng, makeWavFile } from "../scripts/lib/media";
+import { makeMp3, makePng, makeWavFile } from "../scripts/lib/media";
 import { sha256 } from "./helpers/assets";
 import { coverSuccess, wavSuccess } from "./helpers/callbacks";
 import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
 import { requestJson, taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
-import { TOKEN } from "./helpers/server";
+import { fixture, TOKEN } from "./helpers/server";
 import { startSqld, type Sqld } from "./helpers/sqld";
 import { waitFor } from "./helpers/wait";
 import {
@@ -165,6 +166,24 @@ describe("the Vercel build", () => {
     expect(tasks.status).toBe(200);
   });
 
+  it("an API token opens /api/tasks through the middleware without a session; revoked, it stops at once", async () => {
+    const made = await fetch(new URL("/api/tokens", app.url), {
+      method: "POST",
+      headers: { ...sessionHeaders(), "content-type": "application/json" },
+      body: JSON.stringify({ name: "rehearsal script", scope: "read" }),
+    });
+    expect(made.status).toBe(201);
+    const { id, token } = (await made.json()) as { id: number; token: string };
+    const withToken = (value: string) => fetch(new URL("/api/tasks", app.url), { headers: { authorization: `Bearer ${value}` } });
+    const tasks = await withToken(token);
+    expect(tasks.status).toBe(200);
+    expect(await tasks.json()).toMatchObject({ items: expect.any(Array) });
+    expect((await withToken(`${token.slice(0, -4)}AAAA`)).status).toBe(401);
+    const revoked = await fetch(new URL(`/api/tokens/${id}`, app.url), { method: "DELETE", headers: sessionHeaders() });
+    expect(revoked.status).toBe(204);
+    expect((await withToken(token)).status).toBe(401);
+  });
+
   let coverTask = "";
   const png = [makePng(64, 48, 1), makePng(48, 64, 2)];
 
@@ -241,6 +260,58 @@ describe("the Vercel build", () => {
     const body = (await waveform.json()) as { peaks: number[]; durationSeconds: number };
     expect(body.peaks.length).toBeGreaterThan(10);
     expect(body.durationSeconds).toBeCloseTo(2, 1);
+  });
+
+  it("a music callback at /api/callbacks/music stores each track's MP3 and art in the bucket from its own invocation", async () => {
+    const musicTask = uniqueTaskId("vercel-music");
+    const mp3 = [makeMp3(1, "one"), makeMp3(1.5, "two")];
+    const tracks = [0, 1].map((i) => {
+      files.route(`/${musicTask}/${i}.mp3`, bytes(mp3[i]!, "audio/mpeg"));
+      files.route(`/${musicTask}/${i}.png`, bytes(png[i]!, "image/png"));
+      return {
+        id: `trk-${i}`,
+        audio_url: `${files.url}/${musicTask}/${i}.mp3`,
+        image_url: `${files.url}/${musicTask}/${i}.png`,
+        title: `Song ${i}`,
+      };
+    });
+    const before = app.invocations.length;
+    const res = await callback(
+      { code: 200, msg: "ok", data: { callbackType: "complete", task_id: musicTask, data: tracks } },
+      `/music?token=${TOKEN}`,
+    );
+    expect(res.status).toBe(200);
+    const rows = await waitFor(
+      () => assetRows(musicTask),
+      (r) => r.length === 4 && r.every((a) => a.status === "stored"),
+      { timeoutMs: 30_000, what: () => `the tracks' files stored:\n${app.log().slice(-3000)}` },
+    );
+    expect(app.invocations.slice(before).map((i) => i.fn)).toEqual(["api/callbacks/[kind]"]);
+    const keys = await s3.keys();
+    for (const row of rows) expect(keys).toContain(row.storagePath);
+    const detail = await taskDetail(app, musicTask, sessionHeaders());
+    expect(detail.task).toMatchObject({ kind: "music", status: "succeeded", stage: "complete" });
+    expect(detail.tracks.map((t) => t.title)).toEqual(["Song 0", "Song 1"]);
+    expect(detail.assets.map((a) => [a.role, a.trackId]).sort()).toEqual([
+      ["track", "trk-0"],
+      ["track", "trk-1"],
+      ["track-art", "trk-0"],
+      ["track-art", "trk-1"],
+    ]);
+  });
+
+  it("a MIDI task's .mid is built by its own function, every note there", async () => {
+    const midiTask = uniqueTaskId("vercel-midi");
+    const body = { ...(JSON.parse(fixture("callbacks/midi-complete.json")) as Record<string, unknown>), task_id: midiTask };
+    expect((await callback(body)).status).toBe(200);
+    const res = await get(`/api/tasks/${midiTask}/midi`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("audio/midi");
+    const midi = parseMidi(new Uint8Array(await res.arrayBuffer()));
+    const notes = midi.tracks.flat().filter((e) => e.type === "noteOn" && e.velocity > 0);
+    // The fixture's 3 drum notes and 2 bass notes.
+    expect(notes).toHaveLength(5);
+    expect(app.invocations.at(-1)).toMatchObject({ fn: "api/tasks/[taskId]/midi", status: 200 });
   });
 
   it("the pages render: /, /tasks/{id}, /insights, /deliveries, /setup", async () => {

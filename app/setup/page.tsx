@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { databaseLocation } from "@/db/client";
+import { ApiTokens } from "@/components/api-tokens";
 import { CopyButton } from "@/components/copy-button";
 import { NotificationDestinations } from "@/components/notification-destinations";
 import { RelativeTime } from "@/components/relative-time";
@@ -124,6 +125,8 @@ export default async function SetupPage() {
         <SubmitForms keySet={Boolean(config.SUNO_API_KEY)} />
 
         <NotificationDestinations />
+
+        <ApiTokens baseUrl={config.PUBLIC_BASE_URL} passwordSet={Boolean(config.DASHBOARD_PASSWORD)} />
       </div>
     </>
   );

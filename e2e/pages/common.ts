@@ -13,7 +13,7 @@ export class Shell {
     return this.page.getByRole("heading", { name });
   }
 
-  navLink(name: "Tasks" | "Inbox" | "Insights" | "Setup"): Locator {
+  navLink(name: "Tasks" | "Inbox" | "Insights" | "Setup" | "API"): Locator {
     return this.page.getByRole("link", { name });
   }
 }

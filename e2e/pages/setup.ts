@@ -1,4 +1,4 @@
-// Setup, `/setup`: callback URLs, the test callback, provider status, the submit forms.
+// Setup, `/setup`: callback URLs, the test callback, provider status, the submit forms, API tokens.
 import { expect, type Locator, type Page } from "@playwright/test";
 
 export class SetupPage {
@@ -11,6 +11,14 @@ export class SetupPage {
   readonly musicTaskId: Locator;
   readonly submitError: Locator;
   readonly doctor: Locator;
+  readonly tokenName: Locator;
+  readonly tokenScope: Locator;
+  readonly makeToken: Locator;
+  /** The token just made, shown once, with its copy button and its curl line. */
+  readonly newToken: Locator;
+  readonly newTokenValue: Locator;
+  readonly newTokenCurl: Locator;
+  readonly copyToken: Locator;
 
   constructor(readonly page: Page) {
     this.callbackUrls = page.getByTestId("callback-url");
@@ -22,6 +30,13 @@ export class SetupPage {
     this.musicTaskId = page.getByLabel("Music task id");
     this.submitError = page.getByTestId("submit-error");
     this.doctor = page.getByTestId("doctor");
+    this.tokenName = page.getByLabel("Token name");
+    this.tokenScope = page.getByLabel("Scope");
+    this.makeToken = page.getByRole("button", { name: "Make token" });
+    this.newToken = page.getByTestId("new-api-token");
+    this.newTokenValue = page.getByTestId("new-api-token-value");
+    this.newTokenCurl = page.getByTestId("new-api-token-curl");
+    this.copyToken = page.getByRole("button", { name: "Copy the token" });
   }
 
   /** `base` is another server's URL. */
@@ -42,6 +57,26 @@ export class SetupPage {
   /** One check of the doctor (its data-verdict is ok, warn or fail). */
   check(id: string): Locator {
     return this.page.getByTestId(`check-${id}`);
+  }
+
+  /** A token's row in the API tokens card. */
+  token(name: string): Locator {
+    return this.page.getByTestId("api-token").filter({ hasText: name });
+  }
+
+  /** Makes an API token; answers the token shown (this once). */
+  async makeApiToken(name: string, scope: "read" | "write"): Promise<string> {
+    await this.tokenName.fill(name);
+    await this.tokenScope.selectOption(scope);
+    await this.makeToken.click();
+    await expect(this.newToken).toContainText(name);
+    return (await this.newTokenValue.textContent()) ?? "";
+  }
+
+  /** Revokes a token, accepting the confirmation. */
+  async revokeToken(name: string) {
+    this.page.once("dialog", (dialog) => void dialog.accept());
+    await this.token(name).getByRole("button", { name: "Revoke" }).click();
   }
 
   async chooseForm(kind: "Cover" | "WAV") {

@@ -21,7 +21,7 @@ const UNTRUSTED_KEY = "untrusted";
 function keysOf(client: LoginClient): { key: string; policy: LockPolicy }[] {
   if ("device" in client) return [{ key: `device:${client.device}`, policy: OWN }];
   return [
-    { key: `address:${client.address}`, policy: OWN },
+    { key: addressKey(client.address), policy: OWN },
     { key: UNTRUSTED_KEY, policy: UNTRUSTED },
   ];
 }
@@ -34,7 +34,17 @@ export async function loginRetryAfter(client: LoginClient, now = Date.now()): Pr
   return seconds(await lockedFor(names(client), now));
 }
 
-/** Counts a wrong password; answers the seconds to wait now (0 while failures are still free). */
+/**
+ * The key of one client address. Alone, it is also the key whose lock holds
+ * back API tokens from that address (lib/auth/api-tokens.ts): the shared key of
+ * all untrusted clients would let wrong tokens from anywhere lock out every script.
+ */
+export const addressKey = (address: string) => `address:${address}`;
+
+/** Seconds left of a lock ending at `until`, or 0. */
+export const secondsLeft = (until: Date | null, now = Date.now()) => seconds(Math.max(0, (until?.getTime() ?? 0) - now));
+
+/** Counts a wrong password (or a wrong API token); answers the seconds to wait now (0 while failures are still free). */
 export async function noteLoginFailure(client: LoginClient, now = Date.now()): Promise<number> {
   return seconds(await recordLoginFailure(keysOf(client), QUIET_MS, now));
 }

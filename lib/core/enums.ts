@@ -36,6 +36,8 @@ export const SIGNATURE_SCHEMES = ["kie", "standard-webhooks"] as const;
 export const DESTINATION_FORMATS = ["webhook", "discord", "slack"] as const;
 export const NOTIFY_EVENTS = ["task.succeeded", "task.failed", "task.files_stored", "task.files_at_risk"] as const;
 export const NOTIFICATION_STATUSES = ["pending", "sending", "delivered", "failed"] as const;
+// API tokens: `read` opens the GET routes, `write` every route but token management.
+export const TOKEN_SCOPES = ["read", "write"] as const;
 
 export type TaskKind = (typeof TASK_KINDS)[number];
 export type MusicStage = (typeof MUSIC_STAGES)[number];
@@ -51,3 +53,4 @@ export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 export type DestinationFormat = (typeof DESTINATION_FORMATS)[number];
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+export type TokenScope = (typeof TOKEN_SCOPES)[number];

@@ -11,6 +11,9 @@ export type ErrorCode =
   | "unauthorized"
   | "unknown_host"
   | "cross_origin"
+  // API tokens (lib/auth/api-tokens.ts)
+  | "insufficient_scope"
+  | "session_required"
   // callbacks and tasks
   | "invalid_callback"
   | "conflicting_task_ids"

@@ -35,7 +35,8 @@ function occurrences({ task, assets }: Subject): Occurrence[] {
     // (updatedAt moves only when the result or files change: a replay or duplicate that changes nothing leaves it.)
     found.push({ event: `task.${task.status}`, at: new Date(Math.max(task.completedAt?.getTime() ?? 0, task.updatedAt.getTime())) });
   }
-  if (assets.length > 0 && assets.every((a) => a.status === "stored" && a.storedAt)) {
+  // Only a succeeded task's files are all there: a music task stores its first track's while still pending.
+  if (task.status === "succeeded" && assets.length > 0 && assets.every((a) => a.status === "stored" && a.storedAt)) {
     found.push({ event: "task.files_stored", at: new Date(Math.max(...assets.map((a) => a.storedAt!.getTime()))) });
   }
   return found;

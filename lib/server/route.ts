@@ -37,9 +37,11 @@ type Parsed<B, Q, P> = { body: B; query: Q; params: P };
 
 /**
  * Wraps a route handler so every failure is answered as JSON. Given inputs
- * first, the handler gets them checked and parsed (params, then query, then body):
+ * first, the handler gets them checked and parsed (params, then query, then
+ * body). The inputs are the route's registration (lib/server/operation.ts),
+ * so the OpenAPI document describes what is parsed:
  *
- *   export const PATCH = route({ params: destinationId, body: updateDestinationBody },
+ *   export const PATCH = route(api.updateDestination,
  *     async ({ params, body }) => NextResponse.json(await changeDestination(params.id, body)));
  */
 export function route<C>(handler: Handler<C>): Handler<C>;

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { listDeliveries } from "@/db/queries/deliveries";
 import { route } from "@/lib/server/route";
-import { listDeliveriesQuery } from "./schema";
+import * as api from "./schema";
 
-export const GET = route({ query: listDeliveriesQuery }, async ({ query }) => NextResponse.json(await listDeliveries(query)));
+export const GET = route(api.listDeliveries, async ({ query }) => NextResponse.json(await listDeliveries(query)));

@@ -1,5 +1,5 @@
 import { exportResponse } from "@/lib/export/archive";
 import { route } from "@/lib/server/route";
-import { exportQuery } from "./schema";
+import * as api from "./schema";
 
-export const GET = route({ query: exportQuery }, async ({ query: { raw, ...filter } }, request) => exportResponse(filter, { raw }, request.signal));
+export const GET = route(api.exportZip, async ({ query: { raw, ...filter } }, request) => exportResponse(filter, { raw }, request.signal));

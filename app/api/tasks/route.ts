@@ -2,12 +2,12 @@ import { NextResponse } from "next/server";
 import { listTasks } from "@/db/queries/tasks";
 import { route } from "@/lib/server/route";
 import { createTask } from "@/lib/provider/submissions";
-import { createTaskBody, listTasksQuery } from "./schema";
+import * as api from "./schema";
 
-export const GET = route({ query: listTasksQuery }, async ({ query }) => NextResponse.json(await listTasks(query)));
+export const GET = route(api.listTasks, async ({ query }) => NextResponse.json(await listTasks(query)));
 
 /** Track a provider task, or submit a cover / WAV conversion; answers the task's detail. */
-export const POST = route({ body: createTaskBody, example: '{"action":"cover","musicTaskId":"..."}' }, async ({ body }) => {
+export const POST = route(api.createTask, async ({ body }) => {
   const { created, detail } = await createTask(body);
   return NextResponse.json(detail, { status: created ? 201 : 200 });
 });

@@ -2,11 +2,11 @@ import { NextResponse } from "next/server";
 import { getDelivery } from "@/db/queries/deliveries";
 import { notFound } from "@/lib/core/errors";
 import { route } from "@/lib/server/route";
-import { deliveryParams } from "../schema";
+import * as api from "../schema";
 
 /** One delivery with its whole body and headers (lists carry previews). */
-export const GET = route({ params: deliveryParams }, async ({ params }) => {
+export const GET = route(api.getDelivery, async ({ params }) => {
   const delivery = await getDelivery(params.id);
-  if (!delivery) throw notFound(deliveryParams.notFound);
+  if (!delivery) throw notFound(api.deliveryParams.notFound);
   return NextResponse.json(delivery);
 });

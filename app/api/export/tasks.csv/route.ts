@@ -1,5 +1,5 @@
 import { tasksCsvResponse } from "@/lib/export/csv";
 import { route } from "@/lib/server/route";
-import { exportQuery } from "../schema";
+import * as api from "../schema";
 
-export const GET = route({ query: exportQuery }, async ({ query: { raw, ...filter } }) => tasksCsvResponse(filter, { raw }));
+export const GET = route(api.exportCsv, async ({ query: { raw, ...filter } }) => tasksCsvResponse(filter, { raw }));

@@ -4,11 +4,11 @@ import { getTaskDetail } from "@/db/queries/tasks";
 import { badRequest } from "@/lib/core/errors";
 import { replayDelivery } from "@/lib/callbacks/ingest";
 import { route } from "@/lib/server/route";
-import { deliveryParams } from "../../schema";
+import * as api from "../../schema";
 
 /** Processes a stored delivery again; answers the outcome, the delivery and the task it touched;
  * 400 when the stored body is still not a valid callback. */
-export const POST = route({ params: deliveryParams }, async ({ params }) => {
+export const POST = route(api.replayDelivery, async ({ params }) => {
   const outcome = await replayDelivery(params.id);
   const delivery = await getDelivery(params.id);
   if (outcome.verdict === "rejected") throw badRequest("invalid_callback", outcome.error ?? "The delivery is still not a valid callback.");

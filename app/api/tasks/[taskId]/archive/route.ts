@@ -1,6 +1,5 @@
 import { taskArchiveResponse } from "@/lib/export/archive";
 import { route } from "@/lib/server/route";
+import * as api from "../../schema";
 
-type Context = { params: Promise<{ taskId: string }> };
-
-export const GET = route(async (request, { params }: Context) => taskArchiveResponse((await params).taskId, request.signal));
+export const GET = route(api.taskArchive, async ({ params }, request) => taskArchiveResponse(params.taskId, request.signal));
