@@ -33,6 +33,7 @@ const CSV_COLUMNS = [
   "taskId",
   "kind",
   "status",
+  "stage",
   "code",
   "message",
   "parentTaskId",

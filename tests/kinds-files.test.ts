@@ -325,7 +325,12 @@ describeEachDatabase("the files and data of every kind", (database) => {
         [`${video.task.taskId}/SHA256SUMS`, `${video.task.taskId}/metadata.json`, `${video.task.taskId}/video-0.mp4`, "tasks.csv"].sort(),
       );
       checkSums(path.join(dir, video.task.taskId));
-      expect(fs.readFileSync(path.join(dir, "tasks.csv"), "utf8")).toContain(`${video.task.taskId},video,succeeded,200`);
+      expect(fs.readFileSync(path.join(dir, "tasks.csv"), "utf8")).toContain(`${video.task.taskId},video,succeeded,,200`);
+      // A music task's row says how far it came.
+      const music = await stored(musicCallback(uniqueTaskId("music")));
+      const csv = await (await fetch(new URL(`/api/export/tasks.csv?kind=music&q=${music.task.taskId}`, server.url))).text();
+      expect(csv.split("\r\n")[0]).toMatch(/^taskId,kind,status,stage,code,/);
+      expect(csv).toContain(`${music.task.taskId},music,succeeded,complete,200`);
     });
   });
 

@@ -1,6 +1,7 @@
 // The list's extras (asset progress per task) and the counts behind the Tasks page.
 import type { Page } from "@/db/queries/dto";
 import type { TaskListItem } from "@/db/queries/tasks";
+import { TASK_KINDS } from "@/lib/core/enums";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { taskDetail } from "./helpers/http";
 import { fixture, startServer, type TestServer } from "./helpers/server";
@@ -61,8 +62,13 @@ it("GET /api/stats counts tasks by status and kind", async () => {
   expect(body).toEqual({
     total: 4,
     byStatus: { pending: 0, succeeded: 2, failed: 2 },
-    byKind: { cover: 2, wav: 2 },
-    counts: { cover: { pending: 0, succeeded: 1, failed: 1 }, wav: { pending: 0, succeeded: 1, failed: 1 } },
+    // Every kind is counted, those with no task as 0.
+    byKind: { ...Object.fromEntries(TASK_KINDS.map((k) => [k, 0])), cover: 2, wav: 2 },
+    counts: {
+      ...Object.fromEntries(TASK_KINDS.map((k) => [k, { pending: 0, succeeded: 0, failed: 0 }])),
+      cover: { pending: 0, succeeded: 1, failed: 1 },
+      wav: { pending: 0, succeeded: 1, failed: 1 },
+    },
     storedBytes: 0,
     storedFiles: 0,
   });

@@ -14,6 +14,7 @@ export const CSV_COLUMNS = [
   "taskId",
   "kind",
   "status",
+  "stage",
   "code",
   "message",
   "parentTaskId",
