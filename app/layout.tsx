@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = {
   title: { default: "Suno callback dashboard", template: "%s · Suno callbacks" },
-  description: "Receives, keeps and shows the results of Suno cover and WAV tasks.",
+  description: "Receives, keeps and shows the results of every Suno task: music, lyrics, covers, WAVs, stems, MIDI and videos.",
 };
 
 export const viewport: Viewport = {

@@ -1,8 +1,11 @@
 // Presentational building blocks (no state): one look for every page.
 import type { ReactNode } from "react";
+import { KindIcon } from "@/components/kind-icon";
+import { TASK_KINDS, type TaskKind } from "@/lib/core/enums";
+import { kindName } from "@/lib/core/timeline";
 import { isHttpUrl } from "@/lib/ui/format";
 
-type Tone = "green" | "red" | "amber" | "blue" | "gray" | "violet";
+type Tone = "green" | "red" | "amber" | "blue" | "gray" | "violet" | "fuchsia" | "teal" | "indigo" | "orange" | "pink";
 
 const TONES: Record<Tone, string> = {
   green: "bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-400/25",
@@ -11,7 +14,26 @@ const TONES: Record<Tone, string> = {
   blue: "bg-sky-50 text-sky-700 ring-sky-600/20 dark:bg-sky-400/10 dark:text-sky-300 dark:ring-sky-400/25",
   gray: "bg-zinc-100 text-zinc-700 ring-zinc-500/20 dark:bg-zinc-400/10 dark:text-zinc-300 dark:ring-zinc-400/20",
   violet: "bg-violet-50 text-violet-700 ring-violet-600/20 dark:bg-violet-400/10 dark:text-violet-300 dark:ring-violet-400/25",
+  fuchsia: "bg-fuchsia-50 text-fuchsia-700 ring-fuchsia-600/20 dark:bg-fuchsia-400/10 dark:text-fuchsia-300 dark:ring-fuchsia-400/25",
+  teal: "bg-teal-50 text-teal-700 ring-teal-600/20 dark:bg-teal-400/10 dark:text-teal-300 dark:ring-teal-400/25",
+  indigo: "bg-indigo-50 text-indigo-700 ring-indigo-600/20 dark:bg-indigo-400/10 dark:text-indigo-300 dark:ring-indigo-400/25",
+  orange: "bg-orange-50 text-orange-800 ring-orange-600/20 dark:bg-orange-400/10 dark:text-orange-300 dark:ring-orange-400/25",
+  pink: "bg-pink-50 text-pink-700 ring-pink-600/20 dark:bg-pink-400/10 dark:text-pink-300 dark:ring-pink-400/25",
 };
+
+/** Each kind's colour, wherever a kind is shown (badges, filter chips). */
+export const KIND_TONES: Record<TaskKind, Tone> = {
+  cover: "violet",
+  wav: "blue",
+  music: "fuchsia",
+  lyrics: "teal",
+  separation: "indigo",
+  midi: "orange",
+  video: "pink",
+  other: "gray",
+};
+
+export const isTaskKind = (value: string): value is TaskKind => (TASK_KINDS as readonly string[]).includes(value);
 
 const STATUS_TONES: Record<string, Tone> = {
   succeeded: "green",
@@ -22,8 +44,6 @@ const STATUS_TONES: Record<string, Tone> = {
   pending: "amber",
   downloading: "blue",
   duplicate: "gray",
-  cover: "violet",
-  wav: "blue",
 };
 
 export function Badge({ tone, children, dot = false }: { tone: Tone; children: ReactNode; dot?: boolean }) {
@@ -47,9 +67,17 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
+/** A task's (or a delivery's) kind: its icon, colour and name. */
 export function KindBadge({ kind }: { kind: string | null }) {
-  if (!kind) return <Badge tone="gray">unknown</Badge>;
-  return <Badge tone={STATUS_TONES[kind] ?? "gray"}>{kind === "wav" ? "WAV" : kind}</Badge>;
+  if (!kind || !isTaskKind(kind)) return <Badge tone="gray">{kind ?? "unknown"}</Badge>;
+  return (
+    <span data-kind={kind} className="inline-flex">
+      <Badge tone={KIND_TONES[kind]}>
+        <KindIcon kind={kind} className="size-3" />
+        {kindName(kind)}
+      </Badge>
+    </span>
+  );
 }
 
 export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {

@@ -21,9 +21,11 @@ import {
   StatusBadge,
 } from "@/components/ui";
 import { fetchJson, type TaskListItem, type TaskPage, type TaskStats } from "@/lib/ui/api-client";
-import { expiryWarning, formatBytes, shortId } from "@/lib/ui/format";
+import { expiryWarning, formatBytes, kindLabel, shortId } from "@/lib/ui/format";
+import { KindIcon } from "@/components/kind-icon";
+import { TASK_KINDS, type TaskKind, type TaskStatus } from "@/lib/core/enums";
+import { kindName } from "@/lib/core/timeline";
 import { CoverThumbnail } from "./cover-thumbnail";
-import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 import { ExportLinks } from "./export-links";
 
 export type TaskFilters = { kind?: TaskKind; status?: TaskStatus; q?: string };
@@ -102,7 +104,7 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
     <>
       <PageHeader
         title="Tasks"
-        description="Every cover and WAV task the dashboard has heard of, newest first."
+        description="Every task the provider called back or the dashboard follows: music, lyrics, covers, WAVs, stems, MIDI, videos. Newest first."
         actions={live ? <LiveIndicator /> : undefined}
       />
 
@@ -112,8 +114,8 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
         <Card className="mt-6">
           <EmptyState title="No tasks yet" icon={<InboxIcon />}>
             <p>
-              Paste this URL as the <code className="font-mono text-zinc-700 dark:text-zinc-300">callBackUrl</code> of your Suno cover or
-              WAV requests. Results show up here as soon as the provider calls back.
+              Paste this URL as the <code className="font-mono text-zinc-700 dark:text-zinc-300">callBackUrl</code> of your Suno requests
+              (music, lyrics, covers, WAVs, stems, MIDI, videos). Results show up here as soon as the provider calls back.
             </p>
             <CopyableUrl url={callbackUrl} />
             <div className="mt-5 flex flex-wrap items-center justify-center gap-2">
@@ -148,16 +150,12 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
                 className={`${INPUT} pl-9`}
               />
             </label>
-            <div className="flex gap-2">
+            <div className="flex flex-wrap gap-2">
               <Select
                 label="Kind"
                 value={kind ?? ""}
                 onChange={(v) => setKind((v || undefined) as TaskKind | undefined)}
-                options={[
-                  ["", "All kinds"],
-                  ["cover", "Cover"],
-                  ["wav", "WAV"],
-                ]}
+                options={[["", "All kinds"], ...TASK_KINDS.map((k): [string, string] => [k, kindLabel(k)])]}
               />
               <Select
                 label="Status"
@@ -173,6 +171,8 @@ export function TasksView({ initialFilters, initialPage, initialStats, callbackU
               <ExportLinks filters={filters} />
             </div>
           </div>
+
+          <KindChips stats={s} kind={kind} onKind={setKind} />
 
           {pages.error && !pages.data ? (
             <EmptyState title="Could not load tasks">{pages.error instanceof Error ? pages.error.message : null}</EmptyState>
@@ -220,9 +220,7 @@ function StatsBar({ stats, status, onStatus }: { stats: TaskStats; status?: Task
       <div className={tile}>
         <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Tasks</p>
         <p className="mt-1 text-2xl font-semibold tabular-nums">{stats.total.toLocaleString("en")}</p>
-        <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
-          {stats.byKind.cover.toLocaleString("en")} cover · {stats.byKind.wav.toLocaleString("en")} WAV
-        </p>
+        <KindSummary byKind={stats.byKind} />
       </div>
       {statuses.map(([key, label, color]) => (
         <button
@@ -236,9 +234,7 @@ function StatsBar({ stats, status, onStatus }: { stats: TaskStats; status?: Task
           <p className={`mt-1 text-2xl font-semibold tabular-nums ${stats.byStatus[key] > 0 ? color : ""}`}>
             {stats.byStatus[key].toLocaleString("en")}
           </p>
-          <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
-            {stats.counts.cover[key].toLocaleString("en")} cover · {stats.counts.wav[key].toLocaleString("en")} WAV
-          </p>
+          <KindSummary byKind={Object.fromEntries(TASK_KINDS.map((k) => [k, stats.counts[k][key]])) as Record<TaskKind, number>} />
         </button>
       ))}
       <div className={`${tile} col-span-2 sm:col-span-1`}>
@@ -248,6 +244,56 @@ function StatsBar({ stats, status, onStatus }: { stats: TaskStats; status?: Task
           {stats.storedFiles.toLocaleString("en")} file{stats.storedFiles === 1 ? "" : "s"} stored
         </p>
       </div>
+    </div>
+  );
+}
+
+/** "3 music · 2 cover · +4": the two largest kinds, and how many more kinds there are; whole in `title`. */
+function KindSummary({ byKind }: { byKind: Record<TaskKind, number> }) {
+  const present = TASK_KINDS.filter((k) => byKind[k] > 0).sort((a, b) => byKind[b] - byKind[a]);
+  const named = present.map((k) => `${byKind[k].toLocaleString("en")} ${kindName(k)}`);
+  return (
+    <p className="mt-0.5 truncate text-xs text-zinc-500 dark:text-zinc-400" title={named.join(" · ") || undefined}>
+      {present.length === 0 ? "none yet" : [...named.slice(0, 2), ...(present.length > 2 ? [`+${present.length - 2}`] : [])].join(" · ")}
+    </p>
+  );
+}
+
+/** One toggle per kind present (with its count), and All: the kind filter at a glance. */
+function KindChips({ stats, kind, onKind }: { stats: TaskStats; kind?: TaskKind; onKind: (kind: TaskKind | undefined) => void }) {
+  const kinds = TASK_KINDS.filter((k) => stats.byKind[k] > 0 || k === kind);
+  const chip = (pressed: boolean) =>
+    `inline-flex h-7 shrink-0 items-center gap-1.5 rounded-full border px-2.5 text-xs font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-violet-500 ${
+      pressed
+        ? "border-zinc-900 bg-zinc-900 text-white dark:border-zinc-100 dark:bg-zinc-100 dark:text-zinc-900"
+        : "border-zinc-200 bg-white text-zinc-700 hover:border-zinc-300 hover:bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300 dark:hover:border-zinc-700 dark:hover:bg-zinc-800"
+    }`;
+  const count = (n: number, pressed: boolean) => (
+    <span className={`tabular-nums ${pressed ? "opacity-70" : "text-zinc-400 dark:text-zinc-500"}`}>{n.toLocaleString("en")}</span>
+  );
+  return (
+    <div
+      role="group"
+      aria-label="Filter by kind"
+      className="flex flex-wrap gap-1.5 border-b border-zinc-200 px-3 py-2.5 sm:px-4 dark:border-zinc-800"
+      data-testid="kind-chips"
+    >
+      <button type="button" aria-pressed={!kind} onClick={() => onKind(undefined)} className={chip(!kind)}>
+        All {count(stats.total, !kind)}
+      </button>
+      {kinds.map((k) => (
+        <button
+          key={k}
+          type="button"
+          aria-pressed={kind === k}
+          onClick={() => onKind(kind === k ? undefined : k)}
+          className={chip(kind === k)}
+          data-kind={k}
+        >
+          <KindIcon kind={k} className="size-3.5" />
+          {kindLabel(k)} {count(stats.byKind[k], kind === k)}
+        </button>
+      ))}
     </div>
   );
 }
@@ -264,7 +310,7 @@ function Select({
   options: [string, string][];
 }) {
   return (
-    <label className="flex-1 sm:flex-none">
+    <label className="min-w-36 flex-1 sm:flex-none">
       <span className="sr-only">{label}</span>
       <select value={value} onChange={(e) => onChange(e.target.value)} className={`${INPUT} pr-8 sm:w-40`}>
         {options.map(([v, text]) => (

@@ -3,8 +3,10 @@ import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { useToast } from "@/components/toast";
 import { BUTTON, Card, CardHeader, INPUT, Spinner } from "@/components/ui";
+import { TASK_KINDS, type TaskKind } from "@/lib/core/enums";
 import { createTaskBody, type CreateTaskBody } from "@/lib/provider/requests";
 import { submitTask } from "@/lib/ui/api-client";
+import { kindLabel } from "@/lib/ui/format";
 
 type Action = CreateTaskBody["action"];
 
@@ -24,8 +26,15 @@ const FIELDS: Record<Action, { name: string; label: string; placeholder: string 
     { name: "musicTaskId", label: "Music task id", placeholder: "the taskId of the music generation" },
     { name: "audioId", label: "Audio id", placeholder: "the id of one track of that task" },
   ],
-  track: [{ name: "taskId", label: "Task id", placeholder: "the cover or WAV task id to follow" }],
+  track: [
+    { name: "taskId", label: "Task id", placeholder: "the id of the task to follow" },
+    { name: "parentTaskId", label: "Made from task (optional)", placeholder: "the music or separation task it was made from" },
+    { name: "audioId", label: "Made from track (optional)", placeholder: "the audio id of the track it was made from" },
+  ],
 };
+
+/** Every kind the provider can be asked about (a task of no known kind has no record-info). */
+const TRACKABLE = TASK_KINDS.filter((k) => k !== "other");
 
 export function SubmitForms({ keySet }: { keySet: boolean }) {
   const [action, setAction] = useState<Action>("cover");
@@ -77,7 +86,7 @@ export function SubmitForms({ keySet }: { keySet: boolean }) {
 function SubmitForm({ action }: { action: Action }) {
   const id = useId();
   const notify = useToast();
-  const [kind, setKind] = useState<"cover" | "wav">("cover");
+  const [kind, setKind] = useState<TaskKind>("cover");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [apiError, setApiError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
@@ -126,9 +135,12 @@ function SubmitForm({ action }: { action: Action }) {
         {action === "track" && (
           <label className="block">
             <span className="mb-1 block text-sm font-medium">Kind</span>
-            <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as "cover" | "wav")} className={INPUT}>
-              <option value="cover">Cover</option>
-              <option value="wav">WAV</option>
+            <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as TaskKind)} className={INPUT}>
+              {TRACKABLE.map((k) => (
+                <option key={k} value={k}>
+                  {kindLabel(k)}
+                </option>
+              ))}
             </select>
           </label>
         )}

@@ -15,6 +15,8 @@ export class TaskListPage {
   readonly exportCsv: Locator;
   /** Cover thumbnails, table and cards alike. */
   readonly thumbnails: Locator;
+  /** The kind filter's chips (All, then each kind present, with counts). */
+  readonly kindChips: Locator;
 
   constructor(readonly page: Page) {
     this.table = page.getByTestId("task-table");
@@ -22,13 +24,14 @@ export class TaskListPage {
     this.cards = page.getByTestId("task-cards");
     this.stats = page.getByTestId("stats");
     this.status = page.getByLabel("Status");
-    this.kind = page.getByLabel("Kind");
+    this.kind = page.getByRole("combobox", { name: "Kind", exact: true });
     this.search = page.getByRole("searchbox", { name: "Search by task id" });
     this.loadMore = page.getByRole("button", { name: "Load more" });
     this.sendTestCallback = page.getByRole("button", { name: "Send a test callback" });
     this.exportZip = page.getByRole("link", { name: "Export ZIP" });
     this.exportCsv = page.getByRole("link", { name: "Export CSV" });
     this.thumbnails = page.getByTestId("cover-thumbnail");
+    this.kindChips = page.getByRole("group", { name: "Filter by kind" });
   }
 
   /** Opens the list, optionally with a search (`?q=`); `base` is another server's URL. */
@@ -44,6 +47,11 @@ export class TaskListPage {
   /** A task's id cell in the table, a link to its page. */
   taskLink(taskId: string): Locator {
     return this.table.getByTitle(taskId, { exact: true });
+  }
+
+  /** The chip of a kind ("Music", "MIDI") or of all ("All"), named with its count. */
+  kindChip(label: string): Locator {
+    return this.kindChips.getByRole("button", { name: new RegExp(`^${label} [\\d,]+$`) });
   }
 
   card(taskId: string): Locator {

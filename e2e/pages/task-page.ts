@@ -1,5 +1,6 @@
 // A task's page, `/tasks/{id}`: message, timeline, files (gallery, player), deliveries, actions, deleting.
 import type { Locator, Page } from "@playwright/test";
+import { FamilySection, LyricsSection, MidiSection, RawBodySection, StemMixer, TracksSection, VideoSection } from "./task-kinds";
 
 export class TaskPage {
   readonly heading: Locator;
@@ -21,6 +22,14 @@ export class TaskPage {
   readonly delete: Locator;
   /** The confirmation Delete opens. */
   readonly deleteDialog: Locator;
+  /** Each kind's own part of the page (e2e/pages/task-kinds.ts). */
+  readonly tracks: TracksSection;
+  readonly lyrics: LyricsSection;
+  readonly mixer: StemMixer;
+  readonly midi: MidiSection;
+  readonly video: VideoSection;
+  readonly rawBody: RawBodySection;
+  readonly family: FamilySection;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole("heading", { level: 1 });
@@ -40,6 +49,13 @@ export class TaskPage {
     this.notFound = page.getByRole("heading", { name: "No such task" });
     this.delete = page.getByRole("button", { name: "Delete", exact: true });
     this.deleteDialog = page.getByRole("dialog", { name: "Delete this task?" });
+    this.tracks = new TracksSection(page);
+    this.lyrics = new LyricsSection(page);
+    this.mixer = new StemMixer(page);
+    this.midi = new MidiSection(page);
+    this.video = new VideoSection(page);
+    this.rawBody = new RawBodySection(page);
+    this.family = new FamilySection(page);
   }
 
   /** Opens a task's page; `base` is another server's URL. Answers the navigation's response. */
@@ -55,6 +71,11 @@ export class TaskPage {
   /** The thumbnail button that opens cover `n` (1-based, as labelled) in the lightbox. */
   opener(n: number): Locator {
     return this.page.getByRole("button", { name: `Open Cover ${n} in the viewer` });
+  }
+
+  /** A kind badge: the page's own is the first. */
+  kindBadge(kind: string): Locator {
+    return this.page.locator(`[data-kind="${kind}"]`);
   }
 
   closeLightbox(): Locator {

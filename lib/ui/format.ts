@@ -1,4 +1,12 @@
 // Small display helpers shared by server and client components.
+import type { TaskKind } from "@/lib/core/enums";
+import { kindName } from "@/lib/core/timeline";
+
+/** "Cover", "WAV", "Music", "MIDI": a kind as a label (its name, capitalised unless it is an acronym). */
+export function kindLabel(kind: TaskKind): string {
+  const name = kindName(kind);
+  return name === name.toLowerCase() ? name[0]!.toUpperCase() + name.slice(1) : name;
+}
 
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined) return "—";

@@ -2,10 +2,10 @@
 // A file's state, size and actions, shared by the gallery and the audio player.
 import { useState } from "react";
 import { BUTTON, ProgressBar, SafeLink, Spinner, StatusBadge } from "@/components/ui";
-import type { TaskDetail } from "@/lib/ui/api-client";
+import { downloadName, type Asset } from "@/lib/ui/assets";
 import { formatAbsolute, formatBytes } from "@/lib/ui/format";
 
-export type Asset = TaskDetail["assets"][number];
+export type { Asset };
 export type Redownload = (assetId: number, label: string) => Promise<void>;
 
 export function AssetStatus({ asset }: { asset: Asset }) {
@@ -58,45 +58,54 @@ export function AssetActions({
   label,
   onRedownload,
   remoteUsable,
+  fileName = downloadName(asset),
+  downloadLabel = "Download",
+  redownload = "always",
 }: {
   asset: Asset;
   label: string;
   onRedownload: Redownload;
   remoteUsable: boolean;
+  /** What the download is saved as. */
+  fileName?: string;
+  downloadLabel?: string;
+  /** Where a page lists many files, their own Re-download only while not stored ("Re-download all" does the rest). */
+  redownload?: "always" | "unless-stored";
 }) {
   const [pending, setPending] = useState(false);
-  const ext = asset.type === "audio" ? "wav" : "png";
   return (
     <div className="flex flex-wrap items-center gap-2">
       {asset.fileUrl ? (
-        <a href={asset.fileUrl} download={`${asset.taskId}-${asset.position + 1}.${ext}`} className={BUTTON.small}>
+        <a href={asset.fileUrl} download={fileName} className={BUTTON.small} aria-label={`Download ${label}`}>
           <DownloadIcon />
-          Download
+          {downloadLabel}
         </a>
       ) : remoteUsable ? (
         <SafeLink href={asset.remoteUrl} className="text-xs">
           Open remote file
         </SafeLink>
       ) : null}
-      <button
-        type="button"
-        className={BUTTON.ghost}
-        disabled={pending}
-        aria-label={`Re-download ${label}`}
-        onClick={async () => {
-          setPending(true);
-          await onRedownload(asset.id, label);
-          setPending(false);
-        }}
-      >
-        {pending ? <Spinner /> : <RetryIcon />}
-        Re-download
-      </button>
+      {(redownload === "always" || asset.status !== "stored") && (
+        <button
+          type="button"
+          className={BUTTON.ghost}
+          disabled={pending}
+          aria-label={`Re-download ${label}`}
+          onClick={async () => {
+            setPending(true);
+            await onRedownload(asset.id, label);
+            setPending(false);
+          }}
+        >
+          {pending ? <Spinner /> : <RetryIcon />}
+          Re-download
+        </button>
+      )}
     </div>
   );
 }
 
-function DownloadIcon() {
+export function DownloadIcon() {
   return (
     <svg aria-hidden viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
       <path d="M8 2.5v8M4.5 7L8 10.5 11.5 7M3 13.5h10" />

@@ -1,7 +1,11 @@
 "use client";
 /* eslint-disable @next/next/no-img-element -- covers come from our own file route, not next/image */
 import { useEffect, useRef, useState } from "react";
+import { downloadName } from "@/lib/ui/assets";
 import { AssetActions, AssetStatus, RemoteUrl, type Asset, type Redownload } from "./asset-status";
+
+/** One picture the viewer shows: the stored file (null when there is none), its name, what to save it as. */
+export type LightboxItem = { src: string | null; alt: string; caption?: string; downloadName: string };
 
 export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; expired: boolean; onRedownload: Redownload }) {
   const [open, setOpen] = useState<number | null>(null);
@@ -54,7 +58,8 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
       </ul>
       {open !== null && (
         <Lightbox
-          assets={assets}
+          items={assets.map((asset, i) => ({ src: asset.fileUrl, alt: `Cover ${i + 1}`, downloadName: downloadName(asset) }))}
+          noun="Cover"
           index={open}
           onIndex={setOpen}
           onClose={() => {
@@ -68,21 +73,28 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
   );
 }
 
-function Lightbox({
-  assets,
+/**
+ * Pictures full size in a modal dialog: ← and → browse, Esc or a click
+ * outside closes (the caller gives focus back to what opened it).
+ */
+export function Lightbox({
+  items,
+  noun,
   index,
   onIndex,
   onClose,
 }: {
-  assets: Asset[];
+  items: LightboxItem[];
+  /** What each picture is called: "Cover 1 of 2", "Previous cover". */
+  noun: string;
   index: number;
   onIndex: (i: number) => void;
   onClose: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
-  const asset = assets[index];
-  const count = assets.length;
+  const item = items[index];
+  const count = items.length;
   const go = (delta: number) => onIndex((index + delta + count) % count);
   // Leave the modal state first: while it is open, nothing outside can take focus back.
   const close = () => {
@@ -96,12 +108,12 @@ function Lightbox({
     closeButton.current?.focus();
   }, []);
 
-  if (!asset) return null;
-  const src = asset.fileUrl;
+  if (!item) return null;
+  const src = item.src;
   return (
     <dialog
       ref={dialog}
-      aria-label={`Cover ${index + 1} of ${count}`}
+      aria-label={`${noun} ${index + 1} of ${count}`}
       data-testid="lightbox"
       onCancel={(e) => {
         e.preventDefault();
@@ -123,14 +135,15 @@ function Lightbox({
         }}
       >
         <div className="flex w-full max-w-4xl items-center justify-between gap-2 text-sm">
-          <span aria-live="polite">
-            Cover {index + 1} of {count}
+          <span aria-live="polite" className="min-w-0 truncate">
+            {noun} {index + 1} of {count}
+            {item.caption && <span className="text-white/70"> · {item.caption}</span>}
           </span>
-          <div className="flex items-center gap-2">
-            {asset.fileUrl && (
+          <div className="flex shrink-0 items-center gap-2">
+            {src && (
               <a
-                href={asset.fileUrl}
-                download={`${asset.taskId}-${asset.position + 1}.png`}
+                href={src}
+                download={item.downloadName}
                 className="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white"
               >
                 Download
@@ -150,7 +163,7 @@ function Lightbox({
           {src ? (
             <img
               src={src}
-              alt={`Cover ${index + 1}`}
+              alt={item.alt}
               referrerPolicy="no-referrer"
               className="max-h-[calc(100dvh-8rem)] max-w-full rounded-lg object-contain shadow-2xl"
             />
@@ -159,8 +172,8 @@ function Lightbox({
           )}
           {count > 1 && (
             <>
-              <NavButton side="left" label="Previous cover" onClick={() => go(-1)} />
-              <NavButton side="right" label="Next cover" onClick={() => go(1)} />
+              <NavButton side="left" label={`Previous ${noun.toLowerCase()}`} onClick={() => go(-1)} />
+              <NavButton side="right" label={`Next ${noun.toLowerCase()}`} onClick={() => go(1)} />
             </>
           )}
         </div>

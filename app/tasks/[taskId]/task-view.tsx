@@ -13,7 +13,14 @@ import { expiryWarning, formatAbsolute } from "@/lib/ui/format";
 import { eventStyle, type EventTone } from "@/lib/core/timeline";
 import { AudioPlayers } from "./audio-player";
 import { DeleteTask } from "./delete-task";
+import { Family, TaskChip } from "./family";
 import { Gallery } from "./gallery";
+import { Lyrics } from "./lyrics";
+import { MidiNotes } from "./midi";
+import { RawBody } from "./raw-body";
+import { Stems } from "./stems";
+import { Tracks } from "./tracks";
+import { VideoPlayer } from "./video";
 
 const LIVE_MS = 2_000;
 
@@ -25,15 +32,19 @@ const TONE_COLOR: Record<EventTone, string> = {
   other: "bg-violet-500",
 };
 
+const STAGE_NAMES = { text: "Lyrics written", first: "First track ready", complete: "All tracks ready" } as const;
+
 const isLive = (d: TaskDetail) => d.task.status === "pending" || d.assets.some((a) => a.status === "pending" || a.status === "downloading");
 
 export function TaskView({ initial }: { initial: TaskDetail }) {
   const url = taskDetailUrl(initial.task.taskId);
-  const { data, mutate } = useSWR<TaskDetail>(url, fetchJson, {
-    fallbackData: initial,
-    refreshInterval: (latest) => (latest && isLive(latest) ? LIVE_MS : 0),
-  });
+  // Whether the page refreshes, from what it shows (the server's detail until the first fetch):
+  // SWR hands a refreshInterval function only its cache, empty until then, so a
+  // function would leave a pending task's page still until something re-rendered it.
+  const [live, setLive] = useState(() => isLive(initial));
+  const { data, mutate } = useSWR<TaskDetail>(url, fetchJson, { fallbackData: initial, refreshInterval: live ? LIVE_MS : 0 });
   const detail = data ?? initial;
+  if (isLive(detail) !== live) setLive(isLive(detail));
   const { task, assets } = detail;
   const notify = useToast();
   const [busy, setBusy] = useState<"poll" | "download" | null>(null);
@@ -76,8 +87,9 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
 
   const allStored = assets.length > 0 && assets.every((a) => a.status === "stored");
   const expiry = expiryWarning(task.filesExpireAt, allStored, now);
-  const images = assets.filter((a) => a.type === "image");
-  const audio = assets.filter((a) => a.type === "audio");
+  const images = assets.filter((a) => a.role === "cover");
+  const audio = assets.filter((a) => a.role === "wav");
+  const trackTitles = new Map(detail.tracks.flatMap((t) => (t.title ? [[t.trackId, t.title] as const] : [])));
 
   return (
     <div className="space-y-6">
@@ -97,12 +109,17 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
             <KindBadge kind={task.kind} />
             <StatusBadge status={task.status} />
             {expiry && <Badge tone={expiry.level === "past" ? "red" : "amber"}>{expiry.label}</Badge>}
-            {isLive(detail) && <Spinner className="size-3.5 text-zinc-400" />}
+            {live && <Spinner className="size-3.5 text-zinc-400" />}
           </div>
           <h1 className="mt-2 flex items-center gap-1 font-mono text-lg font-semibold break-all sm:text-xl">
             {task.taskId}
             <CopyButton text={task.taskId} label="Copy task id" />
           </h1>
+          {detail.parent && (
+            <p className="mt-2 flex flex-wrap items-center gap-2 text-sm text-zinc-500 dark:text-zinc-400" data-testid="parent-line">
+              Made from <TaskChip task={detail.parent} />
+            </p>
+          )}
           {(task.code !== null || task.message) && (
             <p className="mt-1 text-sm break-words text-zinc-600 dark:text-zinc-400" data-testid="task-message">
               {task.code !== null && <span className="mr-2 font-mono text-zinc-500">{task.code}</span>}
@@ -111,7 +128,13 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
           )}
         </div>
         <div className="flex flex-wrap gap-2">
-          <button type="button" className={BUTTON.secondary} disabled={busy !== null} onClick={() => run("poll")}>
+          <button
+            type="button"
+            className={BUTTON.secondary}
+            disabled={busy !== null || task.kind === "other"}
+            title={task.kind === "other" ? "The provider has nothing to ask about a task of no known kind." : undefined}
+            onClick={() => run("poll")}
+          >
             {busy === "poll" && <Spinner />}
             Poll now
           </button>
@@ -162,8 +185,9 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
               </span>
             )}
           </Meta>
+          {task.stage && <Meta label="Stage">{STAGE_NAMES[task.stage]}</Meta>}
           {task.parentTaskId && (
-            <Meta label="Music task">
+            <Meta label={task.kind === "cover" || task.kind === "wav" ? "Music task" : "Parent task"}>
               <IdValue value={task.parentTaskId} />
             </Meta>
           )}
@@ -196,6 +220,17 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
           {audio.length ? <AudioPlayers assets={audio} onRedownload={redownload} /> : <NoFiles status={task.status} />}
         </Card>
       )}
+
+      {task.kind === "music" && (
+        <Tracks task={task} tracks={detail.tracks} assets={assets} madeFromTracks={detail.children} onRedownload={redownload} />
+      )}
+      {task.kind === "lyrics" && <Lyrics variants={detail.lyrics} status={task.status} />}
+      {task.kind === "separation" && <Stems assets={assets} status={task.status} onRedownload={redownload} />}
+      {task.kind === "midi" && <MidiNotes taskId={task.taskId} midi={detail.midi} status={task.status} />}
+      {task.kind === "video" && <VideoPlayer assets={assets} status={task.status} onRedownload={redownload} />}
+      {task.kind === "other" && <RawBody delivery={detail.deliveries[0] ?? null} />}
+
+      <Family detail={detail} trackTitles={trackTitles} />
 
       <div className="grid items-start gap-6 lg:grid-cols-5">
         <Card className="lg:col-span-2">

@@ -129,7 +129,7 @@ export function Waveform({ url, audio, label }: { url: string; audio: HTMLAudioE
 }
 
 /** One bar per peak, centred, scaled to the loudest (a quiet file still shows its shape). */
-function barsPath(peaks: number[]): string {
+export function barsPath(peaks: number[]): string {
   const loudest = Math.max(0.01, ...peaks);
   return peaks
     .map((p, i) => {
