@@ -48,7 +48,9 @@ const PATHS: Record<TaskKind, ReactNode> = {
     </>
   ),
   // Braces: a body kept as it came.
-  other: <path d="M5.5 2.5c-1.5 0-2 .6-2 2v1.75c0 .9-.5 1.5-1.5 1.75 1 .25 1.5.85 1.5 1.75v1.75c0 1.4.5 2 2 2M10.5 2.5c1.5 0 2 .6 2 2v1.75c0 .9.5 1.5 1.5 1.75-1 .25-1.5.85-1.5 1.75v1.75c0 1.4-.5 2-2 2" />,
+  other: (
+    <path d="M5.5 2.5c-1.5 0-2 .6-2 2v1.75c0 .9-.5 1.5-1.5 1.75 1 .25 1.5.85 1.5 1.75v1.75c0 1.4.5 2 2 2M10.5 2.5c1.5 0 2 .6 2 2v1.75c0 .9.5 1.5 1.5 1.75-1 .25-1.5.85-1.5 1.75v1.75c0 1.4-.5 2-2 2" />
+  ),
 };
 
 export function KindIcon({ kind, className = "size-3.5" }: { kind: TaskKind; className?: string }) {

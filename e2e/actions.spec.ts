@@ -91,9 +91,7 @@ test("Re-download all stores a WAV whose download had failed; the player appears
   broken = true;
   const taskId = uniqueTaskId("redl");
   await dashboard.callback({ code: 200, msg: "success", data: { task_id: taskId, audioWavUrl: `${files.url}/flaky.wav` } });
-  await expect
-    .poll(async () => (await taskDetail(dashboard, taskId)).assets[0]?.error ?? null, { timeout: 20_000 })
-    .not.toBeNull();
+  await expect.poll(async () => (await taskDetail(dashboard, taskId)).assets[0]?.error ?? null, { timeout: 20_000 }).not.toBeNull();
 
   await taskPage.goto(taskId, dashboard.url);
   await expect(taskPage.audio).toHaveCount(0);
@@ -109,11 +107,9 @@ test("per-file Re-download stores one cover", async ({ taskPage, shell }) => {
   const taskId = uniqueTaskId("one");
   await dashboard.callback({ code: 200, msg: "success", data: { taskId, images: [`${files.url}/a.png`, `${files.url}/flaky.png`] } });
   await expect
-    .poll(
-      async () =>
-        (await taskDetail(dashboard, taskId)).assets.map((a) => a.status === "stored" || a.error !== null),
-      { timeout: 20_000 },
-    )
+    .poll(async () => (await taskDetail(dashboard, taskId)).assets.map((a) => a.status === "stored" || a.error !== null), {
+      timeout: 20_000,
+    })
     .toEqual([true, true]);
 
   await taskPage.goto(taskId, dashboard.url);

@@ -92,7 +92,8 @@ export function musicCallback(name: "music-complete.json" | "music-first.json", 
   data.task_id = taskId;
   (data.data as Json[]).forEach((item, i) => {
     item.id = tracks[i];
-    for (const key of ["audio_url", "source_audio_url", "stream_audio_url", "source_stream_audio_url"]) item[key] = `${files}/track-${i}.mp3`;
+    for (const key of ["audio_url", "source_audio_url", "stream_audio_url", "source_stream_audio_url"])
+      item[key] = `${files}/track-${i}.mp3`;
     for (const key of ["image_url", "source_image_url"]) item[key] = `${files}/art-${i}.png`;
   });
   return body;

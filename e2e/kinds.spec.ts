@@ -154,7 +154,10 @@ test("a music task shows each track: art in the viewer, title, tags, duration, p
   await expect(tracks.player(1)).toHaveAttribute("src", /^\/api\/assets\/\d+\/file$/);
   await expect.poll(() => tracks.player(1).evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeCloseTo(SECONDS, 0);
   await expect(first.getByRole("link", { name: "Download Iron Man (MP3)" })).toHaveAttribute("download", `${family.music}-track-1.mp3`);
-  await expect(first.getByRole("link", { name: "Download the artwork of Iron Man" })).toHaveAttribute("download", `${family.music}-track-1-art.png`);
+  await expect(first.getByRole("link", { name: "Download the artwork of Iron Man" })).toHaveAttribute(
+    "download",
+    `${family.music}-track-1-art.png`,
+  );
 
   // The art opens in the viewer; arrows browse; Esc closes and gives focus back.
   await tracks.artOpener("Iron Man").click();
@@ -229,7 +232,9 @@ test("the list follows a pending task to its result without a reload", async ({ 
   await taskList.goto(taskId, dashboard.url);
   await expect(taskList.row(taskId)).toContainText("pending");
   await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same page"));
-  expect((await dashboard.callback(musicCallback("music-complete.json", taskId, [randomUUID(), randomUUID()], files.url))).status).toBe(200);
+  expect((await dashboard.callback(musicCallback("music-complete.json", taskId, [randomUUID(), randomUUID()], files.url))).status).toBe(
+    200,
+  );
   // The list refreshes every 2.5 s while a task it shows is pending.
   await expect(taskList.row(taskId)).toContainText("succeeded", { timeout: 6_000 });
   expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same page");
@@ -241,7 +246,9 @@ test("lyrics: every variant as text, each copied whole by its button", async ({ 
   const { lyrics } = taskPage;
   await expect(lyrics.variants).toHaveCount(2);
   const second = "[Verse]\nMetal heart, a steady beat\n[Chorus]\nIron, iron, never sleep";
-  await expect(lyrics.variant("Iron Man").getByTestId("lyrics-text")).toHaveText("[Verse]\nSteel and fire in my veins\n[Chorus]\nI am Iron Man");
+  await expect(lyrics.variant("Iron Man").getByTestId("lyrics-text")).toHaveText(
+    "[Verse]\nSteel and fire in my veins\n[Chorus]\nI am Iron Man",
+  );
   await expect(lyrics.variant("Iron Heart").getByTestId("lyrics-text")).toHaveText(second);
   await lyrics.copy("Iron Heart").focus();
   await page.keyboard.press("Enter");

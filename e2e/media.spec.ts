@@ -93,7 +93,8 @@ for (const theme of ["light", "dark"] as const) {
     const fileRequests = recordFileRequests(page);
     const thumbnailResponses: { url: string; cacheControl: string | undefined }[] = [];
     page.on("response", (response) => {
-      if (response.url().includes("/thumbnail")) thumbnailResponses.push({ url: response.url(), cacheControl: response.headers()["cache-control"] });
+      if (response.url().includes("/thumbnail"))
+        thumbnailResponses.push({ url: response.url(), cacheControl: response.headers()["cache-control"] });
     });
 
     await taskList.goto();
@@ -102,7 +103,10 @@ for (const theme of ["light", "dark"] as const) {
     const table = taskList.table.getByTestId("cover-thumbnail");
     await expectThumbnailsLoaded(page, table, COVER_TASKS);
     for (const taskId of coverTasks.slice(0, 3)) {
-      await expect(taskList.row(taskId).getByRole("img", { name: /^Cover of / })).toHaveAttribute("src", /^\/api\/assets\/\d+\/thumbnail\?v=[0-9a-f]{16}$/);
+      await expect(taskList.row(taskId).getByRole("img", { name: /^Cover of / })).toHaveAttribute(
+        "src",
+        /^\/api\/assets\/\d+\/thumbnail\?v=[0-9a-f]{16}$/,
+      );
     }
     expect(thumbnailResponses.length).toBeGreaterThanOrEqual(COVER_TASKS);
     expect(thumbnailResponses.every((r) => r.cacheControl === "public, max-age=31536000, immutable")).toBe(true);
@@ -156,7 +160,9 @@ for (const [theme, width] of [
     await taskPage.goto(taskId);
     const waveform = taskPage.waveform;
     await expect(waveform).toBeVisible();
-    await expect.poll(() => taskPage.audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 }).toBeCloseTo(WAV_SECONDS, 0);
+    await expect
+      .poll(() => taskPage.audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 15_000 })
+      .toBeCloseTo(WAV_SECONDS, 0);
     await expect(waveform).toHaveAttribute("aria-valuemax", String(WAV_SECONDS));
     await expect(waveform).toHaveAttribute("aria-valuenow", "0");
 

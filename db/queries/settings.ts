@@ -25,7 +25,10 @@ export async function recordUnauthorized(count: number, last: { at: Date; path: 
         .insert(settings)
         .values({ key: "unauthorized_callbacks", value: String(count) })
         // libSQL binds JS numbers as floats: without the inner cast the sum is stored as "7.0".
-        .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(cast(${settings.value} as integer) + cast(${count} as integer) as text)` } }),
+        .onConflictDoUpdate({
+          target: settings.key,
+          set: { value: sql`cast(cast(${settings.value} as integer) + cast(${count} as integer) as text)` },
+        }),
     ),
     step(db.insert(settings).values({ key: "unauthorized_last", value }).onConflictDoUpdate({ target: settings.key, set: { value } })),
   ]);

@@ -300,9 +300,11 @@ function parseFmt(fmt: Buffer): Format | null {
     tag = fmt.readUInt16LE(24);
   }
   const sample: Sample | null =
-    tag === 1 ? ({ 8: "u8", 16: "i16", 24: "i24", 32: "i32" } as const)[bits] ?? null
-    : tag === 3 ? ({ 32: "f32", 64: "f64" } as const)[bits] ?? null
-    : null;
+    tag === 1
+      ? (({ 8: "u8", 16: "i16", 24: "i24", 32: "i32" } as const)[bits] ?? null)
+      : tag === 3
+        ? (({ 32: "f32", 64: "f64" } as const)[bits] ?? null)
+        : null;
   const bytes = bits / 8;
   if (!sample || channels < 1 || sampleRate < 1 || blockAlign !== channels * bytes) return null;
   return { sample, bytes, channels, sampleRate, fullScale: FULL_SCALE[sample] };

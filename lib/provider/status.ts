@@ -31,7 +31,9 @@ export type ProviderStatus = {
 
 const CACHE_MS = 15_000;
 const ERROR_CACHE_MS = 3_000;
-const cache = processSingleton("provider-status", () => ({ entry: undefined as { at: number; status: Promise<ProviderStatus>; ms: number } | undefined }));
+const cache = processSingleton("provider-status", () => ({
+  entry: undefined as { at: number; status: Promise<ProviderStatus>; ms: number } | undefined,
+}));
 
 /** For the setup page and GET /api/provider. Never throws: a failure is reported in `error`. */
 export function getProviderStatus(): Promise<ProviderStatus> {

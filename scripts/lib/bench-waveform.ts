@@ -79,9 +79,13 @@ export async function benchWaveform(size: number): Promise<void> {
     const rate = (seconds: number) => (size / MiB / seconds).toFixed(1);
     const [a, b, r] = [median(withWaveform), median(without), Math.min(...reader)];
     console.log(`\nWaveform benchmark (${size / MiB} MiB WAV from a local server, ${RUNS} runs each, medians)`);
-    console.log(`  download, waveform on : ${a.toFixed(2)} s, ${rate(a)} MiB/s   (runs: ${withWaveform.map((s) => s.toFixed(2)).join(", ")})`);
+    console.log(
+      `  download, waveform on : ${a.toFixed(2)} s, ${rate(a)} MiB/s   (runs: ${withWaveform.map((s) => s.toFixed(2)).join(", ")})`,
+    );
     console.log(`  download, WAVEFORM=0  : ${b.toFixed(2)} s, ${rate(b)} MiB/s   (runs: ${without.map((s) => s.toFixed(2)).join(", ")})`);
-    console.log(`  peak reader alone     : ${r.toFixed(3)} s, ${rate(r)} MiB/s in-process (${((r / b) * 100).toFixed(1)} % of the download's time)`);
+    console.log(
+      `  peak reader alone     : ${r.toFixed(3)} s, ${rate(r)} MiB/s in-process (${((r / b) * 100).toFixed(1)} % of the download's time)`,
+    );
     console.log(`  waveform adds ${(((a - b) / b) * 100).toFixed(1)} %   (target < 10 %)`);
   } finally {
     await on.close();

@@ -22,7 +22,7 @@ function random(seed: number): () => number {
 function readInChunks(file: Buffer, seed: number): Waveform | null {
   const next = random(seed);
   const reader = new WavPeaks();
-  for (let at = 0; at < file.length; ) {
+  for (let at = 0; at < file.length;) {
     const r = next();
     const size = r < 0.3 ? 1 + Math.floor(next() * 7) : r < 0.6 ? 1 + Math.floor(next() * 1024) : 1 + Math.floor(next() * 65536);
     // A copy at an odd offset of a larger buffer: the reader must not assume alignment.

@@ -45,16 +45,14 @@ describe.each(DATABASES)("the write path [%s]", (driver) => {
     await atomic([
       step(d.insert(tasks).values({ taskId: "t-lock", kind: "cover", nextPollAt: past, createdAt: past, updatedAt: past })),
       step(
-        d
-          .insert(assets)
-          .values({
-            taskId: "t-lock",
-            type: "image",
-            role: "cover",
-            position: 0,
-            remoteUrl: "https://example.com/0.png",
-            nextAttemptAt: past,
-          }),
+        d.insert(assets).values({
+          taskId: "t-lock",
+          type: "image",
+          role: "cover",
+          position: 0,
+          remoteUrl: "https://example.com/0.png",
+          nextAttemptAt: past,
+        }),
       ),
       step(
         d.insert(assets).values({

@@ -34,7 +34,9 @@ export function TaskChip({ task, note }: { task: Task; note?: string }) {
     >
       <KindIcon kind={task.kind} className={`size-4 ${kindIconColor(task.kind)}`} />
       <span className="font-medium">{kindLabel(task.kind)}</span>
-      <span className="min-w-0 truncate font-mono text-xs text-zinc-500 group-hover:underline dark:text-zinc-400">{shortId(task.taskId)}</span>
+      <span className="min-w-0 truncate font-mono text-xs text-zinc-500 group-hover:underline dark:text-zinc-400">
+        {shortId(task.taskId)}
+      </span>
       {note && <span className="min-w-0 truncate text-xs text-zinc-500 dark:text-zinc-400">{note}</span>}
       <StatusBadge status={task.status} />
     </Link>

@@ -79,7 +79,11 @@ export function MidiNotes({ taskId, midi, status }: { taskId: string; midi: Midi
                 >
                   −
                 </button>
-                <span className="w-10 text-center text-xs text-zinc-600 tabular-nums dark:text-zinc-300" aria-live="polite" data-testid="midi-zoom">
+                <span
+                  className="w-10 text-center text-xs text-zinc-600 tabular-nums dark:text-zinc-300"
+                  aria-live="polite"
+                  data-testid="midi-zoom"
+                >
                   {zoom}×
                 </span>
                 <button
@@ -169,7 +173,11 @@ function PianoRoll({
       <div className="flex">
         <div className="relative w-10 shrink-0 text-[10px] text-zinc-500 tabular-nums dark:text-zinc-400" style={{ height }} aria-hidden>
           {labelled.map((p) => (
-            <span key={p} className="absolute right-1.5 -translate-y-1/2 leading-none" style={{ top: `${((high - p + 0.5) / span) * 100}%` }}>
+            <span
+              key={p}
+              className="absolute right-1.5 -translate-y-1/2 leading-none"
+              style={{ top: `${((high - p + 0.5) / span) * 100}%` }}
+            >
               {noteName(p)}
             </span>
           ))}
@@ -232,7 +240,10 @@ function PianoRoll({
                 ))}
               </g>
             </svg>
-            <div className="relative h-5 border-t border-zinc-200 text-[10px] text-zinc-500 tabular-nums dark:border-zinc-800 dark:text-zinc-400" aria-hidden>
+            <div
+              className="relative h-5 border-t border-zinc-200 text-[10px] text-zinc-500 tabular-nums dark:border-zinc-800 dark:text-zinc-400"
+              aria-hidden
+            >
               {ticks.map((t, i) => (
                 <span
                   key={t}

@@ -241,7 +241,13 @@ function StemRow({
 
       {stem.fileUrl && !broken ? (
         <div className="flex min-w-0 items-center gap-3">
-          <Strip stem={stem} played={played} fill={color.fill} bar={color.bg} onSeek={(fraction) => length && sync.seek(fraction * length)} />
+          <Strip
+            stem={stem}
+            played={played}
+            fill={color.fill}
+            bar={color.bg}
+            onSeek={(fraction) => length && sync.seek(fraction * length)}
+          />
           <span className="w-9 shrink-0 text-right text-xs text-zinc-500 tabular-nums dark:text-zinc-400">
             {length !== null ? formatDuration(length) : "…"}
           </span>
