@@ -100,7 +100,7 @@ const cases: Case[] = [
     path: "/api/export?kind=song",
     status: 400,
     code: "invalid_request",
-    message: 'kind: Invalid option: expected one of "cover"|"wav"',
+    message: 'kind: Invalid option: expected one of "cover"|"wav"|"music"|"lyrics"|"separation"|"midi"|"video"|"other"',
   },
   {
     method: "GET",
