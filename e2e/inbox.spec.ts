@@ -43,7 +43,7 @@ test("replay: a rejected delivery shows the reason, an accepted one says what ha
   await expect(rejected).toContainText("rejected");
   browserErrors.allowHttpError(400, /^\/api\/deliveries\/\d+\/replay$/); // still not a callback: refused again
   await inbox.replay(rejected);
-  await expect(shell.toast("was not accepted")).toContainText("data:");
+  await expect(shell.toast("was not accepted")).toContainText("no task id: neither data.taskId, data.task_id nor a top-level task_id");
 
   await inbox.goto();
   await inbox.replay(inbox.forTask(taskId).first());

@@ -13,7 +13,8 @@ export class Shell {
     return this.page.getByRole("heading", { name });
   }
 
+  /** A link of the main navigation (pages may link to the same places in their own words, e.g. "API reference"). */
   navLink(name: "Tasks" | "Inbox" | "Insights" | "Setup" | "API"): Locator {
-    return this.page.getByRole("link", { name });
+    return this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
   }
 }
