@@ -8,7 +8,7 @@ import { makeMp3, makePng, makeWavFile } from "../scripts/lib/media";
 import { makeMp4 } from "../scripts/lib/mp4";
 import type { FakeProvider } from "../scripts/lib/fake-provider";
 import { allStored, waitForAssets } from "../tests/helpers/assets";
-import { coverSuccess, wavSuccess } from "../tests/helpers/callbacks";
+import { coverSuccess, wavSuccess, withTaskId } from "../tests/helpers/callbacks";
 import { bytes, type Handler } from "../tests/helpers/file-server";
 import { requestJson } from "../tests/helpers/http";
 import { uniqueTaskId } from "../tests/helpers/ids";
@@ -112,15 +112,8 @@ export function separationCallback(taskId: string, files: string): Json {
   return body;
 }
 
-/** A fixture with only its task id replaced (MIDI's is at the top, the others' under data). */
-export function withTaskId(name: string, taskId: string): Json {
-  const body = load(name);
-  const data = body.data as Json | null;
-  if (typeof body.task_id === "string") body.task_id = taskId;
-  if (data && typeof data.task_id === "string") data.task_id = taskId;
-  if (data && typeof data.taskId === "string") data.taskId = taskId;
-  return body;
-}
+/** A fixture with only its task id replaced. */
+export const fixtureWithTaskId = (name: string, taskId: string): Json => withTaskId(load(name), taskId);
 
 /** Music, its cover, WAV, separation (→ MIDI) and video, linked; lyrics and a body of no known kind beside them. Waits for every file. */
 export async function seedFamily(server: TestServer, provider: FakeProvider, files: string): Promise<Family> {
@@ -146,12 +139,12 @@ export async function seedFamily(server: TestServer, provider: FakeProvider, fil
   await post(server, coverSuccess(f.cover, [`${files}/cover-0.png`, `${files}/cover-1.png`]));
   await post(server, wavSuccess(f.wav, `${files}/song.wav`));
   await post(server, separationCallback(f.separation, files));
-  await post(server, withTaskId("midi-complete.json", f.midi));
-  const video = withTaskId("video-success.json", f.video);
+  await post(server, fixtureWithTaskId("midi-complete.json", f.midi));
+  const video = fixtureWithTaskId("video-success.json", f.video);
   (video.data as Json).video_url = `${files}/video.mp4`;
   await post(server, video);
-  await post(server, withTaskId("lyrics-complete.json", f.lyrics));
-  await post(server, withTaskId("voice-phrase-ready.json", f.other));
+  await post(server, fixtureWithTaskId("lyrics-complete.json", f.lyrics));
+  await post(server, fixtureWithTaskId("voice-phrase-ready.json", f.other));
 
   for (const taskId of [f.music, f.cover, f.wav, f.separation, f.video]) await waitForAssets(server, taskId, allStored, 60_000);
   return f;

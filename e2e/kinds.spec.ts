@@ -16,7 +16,7 @@ import { startServer, type TestServer } from "../tests/helpers/server";
 import { expect, test } from "./fixtures";
 import { localServer } from "./helpers";
 import type { TaskPage } from "./pages/task-page";
-import { familyFiles, musicCallback, SECONDS, seedFamily, withTaskId, type Family } from "./kinds-seed";
+import { familyFiles, musicCallback, SECONDS, seedFamily, fixtureWithTaskId, type Family } from "./kinds-seed";
 
 let files: Awaited<ReturnType<typeof localServer>>;
 let provider: FakeProvider;
@@ -209,7 +209,7 @@ test("the family is linked both ways: music → separation → MIDI and back", a
 test("a music task's page follows its stages live: lyrics written, first track, all tracks", async ({ taskPage }) => {
   const taskId = uniqueTaskId("music-live");
   const tracks = [randomUUID(), randomUUID()];
-  expect((await dashboard.callback(withTaskId("music-text.json", taskId))).status).toBe(200);
+  expect((await dashboard.callback(fixtureWithTaskId("music-text.json", taskId))).status).toBe(200);
 
   await taskPage.goto(taskId, dashboard.url);
   await expect(taskPage.tracks.currentStage()).toContainText("Lyrics written");
@@ -228,7 +228,7 @@ test("a music task's page follows its stages live: lyrics written, first track, 
 
 test("the list follows a pending task to its result without a reload", async ({ page, taskList }) => {
   const taskId = uniqueTaskId("music-list");
-  expect((await dashboard.callback(withTaskId("music-text.json", taskId))).status).toBe(200);
+  expect((await dashboard.callback(fixtureWithTaskId("music-text.json", taskId))).status).toBe(200);
   await taskList.goto(taskId, dashboard.url);
   await expect(taskList.row(taskId)).toContainText("pending");
   await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same page"));
@@ -394,7 +394,7 @@ test("failed tasks of each kind say so where their results would be", async ({ p
   ] as const;
   for (const [name, empty, text] of cases) {
     const taskId = uniqueTaskId("failed");
-    expect((await dashboard.callback(withTaskId(name, taskId))).status).toBe(200);
+    expect((await dashboard.callback(fixtureWithTaskId(name, taskId))).status).toBe(200);
     await taskPage.goto(taskId, dashboard.url);
     await expect(empty).toBeVisible();
     await expect(page.getByText(text)).toBeVisible();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Delivery, Page } from "@/db/queries/dto";
 import type { TaskListItem } from "@/db/queries/tasks";
-import { coverSuccess, wavFailure } from "./helpers/callbacks";
+import { coverSuccess, wavFailure, withTaskId } from "./helpers/callbacks";
 import { taskDetail } from "./helpers/http";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { uniqueTaskId } from "./helpers/ids";
@@ -12,14 +12,7 @@ import { fixture, type TestServer } from "./helpers/server";
 type Json = Record<string, unknown>;
 
 /** A callback fixture of the spec with its task id (whichever key names it) replaced. */
-function exampleFor(name: string, taskId: string): Json {
-  const body = JSON.parse(fixture(`callbacks/${name}.json`)) as Json;
-  const data = body.data as Json;
-  if (typeof body.task_id === "string") body.task_id = taskId;
-  if (typeof data.task_id === "string") data.task_id = taskId;
-  if (typeof data.taskId === "string") data.taskId = taskId;
-  return body;
-}
+const exampleFor = (name: string, taskId: string): Json => withTaskId(JSON.parse(fixture(`callbacks/${name}.json`)) as Json, taskId);
 
 const list = async (server: TestServer, query: Record<string, string>) => {
   const res = await server.getJson<Page<Delivery>>(`/api/deliveries?${new URLSearchParams(query)}`);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Delivery, Page, TaskDetail } from "@/db/queries/dto";
 import { TASK_KINDS } from "@/lib/core/enums";
+import { withTaskId } from "./helpers/callbacks";
 import { taskDetail } from "./helpers/http";
 import { describeEachDatabase, setupServer } from "./helpers/drivers";
 import { uniqueTaskId } from "./helpers/ids";
@@ -12,16 +13,6 @@ import { fixture } from "./helpers/server";
 
 type Json = Record<string, unknown>;
 const load = (name: string) => JSON.parse(fixture(`callbacks/${name}`)) as Json;
-
-/** The fixture with its task id (whichever key names it) replaced by `taskId`. */
-function withTaskId(body: Json, taskId: string): Json {
-  const copy = structuredClone(body);
-  const data = copy.data as Json | null;
-  if (typeof copy.task_id === "string") copy.task_id = taskId;
-  if (data && typeof data.task_id === "string") data.task_id = taskId;
-  if (data && typeof data.taskId === "string") data.taskId = taskId;
-  return copy;
-}
 
 const T1 = "8551b0e4-2c7d-4f1a-9e3b-5d6c7a8b662c";
 const T2 = "c3a9e5f1-7b2d-4e8a-b6c4-1d2e3f4a5b6c";

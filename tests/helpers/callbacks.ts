@@ -1,5 +1,15 @@
 // Builders of provider callbacks and small HTTP helpers for tests and benchmarks.
 
+/** A copy of a callback body with its task id (whichever key names it: MIDI's at the top, the others' under data) replaced by `taskId`. */
+export function withTaskId<T extends Record<string, unknown>>(body: T, taskId: string): T {
+  const copy = structuredClone(body) as Record<string, unknown>;
+  const data = copy.data as Record<string, unknown> | null;
+  if (typeof copy.task_id === "string") copy.task_id = taskId;
+  if (data && typeof data.task_id === "string") data.task_id = taskId;
+  if (data && typeof data.taskId === "string") data.taskId = taskId;
+  return copy as T;
+}
+
 export function coverSuccess(
   taskId: string,
   images = [`https://files.example.com/${taskId}/0.png`, `https://files.example.com/${taskId}/1.png`],

@@ -2,7 +2,7 @@
 // A separation's stems: each with its own player row (play it alone, where it
 // is, its file) and all of them played together in sync, with mute and solo
 // per stem, like the channels of a mixing desk.
-import { useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import useSWR from "swr";
 import { KindIcon } from "@/components/kind-icon";
 import { BUTTON, Card, CardHeader, EmptyState, Spinner } from "@/components/ui";
@@ -14,7 +14,7 @@ import { extensionOf, stemName, type Asset } from "@/lib/ui/assets";
 import { formatBytes, formatDuration } from "@/lib/ui/format";
 import { AssetActions, AssetStatus, RemoteUrl, type Redownload } from "./asset-status";
 import { StemSync, type SyncState } from "./stem-sync";
-import { barsPath } from "./waveform";
+import { PeakBars } from "./waveform";
 
 /** Each stem's colour, in the order stems are listed (fill for waveforms, background for dots and bars). */
 const COLORS = [
@@ -344,9 +344,6 @@ function Strip({
   onSeek: (fraction: number) => void;
 }) {
   const { data } = useSWR<WaveformData>(stem.waveformUrl, fetchJson, { revalidateOnFocus: false, revalidateIfStale: false });
-  const clipId = useId();
-  const bars = useMemo(() => (data && data.peaks.length ? barsPath(data.peaks) : ""), [data]);
-  const n = data?.peaks.length ?? 0;
   return (
     <div
       aria-hidden
@@ -357,16 +354,8 @@ function Strip({
         if (box.width > 0) onSeek(Math.min(1, Math.max(0, (e.clientX - box.left) / box.width)));
       }}
     >
-      {bars ? (
-        <svg viewBox={`0 0 ${n} 100`} preserveAspectRatio="none" className="size-full">
-          <defs>
-            <clipPath id={clipId}>
-              <rect x={0} y={0} width={played * n} height={100} />
-            </clipPath>
-          </defs>
-          <path d={bars} className="fill-zinc-300 dark:fill-zinc-700" />
-          <path d={bars} clipPath={`url(#${clipId})`} className={fill} />
-        </svg>
+      {data && data.peaks.length > 0 ? (
+        <PeakBars peaks={data.peaks} played={played} playedClassName={fill} />
       ) : (
         <div className="absolute inset-x-0 top-1/2 h-1.5 -translate-y-1/2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
           <div className={`h-full ${bar}`} style={{ width: `${played * 100}%` }} />

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 import useSWR from "swr";
 import type { Waveform as WaveformData } from "@/lib/media/wav-peaks";
 import { fetchJson } from "@/lib/ui/api-client";
@@ -18,7 +18,6 @@ export function Waveform({ url, audio, label }: { url: string; audio: HTMLAudioE
   const [time, setTime] = useState(0);
   const [mediaDuration, setMediaDuration] = useState<number | null>(null);
   const duration = mediaDuration ?? data?.durationSeconds ?? 0;
-  const clipId = useId();
   const surface = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
   // Seeking writes to the element: through a ref, as props are not for writing.
@@ -73,7 +72,6 @@ export function Waveform({ url, audio, label }: { url: string; audio: HTMLAudioE
     if (box && box.width > 0) seek(((clientX - box.left) / box.width) * duration);
   };
 
-  const bars = useMemo(() => (data ? barsPath(data.peaks) : ""), [data]);
   if (!data || data.peaks.length === 0) return null;
   const n = data.peaks.length;
   const played = duration > 0 ? Math.min(1, time / duration) : 0;
@@ -114,22 +112,49 @@ export function Waveform({ url, audio, label }: { url: string; audio: HTMLAudioE
         seek(keys[e.key]!);
       }}
     >
-      <svg viewBox={`0 0 ${n} 100`} preserveAspectRatio="none" className="size-full" aria-hidden>
-        <defs>
-          <clipPath id={clipId}>
-            <rect x={0} y={0} width={played * n} height={100} />
-          </clipPath>
-        </defs>
-        <path d={bars} className="fill-zinc-300 dark:fill-zinc-700" />
-        <path d={bars} clipPath={`url(#${clipId})`} className="fill-violet-500 dark:fill-violet-400" data-testid="waveform-played" />
+      <PeakBars peaks={data.peaks} played={played} playedClassName="fill-violet-500 dark:fill-violet-400" playedTestId="waveform-played">
         <rect x={played * n} y={0} width={n / 400} height={100} className="fill-violet-700 dark:fill-violet-300" />
-      </svg>
+      </PeakBars>
     </div>
   );
 }
 
+/**
+ * A waveform's bars, the part already `played` (0..1) in `playedClassName`;
+ * `children` draw on top in the same coordinates (one unit per peak, 100 high).
+ */
+export function PeakBars({
+  peaks,
+  played,
+  playedClassName,
+  playedTestId,
+  children,
+}: {
+  peaks: number[];
+  played: number;
+  playedClassName: string;
+  playedTestId?: string;
+  children?: ReactNode;
+}) {
+  const clipId = useId();
+  const bars = useMemo(() => barsPath(peaks), [peaks]);
+  const n = peaks.length;
+  return (
+    <svg viewBox={`0 0 ${n} 100`} preserveAspectRatio="none" className="size-full" aria-hidden>
+      <defs>
+        <clipPath id={clipId}>
+          <rect x={0} y={0} width={played * n} height={100} />
+        </clipPath>
+      </defs>
+      <path d={bars} className="fill-zinc-300 dark:fill-zinc-700" />
+      <path d={bars} clipPath={`url(#${clipId})`} className={playedClassName} data-testid={playedTestId} />
+      {children}
+    </svg>
+  );
+}
+
 /** One bar per peak, centred, scaled to the loudest (a quiet file still shows its shape). */
-export function barsPath(peaks: number[]): string {
+function barsPath(peaks: number[]): string {
   const loudest = Math.max(0.01, ...peaks);
   return peaks
     .map((p, i) => {
