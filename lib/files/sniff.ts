@@ -75,6 +75,13 @@ export function formatsFor(role: AssetRole): readonly Format[] {
   throw new Error(`no formats for role ${String(role)}`);
 }
 
+const EXTENSIONS = new Map([PNG, JPEG, WEBP, WAV, MP3, MP4].map((f) => [f.sniffed.contentType, f.sniffed.ext]));
+
+/** A file's extension: from the content type it was found to have, else the first format its role takes. */
+export function extensionFor(contentType: string | null, role: AssetRole): string {
+  return (contentType && EXTENSIONS.get(contentType.split(";")[0]!.trim())) || formatsFor(role)[0]!.sniffed.ext;
+}
+
 /** The format of `head` when it is one accepted for `role`, else null. */
 export function sniff(role: AssetRole, head: Uint8Array): Sniffed | null {
   if (head.length < SNIFF_BYTES) return null;

@@ -2,28 +2,14 @@
 // track's own files. Pure: used by client components.
 import type { StemRole } from "@/lib/core/enums";
 import { isStemRole } from "@/lib/core/roles";
+import { extensionFor } from "@/lib/files/sniff";
 import type { TaskDetail } from "@/lib/ui/api-client";
 
 export type Asset = TaskDetail["assets"][number];
 export type Track = TaskDetail["tracks"][number];
 
-const EXTENSIONS: Record<string, string> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/webp": "webp",
-  "audio/wav": "wav",
-  "audio/mpeg": "mp3",
-  "video/mp4": "mp4",
-};
-
 /** The stored file's extension: from what it was found to be, else what its role usually is. */
-export function extensionOf(asset: Pick<Asset, "contentType" | "role" | "type">): string {
-  const known = asset.contentType ? EXTENSIONS[asset.contentType.split(";")[0]!.trim()] : undefined;
-  if (known) return known;
-  if (asset.type === "image") return "png";
-  if (asset.type === "video") return "mp4";
-  return asset.role === "wav" ? "wav" : "mp3";
-}
+export const extensionOf = (asset: Pick<Asset, "contentType" | "role">): string => extensionFor(asset.contentType, asset.role);
 
 /**
  * The name a download is saved under: covers and WAVs by position (as they
