@@ -19,6 +19,7 @@ import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { env } from "@/lib/core/env";
+import { libsqlFetch } from "./libsql-fetch";
 import { migrateLibsql, migrateSqlite } from "./migrate";
 import * as schema from "./schema";
 import { processSingleton } from "@/lib/core/registry";
@@ -199,23 +200,6 @@ function runSqliteStep(h: Extract<Handle, { driver: "better-sqlite3" }>, s: Step
 const LIBSQL_WRITES_IN_FLIGHT = 4;
 /** A busy server (its write lock held by another instance) is asked again for this long. */
 const BUSY_RETRY_MS = 10_000;
-/** No request to the libSQL server may hang the process: one that has not answered by then fails. */
-const REQUEST_TIMEOUT_MS = 30_000;
-
-/**
- * A lone UTF-16 surrogate (half an emoji, e.g. in a callback's text) is
- * JSON-encoded as a \udXXX escape, which the server refuses (400): the whole
- * write would fail. Stored as U+FFFD instead, as SQLite does in a file. Only
- * lone surrogates are escaped by JSON.stringify; pairs stay characters.
- */
-const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g;
-
-async function libsqlFetch(input: Request): Promise<Response> {
-  const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-  if (input.method !== "POST") return fetch(input, { signal });
-  const body = (await input.text()).replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd");
-  return fetch(input.url, { method: "POST", headers: input.headers, body, signal });
-}
 
 type LibsqlHandle = Extract<Handle, { driver: "libsql" }>;
 
