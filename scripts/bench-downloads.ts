@@ -1,7 +1,9 @@
 // Benchmark of downloads (issue "Keep the files"): a 200 MiB WAV from a local
-// server through the worker vs. `curl -o` of the same file; the server's peak
-// RSS growth meanwhile; callback answer latency idle vs. during four such
-// downloads. Prints figures, asserts nothing. Needs a build (`npx next build`).
+// server through the worker vs. `curl -o` of the same file, next to what
+// bounds it here (the same copy made durable; and hashed on the way with
+// standard tools); the server's peak RSS growth meanwhile; callback answer
+// latency idle vs. during four such downloads, and during four `curl`
+// downloads instead. Prints figures, asserts nothing. Needs a build (`npx next build`).
 //   npx tsx scripts/bench-downloads.ts
 // With --waveform: the cost of measuring a WAV's waveform on the way in
 // instead (scripts/lib/bench-waveform.ts).
@@ -80,6 +82,46 @@ async function curlSeconds(): Promise<number> {
   return seconds!;
 }
 
+/**
+ * `curl -o`, then the file made durable (fdatasync), as a stored download
+ * must be before it is reported stored: no download into storage on this
+ * disk can beat it, whatever else it does with the bytes.
+ */
+async function durableCurlSeconds(): Promise<number> {
+  const seconds = await curlSeconds();
+  const started = performance.now();
+  const handle = await fs.promises.open(path.join(scratch, `curl-${curls}.wav`), "r+");
+  await handle.datasync();
+  await handle.close();
+  return seconds + (performance.now() - started) / 1000;
+}
+
+/**
+ * A durable copy hashed on the way, with standard tools in three processes:
+ * `curl | tee <file> | openssl dgst -sha256`, then fdatasync. What a download
+ * that hashes its bytes (as ours does) costs without Node.js. Null when the
+ * tools are missing.
+ */
+async function hashedCopySeconds(): Promise<number | null> {
+  const file = path.join(scratch, `hashed-${++curls}.wav`);
+  const started = performance.now();
+  const copied = await promisify(execFile)("sh", [
+    "-c",
+    'curl -sf "$1" | tee "$2" | openssl dgst -sha256 > /dev/null',
+    "sh",
+    fileUrl,
+    file,
+  ]).then(
+    () => true,
+    () => false,
+  );
+  if (!copied || fs.statSync(file).size !== SIZE) return null;
+  const handle = await fs.promises.open(file, "r+");
+  await handle.datasync();
+  await handle.close();
+  return (performance.now() - started) / 1000;
+}
+
 let seq = 0;
 /** One callback's answer time in ms (a failed cover task: no download work of its own). */
 async function callbackMs(): Promise<number> {
@@ -115,9 +157,14 @@ try {
   // 1. Throughput: worker vs curl, alternating, RUNS each.
   const worker: number[] = [];
   const curl: number[] = [];
+  const durable: number[] = [];
+  const hashed: number[] = [];
   const single = `bench-single-${process.pid}`;
   for (let run = 0; run < RUNS; run++) {
     curl.push(await curlSeconds());
+    durable.push(await durableCurlSeconds());
+    const hashedSeconds = await hashedCopySeconds();
+    if (hashedSeconds !== null) hashed.push(hashedSeconds);
     const since = Date.now();
     if (run === 0) await server.callback(wavCallback(single));
     else await post(`/api/tasks/${single}/download`);
@@ -179,6 +226,16 @@ try {
   console.log(`  curl -o                : ${fmt(curlRate)} MiB/s   (runs: ${curl.map((s) => fmt(mibs(s))).join(", ")})`);
   console.log(`  worker (started→stored): ${fmt(workerRate)} MiB/s   (runs: ${worker.map((s) => fmt(mibs(s))).join(", ")})`);
   console.log(`  ratio worker/curl      : ${fmt(workerRate / curlRate, 2)}×   (target ≥ 0.8×)`);
+  const durableRatio = mibs(median(durable)) / curlRate;
+  console.log(
+    `  curl -o, then fdatasync: ${fmt(mibs(median(durable)))} MiB/s = ${fmt(durableRatio, 2)}× curl -o   (runs: ${durable.map((s) => fmt(mibs(s))).join(", ")}; the ceiling of a durable copy on this disk)`,
+  );
+  const hashedRatio = hashed.length > 0 ? mibs(median(hashed)) / curlRate : null;
+  console.log(
+    hashedRatio === null
+      ? "  curl | tee | openssl  : not measured (openssl missing)"
+      : `  curl | tee | openssl  : ${fmt(mibs(median(hashed)))} MiB/s = ${fmt(hashedRatio, 2)}× curl -o   (runs: ${hashed.map((s) => fmt(mibs(s))).join(", ")}; a durable copy hashed on the way, then fdatasync)`,
+  );
   console.log(`  server RSS             : baseline ${fmt(baseline / MiB)} MiB   (target: peak growth < 64 MiB)`);
   console.log(
     `    peak growth          : ${fmt(singlePeak / MiB)} MiB single downloads; ${fmt(fourAloneGrowth / MiB)} MiB four at once; ${fmt(fourPeak / MiB)} MiB four at once + callback sampling (vs ${fmt(idleGrowth / MiB)} MiB for the idle callback sampling alone)`,
@@ -195,7 +252,7 @@ try {
   );
   figure({
     figure: "200 MiB WAV download ÷ curl -o",
-    value: `${fmt(workerRate / curlRate, 2)}× (${fmt(workerRate)} ÷ ${fmt(curlRate)} MiB/s)`,
+    value: `${fmt(workerRate / curlRate, 2)}× (${fmt(workerRate)} ÷ ${fmt(curlRate)} MiB/s; curl -o then fdatasync: ${fmt(durableRatio, 2)}×${hashedRatio === null ? "" : `, curl | tee | openssl dgst then fdatasync: ${fmt(hashedRatio, 2)}×`})`,
     target: "≥ 0.8×",
     met: workerRate / curlRate >= 0.8,
   });

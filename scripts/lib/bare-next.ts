@@ -9,7 +9,7 @@ const APP = path.join(ROOT, "scripts", "bench-bare");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const ENV: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 
-export type BareNext = { echoUrl: string; close: () => Promise<void> };
+export type BareNext = { echoUrl: string; pid: number | undefined; close: () => Promise<void> };
 
 /** Builds the bare app (a few seconds) and serves it on a free port. */
 export async function startBareNext(): Promise<BareNext> {
@@ -34,7 +34,7 @@ export async function startBareNext(): Promise<BareNext> {
       (res) => res.ok,
       () => false,
     );
-    if (answered) return { echoUrl, close };
+    if (answered) return { echoUrl, pid: child.pid, close };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await close();
