@@ -24,6 +24,8 @@ export type Claim = Pick<
   claimedAt: Date;
   /** Whether the download_started line is written. */
   startRecorded: boolean;
+  /** The claim's write in flight, if any: the next one waits for it (claimWrite). */
+  writing?: Promise<unknown>;
 };
 
 /** A claim as the file rules (lib/tasks/rules.ts) read it. */
@@ -100,12 +102,22 @@ function startSteps(claim: Claim): Step[] {
   return [eventIf(changed, claim.taskId, claim.claimedAt, entry)];
 }
 
-/** Runs a write of the claim that starts with its fenced update; answers whether the claim was still held (then its start line is written too). */
-async function claimWrite(claim: Claim, update: Step, then: Step[] = []): Promise<boolean> {
-  const [updated] = await atomic([update, ...startSteps(claim), ...then]);
-  const held = updated!.changes > 0;
-  if (held) claim.startRecorded = true;
-  return held;
+/**
+ * Runs a write of the claim that starts with its fenced update; answers
+ * whether the claim was still held (then its start line is written too). A
+ * claim's writes run one at a time: a progress report still in flight when
+ * the outcome is written would otherwise write the start line a second time.
+ */
+function claimWrite(claim: Claim, update: Step, then: Step[] = []): Promise<boolean> {
+  const write = async () => {
+    const [updated] = await atomic([update, ...startSteps(claim), ...then]);
+    const held = updated!.changes > 0;
+    if (held) claim.startRecorded = true;
+    return held;
+  };
+  const next = (claim.writing ?? Promise.resolve()).then(write, write);
+  claim.writing = next;
+  return next;
 }
 
 /** Records progress and extends the lease; false when the claim is no longer this worker's. */
