@@ -233,8 +233,8 @@ try {
   const hashedRatio = hashed.length > 0 ? mibs(median(hashed)) / curlRate : null;
   console.log(
     hashedRatio === null
-      ? "  curl | tee | openssl  : not measured (openssl missing)"
-      : `  curl | tee | openssl  : ${fmt(mibs(median(hashed)))} MiB/s = ${fmt(hashedRatio, 2)}× curl -o   (runs: ${hashed.map((s) => fmt(mibs(s))).join(", ")}; a durable copy hashed on the way, then fdatasync)`,
+      ? "  curl, tee, openssl     : not measured (openssl missing)"
+      : `  curl, tee, openssl     : ${fmt(mibs(median(hashed)))} MiB/s = ${fmt(hashedRatio, 2)}× curl -o   (runs: ${hashed.map((s) => fmt(mibs(s))).join(", ")}; a durable copy hashed on the way, then fdatasync)`,
   );
   console.log(`  server RSS             : baseline ${fmt(baseline / MiB)} MiB   (target: peak growth < 64 MiB)`);
   console.log(
@@ -252,7 +252,7 @@ try {
   );
   figure({
     figure: "200 MiB WAV download ÷ curl -o",
-    value: `${fmt(workerRate / curlRate, 2)}× (${fmt(workerRate)} ÷ ${fmt(curlRate)} MiB/s; curl -o then fdatasync: ${fmt(durableRatio, 2)}×${hashedRatio === null ? "" : `, curl | tee | openssl dgst then fdatasync: ${fmt(hashedRatio, 2)}×`})`,
+    value: `${fmt(workerRate / curlRate, 2)}× (${fmt(workerRate)} ÷ ${fmt(curlRate)} MiB/s; curl -o then fdatasync: ${fmt(durableRatio, 2)}×${hashedRatio === null ? "" : `, curl piped through tee to openssl dgst, then fdatasync: ${fmt(hashedRatio, 2)}×`})`,
     target: "≥ 0.8×",
     met: workerRate / curlRate >= 0.8,
   });
