@@ -93,14 +93,14 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500 dark:text-zinc-400">
-        <Link href="/" className="hover:text-zinc-900 dark:hover:text-zinc-100">
+      <nav aria-label="Breadcrumb" className="flex min-w-0 text-sm text-zinc-500 dark:text-zinc-400">
+        <Link href="/" className="shrink-0 hover:text-zinc-900 dark:hover:text-zinc-100">
           Tasks
         </Link>
         <span aria-hidden className="mx-2">
           /
         </span>
-        <span className="font-mono">{task.taskId}</span>
+        <span className="min-w-0 truncate font-mono">{task.taskId}</span>
       </nav>
 
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -111,9 +111,10 @@ export function TaskView({ initial }: { initial: TaskDetail }) {
             {expiry && <Badge tone={expiry.level === "past" ? "red" : "amber"}>{expiry.label}</Badge>}
             {live && <Spinner className="size-3.5 text-zinc-400" />}
           </div>
-          <h1 className="mt-2 flex items-center gap-1 font-mono text-lg font-semibold break-all sm:text-xl">
+          {/* The button flows after the id's last character (beside it as a flex item, a wrapped id left its last characters alone on a line); a 32-character id fits a phone's line. */}
+          <h1 className="mt-2 font-mono text-base font-semibold break-all sm:text-xl">
             {task.taskId}
-            <CopyButton text={task.taskId} label="Copy task id" />
+            <CopyButton text={task.taskId} label="Copy task id" className="ml-1 align-middle" />
           </h1>
           {detail.parent && (
             <p className="mt-2 flex flex-wrap items-center gap-2 text-sm text-zinc-500 dark:text-zinc-400" data-testid="parent-line">
