@@ -30,13 +30,12 @@ export function TaskChip({ task, note }: { task: Task; note?: string }) {
       href={`/tasks/${encodeURIComponent(task.taskId)}`}
       title={task.taskId}
       data-testid="related-task"
-      className="group inline-flex max-w-full min-w-0 items-center gap-2 rounded-lg border border-zinc-200 bg-white px-2.5 py-1.5 text-sm transition-colors hover:border-zinc-300 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500 dark:border-zinc-800 dark:bg-zinc-900 dark:hover:border-zinc-700 dark:hover:bg-zinc-800/60"
+      className="group inline-flex max-w-full min-w-0 flex-wrap items-center gap-x-2 gap-y-1 rounded-lg border border-zinc-200 bg-white px-2.5 py-1.5 text-sm transition-colors hover:border-zinc-300 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500 dark:border-zinc-800 dark:bg-zinc-900 dark:hover:border-zinc-700 dark:hover:bg-zinc-800/60"
     >
       <KindIcon kind={task.kind} className={`size-4 ${kindIconColor(task.kind)}`} />
       <span className="font-medium">{kindLabel(task.kind)}</span>
-      <span className="min-w-0 truncate font-mono text-xs text-zinc-500 group-hover:underline dark:text-zinc-400">
-        {shortId(task.taskId)}
-      </span>
+      {/* Shortened already: never cut again. Where the chip is narrow, what follows wraps to a second line. */}
+      <span className="shrink-0 font-mono text-xs text-zinc-500 group-hover:underline dark:text-zinc-400">{shortId(task.taskId)}</span>
       {note && <span className="min-w-0 truncate text-xs text-zinc-500 dark:text-zinc-400">{note}</span>}
       <StatusBadge status={task.status} />
     </Link>
