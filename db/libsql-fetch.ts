@@ -32,9 +32,26 @@ export async function libsqlFetch(input: Request): Promise<Response> {
   const body = input.method === "POST" ? Buffer.from((await input.text()).replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd")) : null;
   const headers: Record<string, string> = Object.fromEntries(input.headers);
   if (body) headers["content-length"] = String(body.length);
+  try {
+    return await send(url, { method: input.method, headers, agent }, body);
+  } catch (error) {
+    // An idle kept-alive connection the server had closed (e.g. while a serverless
+    // function was frozen) fails the request sent on it before the server reads
+    // it: asked once more, on a fresh connection.
+    if (!(error instanceof StaleConnection)) throw error;
+    return send(url, { method: input.method, headers, agent }, body);
+  }
+}
+
+/** A request that failed on a reused connection before any answer came. */
+class StaleConnection extends Error {}
+
+function send(url: URL, options: http.RequestOptions, body: Buffer | null): Promise<Response> {
   const request = url.protocol === "https:" ? https.request : http.request;
   return new Promise<Response>((resolve, reject) => {
-    const req = request(url, { method: input.method, headers, agent }, (res) => {
+    let answered = false;
+    const req = request(url, options, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", reject);
@@ -54,7 +71,10 @@ export async function libsqlFetch(input: Request): Promise<Response> {
       REQUEST_TIMEOUT_MS,
     );
     req.on("close", () => clearTimeout(deadline));
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && !answered && (error.code === "ECONNRESET" || error.code === "EPIPE");
+      reject(stale ? new StaleConnection(error.message, { cause: error }) : error);
+    });
     req.end(body ?? undefined);
   });
 }
