@@ -7,9 +7,29 @@ import { AssetActions, AssetStatus, RemoteUrl, type Asset, type Redownload } fro
 /** One picture the viewer shows: the stored file (null when there is none), its name, what to save it as. */
 export type LightboxItem = { src: string | null; alt: string; caption?: string; downloadName: string };
 
-export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; expired: boolean; onRedownload: Redownload }) {
-  const [open, setOpen] = useState<number | null>(null);
+/**
+ * Which picture the viewer shows (null: closed), and the buttons that open
+ * each: closing gives focus back to the opener of the picture last shown.
+ */
+export function useViewer() {
+  const [index, setIndex] = useState<number | null>(null);
   const openers = useRef<(HTMLButtonElement | null)[]>([]);
+  return {
+    index,
+    setIndex,
+    opener: (i: number) => (el: HTMLButtonElement | null) => {
+      openers.current[i] = el;
+    },
+    close: () => {
+      const opener = index === null ? null : openers.current[index];
+      setIndex(null);
+      opener?.focus();
+    },
+  };
+}
+
+export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; expired: boolean; onRedownload: Redownload }) {
+  const viewer = useViewer();
 
   return (
     <>
@@ -21,11 +41,9 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
             <li key={asset.id} className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
               <button
                 type="button"
-                ref={(el) => {
-                  openers.current[i] = el;
-                }}
+                ref={viewer.opener(i)}
                 disabled={!src}
-                onClick={() => setOpen(i)}
+                onClick={() => viewer.setIndex(i)}
                 aria-label={`Open ${label} in the viewer`}
                 className="group relative block aspect-square w-full overflow-hidden bg-zinc-100 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-violet-500 disabled:cursor-default dark:bg-zinc-900"
               >
@@ -56,17 +74,13 @@ export function Gallery({ assets, expired, onRedownload }: { assets: Asset[]; ex
           );
         })}
       </ul>
-      {open !== null && (
+      {viewer.index !== null && (
         <Lightbox
           items={assets.map((asset, i) => ({ src: asset.fileUrl, alt: `Cover ${i + 1}`, downloadName: downloadName(asset) }))}
           noun="Cover"
-          index={open}
-          onIndex={setOpen}
-          onClose={() => {
-            const opener = openers.current[open];
-            setOpen(null);
-            opener?.focus();
-          }}
+          index={viewer.index}
+          onIndex={viewer.setIndex}
+          onClose={viewer.close}
         />
       )}
     </>

@@ -3,7 +3,6 @@
 // A music task's tracks: art (opens the viewer), title, tags, duration, the
 // player (the dashboard's own copy of the MP3) and the prompt, and what was
 // made from each track.
-import { useRef, useState } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { KindIcon } from "@/components/kind-icon";
 import { Card, CardHeader, EmptyState } from "@/components/ui";
@@ -13,7 +12,7 @@ import { downloadName, splitTags, trackAnchor, trackFiles, type Asset, type Trac
 import { formatAbsolute, formatDuration } from "@/lib/ui/format";
 import { AssetActions, AssetStatus, RemoteUrl, type Redownload } from "./asset-status";
 import { TaskChip } from "./family";
-import { Lightbox } from "./gallery";
+import { Lightbox, useViewer } from "./gallery";
 
 const STAGES: [MusicStage, string][] = [
   ["text", "Lyrics written"],
@@ -25,8 +24,7 @@ const STAGES: [MusicStage, string][] = [
 type Props = { task: Task; tracks: Track[]; assets: Asset[]; madeFromTracks: Task[]; onRedownload: Redownload };
 
 export function Tracks({ task, tracks, assets, madeFromTracks, onRedownload }: Props) {
-  const [viewing, setViewing] = useState<number | null>(null);
-  const openers = useRef<(HTMLButtonElement | null)[]>([]);
+  const viewer = useViewer();
   const withArt = tracks.flatMap((track, i) => {
     const art = trackFiles(assets, track.trackId).art;
     return art ? [{ track, art, number: i + 1 }] : [];
@@ -62,16 +60,14 @@ export function Tracks({ task, tracks, assets, madeFromTracks, onRedownload }: P
                 art={files.art}
                 madeFrom={madeFromTracks.filter((c) => c.audioId === track.trackId)}
                 onRedownload={onRedownload}
-                artOpener={(el) => {
-                  if (artIndex >= 0) openers.current[artIndex] = el;
-                }}
-                onOpenArt={() => setViewing(artIndex)}
+                artOpener={artIndex >= 0 ? viewer.opener(artIndex) : undefined}
+                onOpenArt={() => viewer.setIndex(artIndex)}
               />
             );
           })}
         </ol>
       )}
-      {viewing !== null && (
+      {viewer.index !== null && (
         <Lightbox
           items={withArt.map(({ track, art, number }) => ({
             src: art.fileUrl,
@@ -80,13 +76,9 @@ export function Tracks({ task, tracks, assets, madeFromTracks, onRedownload }: P
             downloadName: downloadName(art, number),
           }))}
           noun="Artwork"
-          index={viewing}
-          onIndex={setViewing}
-          onClose={() => {
-            const opener = openers.current[viewing];
-            setViewing(null);
-            opener?.focus();
-          }}
+          index={viewer.index}
+          onIndex={viewer.setIndex}
+          onClose={viewer.close}
         />
       )}
     </Card>
@@ -111,7 +103,7 @@ function TrackItem({
   art: Asset | null;
   madeFrom: Task[];
   onRedownload: Redownload;
-  artOpener: (el: HTMLButtonElement | null) => void;
+  artOpener?: (el: HTMLButtonElement | null) => void;
   onOpenArt: () => void;
 }) {
   const label = trackLabel(track, number);
