@@ -19,7 +19,7 @@ import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { env } from "@/lib/core/env";
-import { libsqlFetch } from "./libsql-fetch";
+import { closeLibsqlStreams, libsqlFetch } from "./libsql-fetch";
 import { migrateLibsql, migrateSqlite } from "./migrate";
 import * as schema from "./schema";
 import { processSingleton } from "@/lib/core/registry";
@@ -141,6 +141,7 @@ export async function closeDatabase(): Promise<void> {
   if (h?.driver === "libsql") {
     h.client.close();
     h.writer.close();
+    await closeLibsqlStreams();
   }
 }
 

@@ -4,10 +4,14 @@
 // undici's web streams (and zlib for compressed answers); under callback load
 // that machinery took ≈40 % of the app's CPU per callback, a little on every
 // round trip to the database. The answers are small JSON (no streaming
-// needed), so each is read whole and handed back as a Response.
+// needed), so each is read whole and handed back as it is. The client's
+// one-shot streams are kept open on the server between requests
+// (db/libsql-streams.ts).
 import "server-only";
 import http from "node:http";
 import https from "node:https";
+import { processSingleton } from "@/lib/core/registry";
+import { isOneShot, StreamPool, type Answer } from "./libsql-streams";
 
 /** No request to the libSQL server may hang the process: one that has not answered by then fails. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -25,30 +29,67 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 
-export async function libsqlFetch(input: Request): Promise<Response> {
+const streams = processSingleton("libsql-streams", () => new StreamPool(post));
+
+/**
+ * What the client reads of an answer (its option asks for "an object compatible
+ * with the Web Response"): a Response would wrap the body in a web stream only
+ * for the client to read it back out.
+ */
+export type LibsqlAnswer = Pick<Response, "ok" | "status" | "statusText" | "headers" | "body" | "text" | "json" | "arrayBuffer">;
+
+export async function libsqlFetch(input: Request): Promise<LibsqlAnswer> {
   const url = new URL(input.url);
+  const headers: Record<string, string> = Object.fromEntries(input.headers);
+  const body = input.method === "POST" ? (await input.text()).replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd") : null;
+  const answer =
+    body === null
+      ? await exchange(url, { method: input.method, headers }, null)
+      : isOneShot(body)
+        ? await streams.oneShot(url, headers, body)
+        : await post(url, headers, body);
+  return {
+    ok: answer.status >= 200 && answer.status < 300,
+    status: answer.status,
+    statusText: answer.statusText,
+    headers: answer.headers,
+    body: null,
+    text: async () => answer.body,
+    json: async () => JSON.parse(answer.body),
+    arrayBuffer: async () => new TextEncoder().encode(answer.body).buffer as ArrayBuffer,
+  };
+}
+
+/** Closes the server-side streams kept open (the database handle is closing). */
+export function closeLibsqlStreams(): Promise<void> {
+  return streams.closeAll();
+}
+
+function post(url: URL, headers: Record<string, string>, body: string): Promise<Answer> {
+  return exchange(url, { method: "POST", headers }, Buffer.from(body));
+}
+
+async function exchange(url: URL, options: { method: string; headers: Record<string, string> }, body: Buffer | null): Promise<Answer> {
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) throw new Error(`libSQL: unsupported protocol ${url.protocol}`);
-  const body = input.method === "POST" ? Buffer.from((await input.text()).replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd")) : null;
-  const headers: Record<string, string> = Object.fromEntries(input.headers);
-  if (body) headers["content-length"] = String(body.length);
+  const request = { ...options, headers: body ? { ...options.headers, "content-length": String(body.length) } : options.headers, agent };
   try {
-    return await send(url, { method: input.method, headers, agent }, body);
+    return await send(url, request, body);
   } catch (error) {
     // An idle kept-alive connection the server had closed (e.g. while a serverless
     // function was frozen) fails the request sent on it before the server reads
     // it: asked once more, on a fresh connection.
     if (!(error instanceof StaleConnection)) throw error;
-    return send(url, { method: input.method, headers, agent }, body);
+    return send(url, request, body);
   }
 }
 
 /** A request that failed on a reused connection before any answer came. */
 class StaleConnection extends Error {}
 
-function send(url: URL, options: http.RequestOptions, body: Buffer | null): Promise<Response> {
+function send(url: URL, options: http.RequestOptions, body: Buffer | null): Promise<Answer> {
   const request = url.protocol === "https:" ? https.request : http.request;
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<Answer>((resolve, reject) => {
     let answered = false;
     const req = request(url, options, (res) => {
       answered = true;
@@ -60,10 +101,12 @@ function send(url: URL, options: http.RequestOptions, body: Buffer | null): Prom
         for (const [name, value] of Object.entries(res.headers)) {
           for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) answer.append(name, v);
         }
-        // 204 and 304 answers carry no body, and Response refuses one for them.
-        const status = res.statusCode ?? 0;
-        const empty = status === 204 || status === 304;
-        resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers: answer }));
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? "",
+          headers: answer,
+          body: Buffer.concat(chunks).toString(),
+        });
       });
     });
     const deadline = setTimeout(

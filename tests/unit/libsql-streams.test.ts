@@ -1,0 +1,99 @@
+// The libSQL transport keeps the client's one-shot streams open on the server
+// (db/libsql-streams.ts), against a real sqld. Which server connection ran a
+// request shows in connection-local state: `PRAGMA foreign_keys = off` on one
+// connection is read back only on the same one.
+import { createClient, type Client } from "@libsql/client/http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { libsqlFetch } from "@/db/libsql-fetch";
+import { startSqld, type Sqld } from "../helpers/sqld";
+
+let sqld: Sqld;
+let client: Client;
+beforeAll(async () => {
+  sqld = await startSqld({ keepDir: true });
+  client = createClient({ url: sqld.url, fetch: libsqlFetch });
+  await client.execute("create table items (id integer primary key, name text not null unique)");
+});
+afterAll(async () => {
+  client?.close();
+  await sqld?.stop();
+});
+
+// Each test on a client of its own: streams are kept per server and credentials
+// (which a sqld without auth ignores), and an earlier test's may still be kept.
+let tests = 0;
+beforeEach(() => {
+  client.close();
+  client = createClient({ url: sqld.url, authToken: `test-${++tests}`, fetch: libsqlFetch });
+});
+const mark = () => client.execute("pragma foreign_keys = off");
+const marked = async () => (await client.execute("pragma foreign_keys")).rows[0]![0] === 0;
+
+describe("libSQL streams kept open between requests", () => {
+  it("requests in turn run on one server connection, and answer as the client expects", async () => {
+    await mark();
+    // A batch repeating a statement (the client stores its text on the stream, then refers to it by id).
+    const insert = { sql: "insert into items (name) values (?)", args: ["a"] };
+    const results = await client.batch([insert, { ...insert, args: ["b"] }, { ...insert, args: ["c"] }], "write");
+    expect(results.map((r) => [r.rowsAffected, Number(r.lastInsertRowid)])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ]);
+    // The next batch stores its own texts under the same ids: the last ones were freed.
+    const read = await client.batch(["select name from items order by id", "select count(*) as n from items"], "read");
+    expect(read[0]!.rows.map((r) => r.name)).toEqual(["a", "b", "c"]);
+    expect(read[1]!.rows[0]!.n).toBe(3);
+    expect(await marked()).toBe(true);
+  });
+
+  it("requests at once each have a stream of their own", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        i % 2 === 0
+          ? client.execute({ sql: "select ? as n", args: [i] }).then((r) => r.rows[0]!.n)
+          : client.batch([{ sql: "select ? as n", args: [i] }], "read").then((r) => r[0]!.rows[0]!.n),
+      ),
+    );
+    expect(answers).toEqual(Array.from({ length: 24 }, (_, i) => i));
+  });
+
+  it("a stream whose batch failed is closed, its transaction rolled back, not kept", async () => {
+    await mark();
+    expect(await marked()).toBe(true);
+    const failing = client.batch(
+      [
+        { sql: "insert into items (name) values (?)", args: ["d"] },
+        { sql: "insert into items (name) values (?)", args: ["a"] }, // unique: fails, the batch rolls back
+      ],
+      "write",
+    );
+    await expect(failing).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_CONSTRAINT/) });
+    expect(await marked()).toBe(false);
+    // Nothing of it stays, and no lock is held: another writer goes straight through.
+    const other = createClient({ url: sqld.url });
+    try {
+      await other.execute({ sql: "insert into items (name) values (?)", args: ["e"] });
+      expect((await other.execute("select name from items order by id")).rows.map((r) => r.name)).toEqual(["a", "b", "c", "e"]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it("a stream the server no longer knows (it restarted) is replaced, and the request runs once", async () => {
+    await mark();
+    expect(await marked()).toBe(true);
+    const { port, dir } = sqld;
+    await sqld.stop();
+    sqld = await startSqld({ port, dir, keepDir: true });
+    await client.execute({ sql: "insert into items (name) values (?)", args: ["f"] });
+    expect((await client.execute("select count(*) as n from items where name = 'f'")).rows[0]!.n).toBe(1);
+    expect(await marked()).toBe(false);
+  });
+
+  it("a stream idle for longer than it may be kept is not used again", async () => {
+    await mark();
+    await new Promise((resolve) => setTimeout(resolve, 5_200));
+    expect(await marked()).toBe(false);
+  });
+});
