@@ -5,7 +5,9 @@
 import { createClient, type Client } from "@libsql/client/http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { libsqlFetch } from "@/db/libsql-fetch";
+import { freePort } from "../helpers/ports";
 import { startSqld, type Sqld } from "../helpers/sqld";
+import { startSqldProxy } from "../helpers/sqld-proxy";
 
 let sqld: Sqld;
 let client: Client;
@@ -95,5 +97,23 @@ describe("libSQL streams kept open between requests", () => {
     await mark();
     await new Promise((resolve) => setTimeout(resolve, 5_200));
     expect(await marked()).toBe(false);
+  });
+
+  it("a kept stream goes to the address the server names for it (sticky sessions behind a proxy)", async () => {
+    // sqld answers each request with its own address as the stream's base URL; the client reaches it through a proxy.
+    const port = await freePort();
+    const direct = await startSqld({ port, args: ["--http-self-url", `http://127.0.0.1:${port}/`] });
+    const proxy = await startSqldProxy(direct.url);
+    const behind = createClient({ url: proxy.url, fetch: libsqlFetch });
+    try {
+      await behind.execute("pragma foreign_keys = off");
+      expect((await behind.execute("pragma foreign_keys")).rows[0]![0]).toBe(0);
+      // Only the request that opened the stream went through the proxy.
+      expect(proxy.requests()).toHaveLength(1);
+    } finally {
+      behind.close();
+      await proxy.close();
+      await direct.stop();
+    }
   });
 });
