@@ -1,11 +1,13 @@
 // Benchmark of /api/insights over 100,000 tasks (with their deliveries and
-// assets) spread over the last 90 days: p50/p99 of GET /api/insights for 7, 90
-// and 365 days (read from the roll-ups: their sizes are printed), and the first-load
+// assets) spread over the last 90 days, on each driver (the SQLite file, and a
+// local libSQL server): p50/p99 of GET /api/insights for 7, 90 and 365 days
+// (read from the roll-ups: their sizes are printed), and the first-load
 // JavaScript of `/` and `/insights` (gzipped). Prints figures; no assertions.
 // Needs a production build (`npx next build`).
 // Run: npx tsx scripts/bench-insights.ts
 import fs from "node:fs";
 import os from "node:os";
+import { createClient, type InStatement, type InValue } from "@libsql/client/http";
 import Database from "better-sqlite3";
 import { startServer } from "../tests/helpers/server";
 import { firstLoadJs, timeRequests } from "./lib/http-timing";
@@ -22,44 +24,45 @@ const summary = (ms: number[]) => {
   return `p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms`;
 };
 
-function seed(file: string, now: number) {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
-  const task = db.prepare(
-    `insert into tasks (task_id, kind, status, code, message, created_at, updated_at, completed_at, last_source, delivery_count)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-  );
-  const delivery = db.prepare(
-    `insert into deliveries (received_at, kind, task_id, verdict, body, headers, path) values (?, ?, ?, ?, '{"code":200}', '{}', '/api/callbacks')`,
-  );
-  const asset = db.prepare(
-    `insert into assets (task_id, type, position, remote_url, status, bytes, bytes_received, created_at, updated_at, stored_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+type Table = "tasks" | "deliveries" | "assets";
+const COLUMNS: Record<Table, string[]> = {
+  tasks: ["task_id", "kind", "status", "code", "message", "created_at", "updated_at", "completed_at", "last_source", "delivery_count"],
+  deliveries: ["received_at", "kind", "task_id", "verdict", "body", "headers", "path"],
+  assets: ["task_id", "type", "position", "remote_url", "status", "bytes", "bytes_received", "created_at", "updated_at", "stored_at"],
+};
+type Row = [Table, unknown[]];
+
+/** The seeded history, row by row (the roll-ups follow from the app's triggers). */
+function* history(now: number): Generator<Row> {
   const start = now - SPAN;
-  // better-sqlite3 itself (not Drizzle), with a synchronous body: one commit for the seed.
-  // eslint-disable-next-line no-restricted-syntax
-  db.transaction(() => {
-    for (let i = 0; i < TASKS; i++) {
-      const kind = i % 5 < 3 ? "cover" : "wav";
-      const r = (i * 7919) % 100;
-      const status = r < 70 ? "succeeded" : r < 90 ? "failed" : "pending";
-      const created = start + Math.floor((i * SPAN) / TASKS);
-      const completed = status === "pending" ? null : created + 5_000 + ((i * 104_729) % 600) * 1000;
-      const source = status === "pending" ? "submit" : i % 7 === 0 ? "poll" : "callback";
-      const taskId = `bench${i.toString(16).padStart(12, "0")}`;
-      const code = status === "succeeded" ? 200 : status === "failed" ? [501, 451, 531, 400][i % 4]! : null;
-      task.run(taskId, kind, status, code, status === "failed" ? "failed" : null, created, completed ?? created, completed, source);
-      if (completed !== null && source === "callback") {
-        delivery.run(completed, kind, taskId, "accepted");
-        if (i % 20 === 0) delivery.run(completed + 1000, kind, taskId, "duplicate");
-      }
-      if (status !== "succeeded") continue;
-      for (let p = 0; p < (kind === "cover" ? 2 : 1); p++) {
-        const stored = i % 10 !== 0;
-        const bytes = kind === "cover" ? 500_000 : 40_000_000;
-        asset.run(
+  const delivery = (receivedAt: number, kind: string | null, taskId: string | null, verdict: string): Row => [
+    "deliveries",
+    [receivedAt, kind, taskId, verdict, '{"code":200}', "{}", "/api/callbacks"],
+  ];
+  for (let i = 0; i < TASKS; i++) {
+    const kind = i % 5 < 3 ? "cover" : "wav";
+    const r = (i * 7919) % 100;
+    const status = r < 70 ? "succeeded" : r < 90 ? "failed" : "pending";
+    const created = start + Math.floor((i * SPAN) / TASKS);
+    const completed = status === "pending" ? null : created + 5_000 + ((i * 104_729) % 600) * 1000;
+    const source = status === "pending" ? "submit" : i % 7 === 0 ? "poll" : "callback";
+    const taskId = `bench${i.toString(16).padStart(12, "0")}`;
+    const code = status === "succeeded" ? 200 : status === "failed" ? [501, 451, 531, 400][i % 4]! : null;
+    yield [
+      "tasks",
+      [taskId, kind, status, code, status === "failed" ? "failed" : null, created, completed ?? created, completed, source, 1],
+    ];
+    if (completed !== null && source === "callback") {
+      yield delivery(completed, kind, taskId, "accepted");
+      if (i % 20 === 0) yield delivery(completed + 1000, kind, taskId, "duplicate");
+    }
+    if (status !== "succeeded") continue;
+    for (let p = 0; p < (kind === "cover" ? 2 : 1); p++) {
+      const stored = i % 10 !== 0;
+      const bytes = kind === "cover" ? 500_000 : 40_000_000;
+      yield [
+        "assets",
+        [
           taskId,
           kind === "cover" ? "image" : "audio",
           p,
@@ -70,25 +73,67 @@ function seed(file: string, now: number) {
           completed!,
           completed!,
           stored ? completed! + 10_000 : null,
-        );
-      }
+        ],
+      ];
     }
-    for (let i = 0; i < 2_000; i++) delivery.run(start + i * 3_600_000, null, null, "rejected");
+  }
+  for (let i = 0; i < 2_000; i++) yield delivery(start + i * 3_600_000, null, null, "rejected");
+}
+
+const insertSql = (table: Table, rows: number) =>
+  `insert into ${table} (${COLUMNS[table].join(", ")}) values ${Array(rows)
+    .fill(`(${COLUMNS[table].map(() => "?").join(", ")})`)
+    .join(", ")}`;
+
+/** Into the SQLite file, the app stopped: better-sqlite3 itself (not Drizzle), with a synchronous body, one commit. */
+function seedFile(file: string, now: number) {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  const insert = Object.fromEntries((Object.keys(COLUMNS) as Table[]).map((t) => [t, db.prepare(insertSql(t, 1))]));
+  // eslint-disable-next-line no-restricted-syntax
+  db.transaction(() => {
+    for (const [table, values] of history(now)) insert[table]!.run(...values);
   })();
   db.close();
 }
 
+/** Through the libSQL server, the app running: many rows per statement, many statements per batch. */
+async function seedLibsql(url: string, now: number) {
+  const client = createClient({ url });
+  const ROWS = 200;
+  const pending: Record<Table, unknown[][]> = { tasks: [], deliveries: [], assets: [] };
+  const batch: InStatement[] = [];
+  const flush = (table: Table) => {
+    const rows = pending[table].splice(0);
+    if (rows.length > 0) batch.push({ sql: insertSql(table, rows.length), args: rows.flat() as InValue[] });
+  };
+  const send = async () => {
+    if (batch.length > 0) await client.batch(batch.splice(0), "write");
+  };
+  // Tasks go in before their deliveries and assets (foreign keys): each batch flushes them first.
+  for (const [table, values] of history(now)) {
+    pending[table].push(values);
+    if (pending[table].length < ROWS) continue;
+    flush("tasks");
+    flush("deliveries");
+    flush("assets");
+    if (batch.length >= 15) await send();
+  }
+  for (const table of ["tasks", "deliveries", "assets"] as const) flush(table);
+  await send();
+  client.close();
+}
+
 /** How many summary rows the roll-ups hold for the seeded history (what a year of insights reads). */
-function rollupSizes(file: string): string {
-  const db = new Database(file, { readonly: true });
+async function rollupSizes(count: (table: string) => Promise<number>): Promise<string> {
   const tables = ["insights_outcomes", "insights_turnarounds", "insights_deliveries", "insights_stored_bytes"];
-  const sizes = tables.map((t) => `${t} ${(db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n}`);
-  db.close();
+  const sizes = await Promise.all(tables.map(async (t) => `${t} ${await count(t)}`));
   return sizes.join(", ");
 }
 
-async function measure(url: string) {
-  console.log(`\n${REQUESTS} sequential requests each:`);
+async function measure(url: string, driver: string) {
+  console.log(`\n${driver}, ${REQUESTS} sequential requests each:`);
   for (const days of [7, 90, 365]) {
     const http = await timeRequests(`${url}/api/insights?days=${days}`, REQUESTS);
     console.log(`${`GET /api/insights?days=${days}`.padEnd(32)} HTTP ${summary(http)}   (target p50 < 100 ms)`);
@@ -98,7 +143,7 @@ async function measure(url: string) {
     );
     if (days !== 7) {
       figure({
-        figure: `GET /api/insights over ${TASKS / 1000}k tasks, ${days} days`,
+        figure: `GET /api/insights over ${TASKS / 1000}k tasks, ${days} days, ${driver}`,
         value: `p50 ${p50.toFixed(1)} ms`,
         target: "< 100 ms",
         met: p50 < 100,
@@ -108,40 +153,63 @@ async function measure(url: string) {
   console.log(`${"GET /insights (server-rendered)".padEnd(32)} HTTP ${summary(await timeRequests(`${url}/insights`, REQUESTS))}`);
 }
 
-const server = await startServer({ env: { WORKER: "0" } });
-try {
-  await server.stop(); // the first start created and migrated the database
-  const now = Date.now();
-  const t0 = Date.now();
-  seed(server.dbFile, now);
-  console.log(
-    `seeded ${TASKS.toLocaleString("en")} tasks over 90 days with deliveries and assets in ${((Date.now() - t0) / 1000).toFixed(1)} s (${(fs.statSync(server.dbFile).size / 1e6).toFixed(0)} MB)`,
-  );
-  await server.restart();
+const loadAverage = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} on ${os.cpus().length} cores (figures scale with it)`;
 
-  console.log(
-    `load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")} on ${os.cpus().length} cores (figures scale with it)`,
-  );
-  console.log(`roll-up rows: ${rollupSizes(server.dbFile)}`);
-  await measure(server.url);
-
-  console.log("");
-  for (const [page, target] of [
-    ["/", 200],
-    ["/insights", 260],
-  ] as const) {
-    const js = await firstLoadJs(server.url, page);
+for (const database of ["better-sqlite3", "libsql"] as const) {
+  const server = await startServer({ database, env: { WORKER: "0" } });
+  const label = database === "libsql" ? "libSQL (loopback sqld)" : "file:";
+  try {
+    const now = Date.now();
+    const t0 = Date.now();
+    let count: (table: string) => Promise<number>;
+    if (database === "better-sqlite3") {
+      await server.stop(); // the first start created and migrated the database
+      seedFile(server.dbFile, now);
+      await server.restart();
+      count = async (table) => {
+        const db = new Database(server.dbFile, { readonly: true });
+        const { n } = db.prepare(`select count(*) as n from ${table}`).get() as { n: number };
+        db.close();
+        return n;
+      };
+    } else {
+      const url = server.sqld!.url;
+      await seedLibsql(url, now);
+      count = async (table) => {
+        const client = createClient({ url });
+        const { rows } = await client.execute(`select count(*) as n from ${table}`);
+        client.close();
+        return Number(rows[0]!.n);
+      };
+    }
     console.log(
-      `first-load JS of ${page}: ${js.files} chunks, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (target ≤ ${target} kB)`,
+      `\n${label} seeded ${TASKS.toLocaleString("en")} tasks over 90 days with deliveries and assets in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
+    console.log(loadAverage());
+    console.log(`roll-up rows: ${await rollupSizes(count)}`);
+    await measure(server.url, label);
+
+    if (database === "better-sqlite3") {
+      console.log("");
+      for (const [page, target] of [
+        ["/", 200],
+        ["/insights", 260],
+      ] as const) {
+        const js = await firstLoadJs(server.url, page);
+        console.log(
+          `first-load JS of ${page}: ${js.files} chunks, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (target ≤ ${target} kB)`,
+        );
+      }
+    }
+  } catch (error) {
+    console.error(`${error}\nserver log:\n${server.log().slice(-3000)}`);
+    process.exitCode = 1;
+  } finally {
+    await server.stop();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
-} catch (error) {
-  console.error(`${error}\nserver log:\n${server.log().slice(-3000)}`);
-  process.exitCode = 1;
-} finally {
-  await server.stop();
-  fs.rmSync(server.dataDir, { recursive: true, force: true });
 }
