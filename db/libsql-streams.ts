@@ -120,7 +120,7 @@ function isUnknownStream(answer: Answer): boolean {
  * added, and no baton. Also tells the stream's baton and base URL, and
  * whether any request or batch step failed.
  */
-function asClosed(text: string, freed: number): { body: string; baton: string | null; baseUrl: string | null; failed: boolean } {
+export function asClosed(text: string, freed: number): { body: string; baton: string | null; baseUrl: string | null; failed: boolean } {
   const head = ANSWER_HEAD.exec(text);
   const tail = `,${FREED_RESULT}`.repeat(freed) + "]}";
   if (head && text.endsWith(tail) && text.length - tail.length > head[0].length) {

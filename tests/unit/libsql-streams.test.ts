@@ -5,6 +5,7 @@
 import { createClient, type Client } from "@libsql/client/http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { libsqlFetch } from "@/db/libsql-fetch";
+import { asClosed } from "@/db/libsql-streams";
 import { freePort } from "../helpers/ports";
 import { startSqld, type Sqld } from "../helpers/sqld";
 import { startSqldProxy } from "../helpers/sqld-proxy";
@@ -115,5 +116,32 @@ describe("libSQL streams kept open between requests", () => {
       await proxy.close();
       await direct.stop();
     }
+  });
+});
+
+describe("an answer read as the client expects it", () => {
+  // sqld's layout, as the fast path reads it: a batch result, then the two close_sql results added for the stored texts.
+  const batch = { type: "ok", response: { type: "batch", result: { step_results: [null], step_errors: [null] } } };
+  const freed = { type: "ok", response: { type: "close_sql" } };
+  const expected = { baton: null, base_url: null, results: [batch, { type: "ok", response: { type: "close" } }] };
+
+  it("in sqld's field order and in any other, alike", () => {
+    const answer = { baton: "b4t0n", base_url: null, results: [batch, freed, freed] };
+    const sqld = asClosed(JSON.stringify(answer), 2);
+    const other = asClosed(JSON.stringify({ results: answer.results, base_url: null, baton: "b4t0n" }), 2);
+    for (const read of [sqld, other]) {
+      expect(JSON.parse(read.body)).toEqual(expected);
+      expect(read).toMatchObject({ baton: "b4t0n", baseUrl: null, failed: false });
+    }
+  });
+
+  it("tells a failed step of a batch, in either order", () => {
+    const failedBatch = {
+      ...batch,
+      response: { ...batch.response, result: { step_results: [null], step_errors: [{ message: "UNIQUE", code: "X" }] } },
+    };
+    const answer = { baton: "b4t0n", base_url: "http://db.example/", results: [failedBatch] };
+    expect(asClosed(JSON.stringify(answer), 0)).toMatchObject({ failed: true, baseUrl: "http://db.example/" });
+    expect(asClosed(JSON.stringify({ results: answer.results, baton: "b4t0n" }), 0)).toMatchObject({ failed: true, baseUrl: null });
   });
 });
