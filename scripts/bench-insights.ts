@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { createClient, type InStatement, type InValue } from "@libsql/client/http";
 import Database from "better-sqlite3";
-import { startServer } from "../tests/helpers/server";
+import { startServer, type TestServer } from "../tests/helpers/server";
 import { firstLoadJs, timeRequests } from "./lib/http-timing";
 import { figure } from "./lib/summary";
 
@@ -126,10 +126,12 @@ async function seedLibsql(url: string, now: number) {
 }
 
 /** How many summary rows the roll-ups hold for the seeded history (what a year of insights reads). */
-async function rollupSizes(count: (table: string) => Promise<number>): Promise<string> {
+async function rollupSizes(server: TestServer): Promise<string> {
   const tables = ["insights_outcomes", "insights_turnarounds", "insights_deliveries", "insights_stored_bytes"];
-  const sizes = await Promise.all(tables.map(async (t) => `${t} ${await count(t)}`));
-  return sizes.join(", ");
+  const [counts] = await server.sql<Record<string, number>>(
+    `select ${tables.map((t) => `(select count(*) from ${t}) as ${t}`).join(", ")}`,
+  );
+  return tables.map((t) => `${t} ${counts![t]}`).join(", ");
 }
 
 async function measure(url: string, driver: string) {
@@ -164,33 +166,18 @@ for (const database of ["better-sqlite3", "libsql"] as const) {
   const label = database === "libsql" ? "libSQL (loopback sqld)" : "file:";
   try {
     const now = Date.now();
-    const t0 = Date.now();
-    let count: (table: string) => Promise<number>;
     if (database === "better-sqlite3") {
       await server.stop(); // the first start created and migrated the database
       seedFile(server.dbFile, now);
       await server.restart();
-      count = async (table) => {
-        const db = new Database(server.dbFile, { readonly: true });
-        const { n } = db.prepare(`select count(*) as n from ${table}`).get() as { n: number };
-        db.close();
-        return n;
-      };
     } else {
-      const url = server.sqld!.url;
-      await seedLibsql(url, now);
-      count = async (table) => {
-        const client = createClient({ url });
-        const { rows } = await client.execute(`select count(*) as n from ${table}`);
-        client.close();
-        return Number(rows[0]!.n);
-      };
+      await seedLibsql(server.sqld!.url, now);
     }
     console.log(
-      `\n${label} seeded ${TASKS.toLocaleString("en")} tasks over 90 days with deliveries and assets in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `\n${label} seeded ${TASKS.toLocaleString("en")} tasks over 90 days with deliveries and assets in ${((Date.now() - now) / 1000).toFixed(1)} s`,
     );
     console.log(loadAverage());
-    console.log(`roll-up rows: ${await rollupSizes(count)}`);
+    console.log(`roll-up rows: ${await rollupSizes(server)}`);
     await measure(server.url, label);
 
     if (database === "better-sqlite3") {
