@@ -410,8 +410,9 @@ const ANNOUNCED_WAIT_MS = 2;
  * Runs `work` in a write transaction, durably committed when the promise
  * resolves. Group commit: the transactions asked for in one event-loop turn
  * share a single SQLite commit (the costly part of a small write: each page
- * it changed is written once however many rows changed it), each in its own
- * savepoint so one failure undoes only its own work. While writes are
+ * it changed is written once however many rows changed it). When one of them
+ * fails, the shared transaction is rolled back and each runs again alone, so
+ * one failure undoes only its own work. While writes are
  * announced (requests that will write once their body is in), the commit
  * waits for them, at most ANNOUNCED_WAIT_MS: concurrent callbacks then share
  * one commit instead of taking turns.
@@ -463,41 +464,34 @@ function flushWrites() {
   const jobs = batch.jobs;
   batch.jobs = [];
   batch.scheduled = false;
-  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  let h: Handle;
   try {
-    const h = handle();
+    h = handle();
     if (h.driver !== "better-sqlite3") throw new Error("group commit is for better-sqlite3");
-    if (jobs.length === 1) {
-      // Alone in its commit: no savepoint needed, a failure rolls back the whole (its own) transaction.
-      const job = jobs[0]!;
-      let value: unknown;
-      try {
-        value = h.sqlite.transaction(job.work).immediate();
-      } catch (error) {
-        return job.reject(error);
-      }
-      return job.resolve(value);
-    }
-    h.sqlite
-      .transaction(() => {
-        for (const job of jobs) {
-          try {
-            // Nested inside the batch, this is a savepoint.
-            outcomes.push({ ok: true, value: h.sqlite.transaction(job.work)() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })
-      .immediate();
   } catch (error) {
-    // The database could not be opened or the commit failed: nothing of the batch is stored.
     for (const job of jobs) job.reject(error);
     return;
   }
-  jobs.forEach((job, i) => {
-    const outcome = outcomes[i]!;
-    if (outcome.ok) job.resolve(outcome.value);
-    else job.reject(outcome.error);
-  });
+  const sqlite = h.sqlite;
+  if (jobs.length > 1) {
+    // No savepoint per job: FTS5 writes out its pending index data at every
+    // savepoint (a third of SQLite's work per callback), and failures are rare.
+    let values: unknown[] | undefined;
+    try {
+      values = sqlite.transaction(() => jobs.map((job) => job.work())).immediate();
+    } catch {
+      // Rolled back whole: each runs again below, alone, to tell which failed.
+    }
+    if (values) return jobs.forEach((job, i) => job.resolve(values[i]));
+  }
+  for (const job of jobs) {
+    let value: unknown;
+    try {
+      value = sqlite.transaction(job.work).immediate();
+    } catch (error) {
+      job.reject(error);
+      continue;
+    }
+    job.resolve(value);
+  }
 }

@@ -142,6 +142,31 @@ describe.each(DATABASES)("atomic writes [%s]", (driver) => {
     },
   );
 
+  it.runIf(driver === "better-sqlite3")(
+    "a unit that fails in a shared commit: the units beside it are each applied exactly once (run again alone after the rollback)",
+    async () => {
+      const { atomic, planWrite, getDb, sqlStep } = db().client;
+      const { settings } = db().schema;
+      await atomic([insert("shared-counter", "0"), insert("shared-taken", "1")]);
+      const read = () => getDb().select({ value: settings.value }).from(settings).where(eq(settings.key, "shared-counter")).get();
+      const increment = () =>
+        planWrite(read, (row) => {
+          const next = String(Number(row!.value) + 1);
+          return { steps: [sqlStep(sql`update ${settings} set value = ${next} where key = 'shared-counter'`)], answer: () => next };
+        });
+      const results = await Promise.allSettled([
+        increment(),
+        increment(),
+        atomic([insert("shared-lost", "1"), insert("shared-taken", "duplicate key")]),
+        increment(),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      expect(results.map((r) => (r.status === "fulfilled" ? r.value : null))).toEqual(["1", "2", null, "3"]);
+      expect(await setting("shared-counter")).toBe("3");
+      expect(await setting("shared-lost")).toBeUndefined();
+    },
+  );
+
   it.runIf(driver === "libsql")("a second client reading while a large unit commits sees all of its rows or none", async () => {
     const { atomic } = db().client;
     const url = process.env.DATABASE_URL!;
