@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { getDb, planWrite, read, readBatch, step } from "@/db/client";
+import { getDb, planWrite, preparedOnce, read, readBatch, step, type Db } from "@/db/client";
 import { assets, deliveries, events, outputs, tasks, tracks, type TaskRow } from "@/db/schema";
 import type { TaskKind, TaskStatus } from "@/lib/core/enums";
 import type { MidiData } from "@/lib/core/result";
@@ -122,25 +122,44 @@ export const DETAIL_EVENTS = 100;
 /** The children a task's detail lists at most (oldest first). */
 export const DETAIL_CHILDREN = 200;
 
+/**
+ * The detail's reads, built and prepared once per process with the task id as
+ * a placeholder: pages and scripts poll a task while it works, and building
+ * and compiling eight selects each time was most of a detail's CPU.
+ */
+const detailReads = preparedOnce("task-detail", (db) => {
+  const taskId = sql.placeholder("taskId");
+  return {
+    task: db.select().from(tasks).where(eq(tasks.taskId, taskId)).prepare(),
+    assets: db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position)).prepare(),
+    deliveries: db
+      .select(deliveryPreviewColumns)
+      .from(deliveries)
+      .where(eq(deliveries.taskId, taskId))
+      .orderBy(desc(deliveries.id))
+      .limit(DETAIL_DELIVERIES)
+      .prepare(),
+    events: db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS).prepare(),
+    tracks: db.select().from(tracks).where(eq(tracks.taskId, taskId)).orderBy(asc(tracks.position), asc(tracks.id)).prepare(),
+    outputs: db.select({ lyrics: outputs.lyrics, midi: outputs.midi }).from(outputs).where(eq(outputs.taskId, taskId)).prepare(),
+    parent: parentRead(db, taskId).prepare(),
+    children: childrenRead(db, taskId).prepare(),
+  };
+});
+
 /** The task with its files, newest deliveries (previews), timeline, results and family, in one read batch; null when unknown. */
 export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> {
-  const db = getDb();
+  const q = detailReads();
+  const values = { taskId };
   const [taskRows, assetRows, deliveryRows, eventRows, trackRows, outputRows, parentRows, childRows] = await readBatch([
-    read(db.select().from(tasks).where(eq(tasks.taskId, taskId))),
-    read(db.select().from(assets).where(eq(assets.taskId, taskId)).orderBy(asc(assets.position))),
-    read(
-      db
-        .select(deliveryPreviewColumns)
-        .from(deliveries)
-        .where(eq(deliveries.taskId, taskId))
-        .orderBy(desc(deliveries.id))
-        .limit(DETAIL_DELIVERIES),
-    ),
-    read(db.select().from(events).where(eq(events.taskId, taskId)).orderBy(desc(events.id)).limit(DETAIL_EVENTS)),
-    read(db.select().from(tracks).where(eq(tracks.taskId, taskId)).orderBy(asc(tracks.position), asc(tracks.id))),
-    read(db.select({ lyrics: outputs.lyrics, midi: outputs.midi }).from(outputs).where(eq(outputs.taskId, taskId))),
-    read(parentRead(taskId)),
-    read(childrenRead(taskId)),
+    read(q.task, values),
+    read(q.assets, values),
+    read(q.deliveries, values),
+    read(q.events, values),
+    read(q.tracks, values),
+    read(q.outputs, values),
+    read(q.parent, values),
+    read(q.children, values),
   ]);
   const task = taskRows[0];
   if (!task) return null;
@@ -162,8 +181,7 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | null> 
  * track its audioId names (a separation or video made from that track). Keyed
  * on the id alone, so it rides in the detail's one read batch.
  */
-function parentRead(taskId: string) {
-  const db = getDb();
+function parentRead(db: Db, taskId: Placeholder) {
   const self = alias(tasks, "self");
   const owner = alias(tasks, "owner");
   const named = db.select({ parent: self.parentTaskId }).from(self).where(eq(self.taskId, taskId));
@@ -183,8 +201,7 @@ function parentRead(taskId: string) {
 }
 
 /** The tasks made from `taskId`: those naming it as their parent, and those without one made from one of its tracks. */
-function childrenRead(taskId: string) {
-  const db = getDb();
+function childrenRead(db: Db, taskId: Placeholder) {
   const ownTracks = db.select({ trackId: tracks.trackId }).from(tracks).where(eq(tracks.taskId, taskId));
   return db
     .select()
