@@ -476,13 +476,27 @@ function flushWrites() {
   if (jobs.length > 1) {
     // No savepoint per job: FTS5 writes out its pending index data at every
     // savepoint (a third of SQLite's work per callback), and failures are rare.
-    let values: unknown[] | undefined;
+    let failedInWork = false;
+    const runAll = () =>
+      jobs.map((job) => {
+        try {
+          return job.work();
+        } catch (error) {
+          failedInWork = true;
+          throw error;
+        }
+      });
+    let values: unknown[] | null = null;
     try {
-      values = sqlite.transaction(() => jobs.map((job) => job.work())).immediate();
-    } catch {
-      // Rolled back whole: each runs again below, alone, to tell which failed.
+      values = sqlite.transaction(runAll).immediate();
+    } catch (error) {
+      // The transaction itself failed (e.g. the file stayed locked): asking
+      // again unit by unit would only wait as long again for each.
+      if (!failedInWork) return jobs.forEach((job) => job.reject(error));
+      // A unit failed and took the others back with it: each runs again below, alone, to tell which.
     }
-    if (values) return jobs.forEach((job, i) => job.resolve(values[i]));
+    const committed = values;
+    if (committed) return jobs.forEach((job, i) => job.resolve(committed[i]));
   }
   for (const job of jobs) {
     let value: unknown;

@@ -167,6 +167,31 @@ describe.each(DATABASES)("atomic writes [%s]", (driver) => {
     },
   );
 
+  it.runIf(driver === "better-sqlite3")(
+    "a shared commit that cannot start (the file stays locked) fails each unit once: they are not asked again one by one",
+    async () => {
+      const { atomic, getDb } = db().client;
+      const own = (getDb() as unknown as { $client: Database.Database }).$client;
+      const other = new Database(db().file!);
+      const busyMs = 300;
+      own.pragma(`busy_timeout = ${busyMs}`);
+      other.exec("BEGIN IMMEDIATE");
+      try {
+        const started = performance.now();
+        const results = await Promise.allSettled([1, 2, 3, 4].map((i) => atomic([insert(`locked-${i}`, "1")])));
+        const waited = performance.now() - started;
+        expect(results.map((r) => r.status === "rejected" && (r.reason as { code?: string }).code)).toEqual(Array(4).fill("SQLITE_BUSY"));
+        // One wait for the lock, not one more per unit (five in all).
+        expect(waited).toBeLessThan(3 * busyMs);
+      } finally {
+        other.exec("ROLLBACK");
+        other.close();
+        own.pragma("busy_timeout = 5000");
+      }
+      expect(await setting("locked-1")).toBeUndefined();
+    },
+  );
+
   it.runIf(driver === "libsql")("a second client reading while a large unit commits sees all of its rows or none", async () => {
     const { atomic } = db().client;
     const url = process.env.DATABASE_URL!;
