@@ -29,10 +29,20 @@ export type Db = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
 export type DatabaseDriver = "better-sqlite3" | "libsql";
 
 type LibsqlClient = import("@libsql/client").Client;
+type Hrana = typeof import("@libsql/hrana-client");
 
 type Handle =
   | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
-  | { driver: "libsql"; db: Db; writerDb: Db; client: LibsqlClient; writer: LibsqlClient; writes: Semaphore };
+  | {
+      driver: "libsql";
+      db: Db;
+      writerDb: Db;
+      client: LibsqlClient;
+      writer: LibsqlClient;
+      writes: Semaphore;
+      /** The protocol client under @libsql/client, for the batches it cannot send (guessedWrite). */
+      hrana: { lib: Hrana; client: InstanceType<Hrana["HttpClient"]> };
+    };
 
 const state = processSingleton("database", () => ({
   handle: undefined as Handle | undefined,
@@ -95,7 +105,19 @@ async function openLibsql(): Promise<Handle> {
     client,
     writer,
     writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT),
+    hrana: await openHrana(DATABASE_URL, DATABASE_AUTH_TOKEN),
   };
+}
+
+/** A protocol client on the same server and transport as @libsql/client's, its URL read as that client reads it. */
+async function openHrana(url: string, authToken: string | undefined): Promise<Extract<Handle, { driver: "libsql" }>["hrana"]> {
+  const lib = await import("@libsql/hrana-client");
+  const { expandConfig } = await import("@libsql/core/config");
+  const { encodeBaseUrl } = await import("@libsql/core/uri");
+  const config = expandConfig({ url, authToken }, true);
+  const client = lib.openHttp(encodeBaseUrl(config.scheme, config.authority, config.path), config.authToken, libsqlFetch);
+  client.intMode = "number";
+  return { lib, client };
 }
 
 /** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
@@ -141,6 +163,7 @@ export async function closeDatabase(): Promise<void> {
   if (h?.driver === "libsql") {
     h.client.close();
     h.writer.close();
+    h.hrana.client.close();
     await closeLibsqlStreams();
   }
 }
@@ -346,7 +369,7 @@ export async function writeReturning<R>(build: (db: Db) => Returning<R>): Promis
 }
 
 /** What a planned write does: its steps, the state it relied on (a condition), and its answer. */
-type WritePlan<T> = {
+export type WritePlan<T> = {
   steps: Step[];
   /** Holds while the state the plan was made from is unchanged; checked atomically with the steps. */
   unchanged?: SQL;
@@ -371,8 +394,38 @@ export async function planWrite<S, T>(read: () => S | Promise<S>, plan: (state: 
       return p.answer(p.steps.map((s) => runSqliteStep(h, s)));
     });
   }
+  return planOnLibsql(h, read, plan, null);
+}
+
+/** A state read by one select: its rows, and the state they mean. */
+export type StateRead<R, S> = { read: Read<R>; state: (rows: R[]) => S };
+
+/**
+ * planWrite for a write whose state is most often known in advance (a
+ * callback's task is usually new to the dashboard). On libSQL the plan made
+ * on `guess` is sent with the read, in one guarded batch: one request when the
+ * guess holds. When it does not, nothing was written, the read came back with
+ * the refusal, and the plan made on it is sent as planWrite sends it: two
+ * requests, as without a guess. On better-sqlite3 the read costs nothing: as
+ * planWrite.
+ */
+export async function planWriteOnGuess<R, S, T>(source: StateRead<R, S>, guess: S, plan: (state: S) => WritePlan<T>): Promise<T> {
+  const h = handle();
+  const { query, values } = source.read;
+  if (h.driver === "better-sqlite3") return planWrite(() => source.state(query.all(values) as R[]), plan);
+  const guessed = await onWriter(h, () => guessedWrite(h, source, plan(guess)));
+  if ("answer" in guessed) return guessed.answer;
+  return planOnLibsql(h, async () => source.state(await query.all(values)), plan, { state: guessed.found });
+}
+
+async function planOnLibsql<S, T>(
+  h: LibsqlHandle,
+  read: () => S | Promise<S>,
+  plan: (state: S) => WritePlan<T>,
+  known: { state: S } | null,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const p = plan(await read());
+    const p = plan(attempt === 1 && known ? known.state : await read());
     const guard = p.unchanged ? [guardStep(p.unchanged)] : [];
     try {
       const results = await runLibsqlBatch(h, [...guard, ...p.steps]);
@@ -383,6 +436,61 @@ export async function planWrite<S, T>(read: () => S | Promise<S>, plan: (state: 
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * attempt)));
     }
   }
+}
+
+/**
+ * One request: the read and the guarded steps of `p` in one transaction,
+ * written when the guard holds; else nothing is written and the state read
+ * is the answer. @libsql/client's batch throws away the results of a batch
+ * that failed, so it is built here as that client builds its batches, with
+ * the read's result kept whatever comes after it.
+ */
+async function guessedWrite<R, S, T>(h: LibsqlHandle, source: StateRead<R, S>, p: WritePlan<T>): Promise<{ answer: T } | { found: S }> {
+  const { BatchCond, Stmt } = h.hrana.lib;
+  const toStmt = (s: Step) => new Stmt(s.sql).bindIndexes(s.args as import("@libsql/hrana-client").InValue[]);
+  const stateless = (await h.hrana.client.getVersion()) < 3;
+  const stream = h.hrana.client.openStream();
+  const batch = stream.batch(false);
+  let last = batch.step();
+  const began = last.run("BEGIN IMMEDIATE");
+  // Each statement runs only while the transaction it follows is open and all went well.
+  const next = () => {
+    const step = batch.step().condition(BatchCond.ok(last));
+    if (!stateless) step.condition(BatchCond.not(BatchCond.isAutocommit(batch)));
+    return (last = step);
+  };
+  const { sql: readSql, params } = source.read.query.getQuery();
+  const rows = next().query(
+    new Stmt(readSql).bindIndexes(fillPlaceholders(params, source.read.values) as import("@libsql/hrana-client").InValue[]),
+  );
+  const steps = [...(p.unchanged ? [guardStep(p.unchanged)] : []), ...p.steps].map((s) => next().run(toStmt(s)));
+  const commit = next();
+  const committed = commit.run("COMMIT");
+  batch
+    .step()
+    .condition(BatchCond.not(BatchCond.ok(commit)))
+    .run("ROLLBACK")
+    .catch(() => undefined);
+  // Each is awaited below, in order; when an earlier one throws, the others must not go unhandled.
+  for (const promise of [began, rows, committed, ...steps]) promise.catch(() => {});
+  const executed = batch.execute();
+  stream.closeGracefully();
+  await executed;
+  await began;
+  const read = await rows;
+  const results = await Promise.allSettled(steps);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) {
+    if (!isGuardFailure(failed.reason)) throw failed.reason;
+    const mapped = (source.read.query as unknown as LibsqlMapped).mapAllResult({ rows: read!.rows }, true) as R[];
+    return { found: source.state(mapped) };
+  }
+  if (!(await committed)) throw new Error("the write was not committed");
+  const stepResults = results.slice(p.unchanged ? 1 : 0).map((r) => {
+    const result = (r as PromiseFulfilledResult<import("@libsql/hrana-client").StmtResult>).value;
+    return { changes: result.affectedRowCount, lastInsertRowid: Number(result.lastInsertRowid ?? 0) };
+  });
+  return { answer: p.answer(stepResults) };
 }
 
 /** Applies `next` to a value that is synchronous on better-sqlite3 and a promise on libSQL, keeping it so. */

@@ -8,8 +8,9 @@
 // the next such request on it with its baton: the server reuses its
 // connection, and the client reads an answer saying the stream was closed, as
 // it asked. The wire format is the Hrana-over-HTTP JSON pipeline (v2).
-// Only a stream whose requests all succeeded is kept: its transaction, if it
-// had one, was committed, so none is left open on the server. It is used
+// Only a stream no transaction is left open on is kept: its requests all
+// succeeded, or a batch failed and ended with its ROLLBACK done (a guarded
+// write refused, a unique key taken). It is used
 // again within REUSE_MS only (the server expires idle streams after 10 s); one
 // the server no longer knows (expired, or the server restarted) is refused
 // before anything runs, and the request then goes on a new stream.
@@ -80,12 +81,12 @@ export class StreamPool {
   /** Keeps the stream the answer names if all went well (else closes it), and answers as if it was closed. */
   private finish(key: string, url: URL, headers: Record<string, string>, answer: Answer, freed: number): Answer {
     if (answer.status !== 200) return answer;
-    const { body, baton, baseUrl, failed } = asClosed(answer.body, freed);
+    const { body, baton, baseUrl, leftOpen } = asClosed(answer.body, freed);
     if (baton !== null) {
       const next = baseUrl === null ? url : new URL(url.pathname.replace(/^.*\/(?=v\d)/, ""), baseUrl);
       const streams = this.idle.get(key) ?? [];
       this.idle.set(key, streams);
-      if (!failed && streams.length < MAX_IDLE) streams.push({ baton, url: next, headers, since: Date.now() });
+      if (!leftOpen && streams.length < MAX_IDLE) streams.push({ baton, url: next, headers, since: Date.now() });
       else void this.close(next, headers, baton);
     }
     return { ...answer, body };
@@ -114,13 +115,16 @@ function isUnknownStream(answer: Answer): boolean {
   return answer.status !== 200 && /baton|STREAM_EXPIRED/i.test(answer.body);
 }
 
+type PipelineAnswer = { baton?: string | null; base_url?: string | null; results: PipelineResult[] };
+type PipelineResult = { type: string; response?: { type: string; result?: { step_results?: unknown[]; step_errors?: unknown[] } } };
+
 /**
  * The answer as the client expects it from the pipeline it sent: the results
  * of the close_sql requests added for it removed, one for its close request
  * added, and no baton. Also tells the stream's baton and base URL, and
- * whether any request or batch step failed.
+ * whether a transaction may be left open on it (leavesOpen).
  */
-export function asClosed(text: string, freed: number): { body: string; baton: string | null; baseUrl: string | null; failed: boolean } {
+export function asClosed(text: string, freed: number): { body: string; baton: string | null; baseUrl: string | null; leftOpen: boolean } {
   const head = ANSWER_HEAD.exec(text);
   const tail = `,${FREED_RESULT}`.repeat(freed) + "]}";
   if (head && text.endsWith(tail) && text.length - tail.length > head[0].length) {
@@ -128,22 +132,30 @@ export function asClosed(text: string, freed: number): { body: string; baton: st
       body: `{"baton":null,"base_url":${head[2]},"results":[${text.slice(head[0].length, -tail.length)},${CLOSED_RESULT}]}`,
       baton: head[1] === "null" ? null : (JSON.parse(head[1]!) as string),
       baseUrl: head[2] === "null" ? null : (JSON.parse(head[2]!) as string),
-      failed: text.includes(ERROR_OBJECT),
+      // Read whole only when something failed.
+      leftOpen: text.includes(ERROR_OBJECT) && (JSON.parse(text) as PipelineAnswer).results.some(leavesOpen),
     };
   }
   // Another server's layout: read it as JSON.
-  const answer = JSON.parse(text) as { baton?: string | null; base_url?: string | null; results: PipelineResult[] };
+  const answer = JSON.parse(text) as PipelineAnswer;
   const results = answer.results.slice(0, answer.results.length - freed);
   return {
     body: JSON.stringify({ ...answer, baton: null, results: [...results, JSON.parse(CLOSED_RESULT)] }),
     baton: answer.baton ?? null,
     baseUrl: answer.base_url ?? null,
-    failed: answer.results.some(isFailure),
+    leftOpen: answer.results.some(leavesOpen),
   };
 }
 
-type PipelineResult = { type: string; response?: { type: string; result?: { step_errors?: unknown[] } } };
-
-function isFailure(result: PipelineResult): boolean {
-  return result.type !== "ok" || (result.response?.result?.step_errors ?? []).some((e) => e !== null);
+/**
+ * Whether a request may leave its stream inside a transaction: one that
+ * failed outright, or a batch with a failed step whose last step did not run.
+ * Batches end with a ROLLBACK run only when they failed (@libsql/client's and
+ * db/client.ts's alike): when it ran, no transaction is left.
+ */
+function leavesOpen(result: PipelineResult): boolean {
+  if (result.type !== "ok") return true;
+  const batch = result.response?.result;
+  if (!batch?.step_errors?.some((e) => e !== null)) return false;
+  return (batch.step_results ?? []).at(-1) == null;
 }

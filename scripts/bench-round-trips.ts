@@ -60,6 +60,12 @@ try {
       targets: { before: 2, all: 4 },
     },
     {
+      // The guess (a new task) is refused with the task's read; the write planned on it follows.
+      name: "failure callback, task already known",
+      run: () => count(() => server.callback(coverFailure(pageTask))),
+      targets: { before: 2, all: 4 },
+    },
+    {
       name: "cover callback, one file stored",
       run: () => count(() => server.callback(coverSuccess(uniqueTaskId("bench-rt-c"), [`${files.url}/cover.png`]))),
       targets: { before: 2, all: 8 },

@@ -60,22 +60,37 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     return { status, before, all };
   }
 
-  // After the answer: finding events to notify is one read, and with no destination no write.
-  it("a failure callback: 2 before its answer (one read, one guarded batch), 3 in all", async () => {
+  // Before the answer, a callback for a task new to the dashboard is one batch: the
+  // task's read and the write planned for a new task, guarded. After the answer:
+  // finding events to notify is one read, and with no destination no write.
+  it("a failure callback for a new task: 1 before its answer (the read and the guarded write together), 2 in all", async () => {
     const taskId = uniqueTaskId("rt-failed");
     const counted = await measure(() => server.callback(coverFailure(taskId)));
-    expect(counted).toEqual({ status: 200, before: 2, all: 3 });
+    expect(counted).toEqual({ status: 200, before: 1, all: 2 });
     const rows = await direct.execute({ sql: "select status from tasks where task_id = ?", args: [taskId] });
     expect(rows.rows.map((r) => r.status)).toEqual(["failed"]);
   });
 
+  // The guess (a new task) is refused, written nothing, and brought the task's
+  // read back; the write planned on that read follows: two, as without a guess.
+  it("a callback for a task already known: 2 before its answer, 3 in all, and the guess left nothing behind", async () => {
+    const taskId = uniqueTaskId("rt-known");
+    await measure(() => server.callback(coverFailure(taskId)));
+    const counted = await measure(() => server.callback(coverFailure(taskId)));
+    expect(counted).toEqual({ status: 200, before: 2, all: 3 });
+    const tasks = await direct.execute({ sql: "select status, delivery_count from tasks where task_id = ?", args: [taskId] });
+    expect(tasks.rows.map((r) => [r.status, r.delivery_count])).toEqual([["failed", 2]]);
+    const deliveries = await direct.execute({ sql: "select verdict from deliveries where task_id = ? order by id", args: [taskId] });
+    expect(deliveries.rows.map((r) => r.verdict)).toEqual(["accepted", "duplicate"]);
+  });
+
   // After the answer: events (one read), the claim, the file stored, events again.
-  it("a cover callback whose one file is stored after the answer: 2 before it, 6 in all", async () => {
+  it("a cover callback whose one file is stored after the answer: 1 before it, 5 in all", async () => {
     const taskId = uniqueTaskId("rt-cover");
     const counted = await measure(() => server.callback(coverSuccess(taskId, [`${files.url}/cover.png`])));
     const assets = await direct.execute({ sql: "select status from assets where task_id = ?", args: [taskId] });
     expect(assets.rows.map((r) => r.status)).toEqual(["stored"]);
-    expect(counted).toEqual({ status: 200, before: 2, all: 6 });
+    expect(counted).toEqual({ status: 200, before: 1, all: 5 });
   });
 
   it("GET / (the task list) with a session: 2 (the session, the page)", async () => {

@@ -4,7 +4,20 @@
 // Callbacks are the hot path, so the statements are prepared once per process.
 import "server-only";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
-import { andThen, bound, getDb, planWrite, step, type Db, type Step, type StepResult } from "@/db/client";
+import {
+  andThen,
+  bound,
+  getDb,
+  planWrite,
+  planWriteOnGuess,
+  read,
+  step,
+  type Db,
+  type StateRead,
+  type Step,
+  type StepResult,
+  type WritePlan,
+} from "@/db/client";
 import { assets, deliveries, events, outputs, tasks, tracks } from "@/db/schema";
 import type { DeliveryVerdict, SignatureScheme, SignatureVerdict, TaskKind } from "@/lib/core/enums";
 import { decide, type AssetKey, type Decision, type Incoming, type PollDue, type PollNow, type TaskState } from "@/lib/core/rules";
@@ -160,17 +173,26 @@ function statements(): Statements {
   return cache.prepared.statements;
 }
 
+type TaskRow = Awaited<ReturnType<Statements["selectTask"]["all"]>>[number];
+
 /** What the rules need of a task, or undefined when unknown; synchronous on better-sqlite3 (inside planWrite's transaction). */
 function readTask(s: Statements, taskId: string): TaskState | undefined | Promise<TaskState | undefined> {
-  return andThen(s.selectTask.get({ taskId }), (row) => {
-    if (!row) return undefined;
-    const assets = (JSON.parse(row.assets) as [number, AssetKey["role"], string | null][]).map(([position, role, trackId]): AssetKey => ({
-      position,
-      role,
-      trackId,
-    }));
-    return { ...row, assets };
-  });
+  return andThen(s.selectTask.get({ taskId }), taskState);
+}
+
+/** The same read, as a statement that can ride along with a write (planWriteOnGuess). */
+function taskRead(s: Statements, taskId: string): StateRead<TaskRow, TaskState | undefined> {
+  return { read: read(s.selectTask, { taskId }), state: (rows) => taskState(rows[0]) };
+}
+
+function taskState(row: TaskRow | undefined): TaskState | undefined {
+  if (!row) return undefined;
+  const assets = (JSON.parse(row.assets) as [number, AssetKey["role"], string | null][]).map(([position, role, trackId]): AssetKey => ({
+    position,
+    role,
+    trackId,
+  }));
+  return { ...row, assets };
 }
 
 /** Holds while the task is as it was read (or still unknown): the condition a libSQL batch is fenced by. */
@@ -321,39 +343,40 @@ export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCall
   const s = statements();
   const taskId = parsed.ok ? parsed.result.taskId : null;
   const at = delivery.receivedAt;
-  return planWrite(
-    () => (taskId === null ? undefined : readTask(s, taskId)),
-    (current) => {
-      const decision: Decision = parsed.ok
-        ? decide(current, { via: "callback", result: parsed.result }, at)
-        : { verdict: "rejected", error: parsed.error };
-      const write =
-        decision.verdict === "rejected" || !parsed.ok
-          ? NO_TASK_WRITE
-          : decisionSteps(s, parsed.result.taskId, decision, at, { known: known(parsed.result), delivery: { at } });
-      const error = decision.verdict === "rejected" ? decision.error : null;
-      const joined = decision.verdict === "rejected" ? null : taskId;
-      const insertDelivery = bound(s.insertDelivery, {
-        ...delivery,
-        kind: parsed.ok ? parsed.result.kind : parsed.kind,
-        headers: JSON.stringify(delivery.headers),
-        taskId: joined,
+  const plan = (current: TaskState | undefined): WritePlan<RecordedDelivery> => {
+    const decision: Decision = parsed.ok
+      ? decide(current, { via: "callback", result: parsed.result }, at)
+      : { verdict: "rejected", error: parsed.error };
+    const write =
+      decision.verdict === "rejected" || !parsed.ok
+        ? NO_TASK_WRITE
+        : decisionSteps(s, parsed.result.taskId, decision, at, { known: known(parsed.result), delivery: { at } });
+    const error = decision.verdict === "rejected" ? decision.error : null;
+    const joined = decision.verdict === "rejected" ? null : taskId;
+    const insertDelivery = bound(s.insertDelivery, {
+      ...delivery,
+      kind: parsed.ok ? parsed.result.kind : parsed.kind,
+      headers: JSON.stringify(delivery.headers),
+      taskId: joined,
+      verdict: decision.verdict,
+      error,
+    });
+    return {
+      steps: [...write.steps, insertDelivery],
+      unchanged: taskId === null ? undefined : taskUnchanged(taskId, current),
+      answer: (results): RecordedDelivery => ({
+        deliveryId: results.at(-1)!.lastInsertRowid,
         verdict: decision.verdict,
         error,
-      });
-      return {
-        steps: [...write.steps, insertDelivery],
-        unchanged: taskId === null ? undefined : taskUnchanged(taskId, current),
-        answer: (results): RecordedDelivery => ({
-          deliveryId: results.at(-1)!.lastInsertRowid,
-          verdict: decision.verdict,
-          error,
-          taskId: joined,
-          newAssets: write.newAssets(results),
-        }),
-      };
-    },
-  );
+        taskId: joined,
+        newAssets: write.newAssets(results),
+      }),
+    };
+  };
+  if (taskId === null) return planWrite(() => undefined, plan);
+  // Most callbacks are the provider's first word on their task (a cover's only one):
+  // on libSQL the write for a new task goes with the read, one request when it is new.
+  return planWriteOnGuess(taskRead(s, taskId), undefined, plan);
 }
 
 /** Re-applies a stored delivery. A rejected delivery that now parses becomes accepted and joins its task. */

@@ -61,7 +61,7 @@ describe("libSQL streams kept open between requests", () => {
     expect(answers).toEqual(Array.from({ length: 24 }, (_, i) => i));
   });
 
-  it("a stream whose batch failed is closed, its transaction rolled back, not kept", async () => {
+  it("a stream whose batch failed and rolled back is kept, with nothing of the batch left and no lock held", async () => {
     await mark();
     expect(await marked()).toBe(true);
     const failing = client.batch(
@@ -72,15 +72,28 @@ describe("libSQL streams kept open between requests", () => {
       "write",
     );
     await expect(failing).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_CONSTRAINT/) });
-    expect(await marked()).toBe(false);
-    // Nothing of it stays, and no lock is held: another writer goes straight through.
+    // The batch's ROLLBACK ran: the same connection, out of any transaction, serves the next request.
+    expect(await marked()).toBe(true);
     const other = createClient({ url: sqld.url });
     try {
+      // Another writer goes straight through, and sees nothing of the failed batch.
       await other.execute({ sql: "insert into items (name) values (?)", args: ["e"] });
       expect((await other.execute("select name from items order by id")).rows.map((r) => r.name)).toEqual(["a", "b", "c", "e"]);
+      // And the kept stream is outside a transaction: its write is seen by others at once.
+      await client.execute({ sql: "insert into items (name) values (?)", args: ["g"] });
+      expect((await other.execute("select count(*) as n from items where name = 'g'")).rows[0]!.n).toBe(1);
     } finally {
       other.close();
     }
+  });
+
+  it("a stream whose request failed outright is closed, not kept", async () => {
+    await mark();
+    expect(await marked()).toBe(true);
+    await expect(client.execute({ sql: "insert into items (name) values (?)", args: ["a"] })).rejects.toMatchObject({
+      code: expect.stringMatching(/^SQLITE_CONSTRAINT/),
+    });
+    expect(await marked()).toBe(false);
   });
 
   it("a stream the server no longer knows (it restarted) is replaced, and the request runs once", async () => {
@@ -131,17 +144,31 @@ describe("an answer read as the client expects it", () => {
     const other = asClosed(JSON.stringify({ results: answer.results, base_url: null, baton: "b4t0n" }), 2);
     for (const read of [sqld, other]) {
       expect(JSON.parse(read.body)).toEqual(expected);
-      expect(read).toMatchObject({ baton: "b4t0n", baseUrl: null, failed: false });
+      expect(read).toMatchObject({ baton: "b4t0n", baseUrl: null, leftOpen: false });
     }
   });
 
-  it("tells a failed step of a batch, in either order", () => {
-    const failedBatch = {
-      ...batch,
-      response: { ...batch.response, result: { step_results: [null], step_errors: [{ message: "UNIQUE", code: "X" }] } },
-    };
-    const answer = { baton: "b4t0n", base_url: "http://db.example/", results: [failedBatch] };
-    expect(asClosed(JSON.stringify(answer), 0)).toMatchObject({ failed: true, baseUrl: "http://db.example/" });
-    expect(asClosed(JSON.stringify({ results: answer.results, baton: "b4t0n" }), 0)).toMatchObject({ failed: true, baseUrl: null });
+  // A batch: BEGIN, a statement, COMMIT, and the ROLLBACK that runs only when something failed.
+  const failedBatch = (rolledBack: boolean) => ({
+    ...batch,
+    response: {
+      ...batch.response,
+      result: { step_results: [{}, null, null, rolledBack ? {} : null], step_errors: [null, { message: "UNIQUE", code: "X" }, null, null] },
+    },
+  });
+
+  it("tells a failed batch that left its transaction open, in either order", () => {
+    const answer = { baton: "b4t0n", base_url: "http://db.example/", results: [failedBatch(false)] };
+    expect(asClosed(JSON.stringify(answer), 0)).toMatchObject({ leftOpen: true, baseUrl: "http://db.example/" });
+    expect(asClosed(JSON.stringify({ results: answer.results, baton: "b4t0n" }), 0)).toMatchObject({ leftOpen: true, baseUrl: null });
+  });
+
+  it("tells a failed batch that ended with its rollback, and a failed request, in either order", () => {
+    const rolledBack = { baton: "b4t0n", base_url: null, results: [failedBatch(true)] };
+    const failed = { baton: "b4t0n", base_url: null, results: [{ type: "error", error: { message: "no such table", code: "X" } }] };
+    for (const order of [(a: object) => a, ({ baton, ...rest }: { baton: string }) => ({ ...rest, baton })]) {
+      expect(asClosed(JSON.stringify(order(rolledBack)), 0)).toMatchObject({ leftOpen: false });
+      expect(asClosed(JSON.stringify(order(failed)), 0)).toMatchObject({ leftOpen: true });
+    }
   });
 });
