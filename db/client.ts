@@ -394,60 +394,73 @@ export async function planWrite<S, T>(read: () => S | Promise<S>, plan: (state: 
       return p.answer(p.steps.map((s) => runSqliteStep(h, s)));
     });
   }
-  return planOnLibsql(h, read, plan, null);
-}
-
-/** A state read by one select: its rows, and the state they mean. */
-export type StateRead<R, S> = { read: Read<R>; state: (rows: R[]) => S };
-
-/**
- * planWrite for a write whose state is most often known in advance (a
- * callback's task is usually new to the dashboard). On libSQL the plan made
- * on `guess` is sent with the read, in one guarded batch: one request when the
- * guess holds. When it does not, nothing was written, the read came back with
- * the refusal, and the plan made on it is sent as planWrite sends it: two
- * requests, as without a guess. On better-sqlite3 the read costs nothing: as
- * planWrite.
- */
-export async function planWriteOnGuess<R, S, T>(source: StateRead<R, S>, guess: S, plan: (state: S) => WritePlan<T>): Promise<T> {
-  const h = handle();
-  const { query, values } = source.read;
-  if (h.driver === "better-sqlite3") return planWrite(() => source.state(query.all(values) as R[]), plan);
-  const guessed = await onWriter(h, () => guessedWrite(h, source, plan(guess)));
-  if ("answer" in guessed) return guessed.answer;
-  return planOnLibsql(h, async () => source.state(await query.all(values)), plan, { state: guessed.found });
-}
-
-async function planOnLibsql<S, T>(
-  h: LibsqlHandle,
-  read: () => S | Promise<S>,
-  plan: (state: S) => WritePlan<T>,
-  known: { state: S } | null,
-): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const p = plan(attempt === 1 && known ? known.state : await read());
+    const p = plan(await read());
     const guard = p.unchanged ? [guardStep(p.unchanged)] : [];
     try {
       const results = await runLibsqlBatch(h, [...guard, ...p.steps]);
       return p.answer(results.slice(guard.length));
     } catch (error) {
       if (!(error instanceof WriteConflict) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      // Writers that collided should not collide again at once.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * attempt)));
+      await conflictPause(attempt);
     }
   }
 }
 
+/** Writers that collided should not collide again at once. */
+const conflictPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * attempt)));
+
+/** A state read by one select: its rows, and the state they mean. */
+export type StateRead<R, S> = { read: Read<R>; state: (rows: R[]) => S };
+
 /**
- * One request: the read and the guarded steps of `p` in one transaction,
- * written when the guard holds; else nothing is written and the state read
- * is the answer. @libsql/client's batch throws away the results of a batch
- * that failed, so it is built here as that client builds its batches, with
- * the read's result kept whatever comes after it.
+ * planWrite for a write whose state can be guessed (a callback's task is
+ * most often new, or as this process last wrote it). On libSQL the plan made
+ * on `guess` goes with the read, in one guarded batch: one request when the
+ * guess holds. When it does not, nothing was written and the read came back
+ * with the refusal; the plan made on it goes the same way: two requests, as
+ * planWrite takes. `written` learns the state the write left (read in the
+ * same transaction), the guess for next time. On better-sqlite3 the read
+ * costs nothing: as planWrite, and `written` is not called.
  */
-async function guessedWrite<R, S, T>(h: LibsqlHandle, source: StateRead<R, S>, p: WritePlan<T>): Promise<{ answer: T } | { found: S }> {
+export async function planWriteOnGuess<R, S, T>(
+  source: StateRead<R, S>,
+  guess: S,
+  plan: (state: S) => WritePlan<T>,
+  written: (state: S) => void,
+): Promise<T> {
+  const h = handle();
+  if (h.driver === "better-sqlite3") return planWrite(() => source.state(source.read.query.all(source.read.values) as R[]), plan);
+  let state = guess;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await onWriter(h, () => guessedWrite(h, source, plan(state)));
+    if ("answer" in outcome) {
+      written(outcome.after);
+      return outcome.answer;
+    }
+    state = outcome.found;
+    // The first refusal only says the guess was wrong; a later one is a race with another writer.
+    if (attempt === 1) continue;
+    if (attempt >= MAX_CONFLICT_RETRIES) throw new WriteConflict("the data changed while writing");
+    await conflictPause(attempt);
+  }
+}
+
+/**
+ * One request: the read, the guarded steps of `p` and the read again, in one
+ * transaction. Written when the guard holds (answered with the state after
+ * it); else nothing is written and the answer is the state read.
+ * @libsql/client's batch throws away the results of a batch that failed, so
+ * this one is built as that client builds its batches, each step's result
+ * kept whatever comes after it.
+ */
+async function guessedWrite<R, S, T>(
+  h: LibsqlHandle,
+  source: StateRead<R, S>,
+  p: WritePlan<T>,
+): Promise<{ answer: T; after: S } | { found: S }> {
   const { BatchCond, Stmt } = h.hrana.lib;
-  const toStmt = (s: Step) => new Stmt(s.sql).bindIndexes(s.args as import("@libsql/hrana-client").InValue[]);
+  type InValue = import("@libsql/hrana-client").InValue;
   const stateless = (await h.hrana.client.getVersion()) < 3;
   const stream = h.hrana.client.openStream();
   const batch = stream.batch(false);
@@ -460,10 +473,11 @@ async function guessedWrite<R, S, T>(h: LibsqlHandle, source: StateRead<R, S>, p
     return (last = step);
   };
   const { sql: readSql, params } = source.read.query.getQuery();
-  const rows = next().query(
-    new Stmt(readSql).bindIndexes(fillPlaceholders(params, source.read.values) as import("@libsql/hrana-client").InValue[]),
-  );
-  const steps = [...(p.unchanged ? [guardStep(p.unchanged)] : []), ...p.steps].map((s) => next().run(toStmt(s)));
+  const readArgs = fillPlaceholders(params, source.read.values) as InValue[];
+  const before = next().query(new Stmt(readSql).bindIndexes(readArgs));
+  const guarded = [...(p.unchanged ? [guardStep(p.unchanged)] : []), ...p.steps];
+  const steps = guarded.map((s) => next().run(new Stmt(s.sql).bindIndexes(s.args as InValue[])));
+  const after = next().query(new Stmt(readSql).bindIndexes(readArgs));
   const commit = next();
   const committed = commit.run("COMMIT");
   batch
@@ -472,25 +486,27 @@ async function guessedWrite<R, S, T>(h: LibsqlHandle, source: StateRead<R, S>, p
     .run("ROLLBACK")
     .catch(() => undefined);
   // Each is awaited below, in order; when an earlier one throws, the others must not go unhandled.
-  for (const promise of [began, rows, committed, ...steps]) promise.catch(() => {});
+  for (const promise of [began, before, after, committed, ...steps]) promise.catch(() => {});
   const executed = batch.execute();
   stream.closeGracefully();
   await executed;
   await began;
-  const read = await rows;
+  const stateOf = (rows: import("@libsql/hrana-client").RowsResult | undefined) =>
+    source.state((source.read.query as unknown as LibsqlMapped).mapAllResult({ rows: rows!.rows }, true) as R[]);
+  const found = stateOf(await before);
   const results = await Promise.allSettled(steps);
   const failed = results.find((r) => r.status === "rejected");
   if (failed) {
     if (!isGuardFailure(failed.reason)) throw failed.reason;
-    const mapped = (source.read.query as unknown as LibsqlMapped).mapAllResult({ rows: read!.rows }, true) as R[];
-    return { found: source.state(mapped) };
+    return { found };
   }
+  const left = stateOf(await after);
   if (!(await committed)) throw new Error("the write was not committed");
   const stepResults = results.slice(p.unchanged ? 1 : 0).map((r) => {
     const result = (r as PromiseFulfilledResult<import("@libsql/hrana-client").StmtResult>).value;
     return { changes: result.affectedRowCount, lastInsertRowid: Number(result.lastInsertRowid ?? 0) };
   });
-  return { answer: p.answer(stepResults) };
+  return { answer: p.answer(stepResults), after: left };
 }
 
 /** Applies `next` to a value that is synchronous on better-sqlite3 and a promise on libSQL, keeping it so. */

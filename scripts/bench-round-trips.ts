@@ -60,8 +60,8 @@ try {
       targets: { before: 2, all: 4 },
     },
     {
-      // The guess (a new task) is refused with the task's read; the write planned on it follows.
-      name: "failure callback, task already known",
+      // The guess is the state this process's last write left the task in.
+      name: "failure callback, task known here",
       run: () => count(() => server.callback(coverFailure(pageTask))),
       targets: { before: 2, all: 4 },
     },

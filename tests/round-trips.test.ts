@@ -71,17 +71,31 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     expect(rows.rows.map((r) => r.status)).toEqual(["failed"]);
   });
 
-  // The guess (a new task) is refused, written nothing, and brought the task's
-  // read back; the write planned on that read follows: two, as without a guess.
-  it("a callback for a task already known: 2 before its answer, 3 in all, and the guess left nothing behind", async () => {
-    const taskId = uniqueTaskId("rt-known");
+  // The state this process's last write left the task in is the next guess.
+  it("a second callback for a task this process wrote: 1 before its answer, 2 in all", async () => {
+    const taskId = uniqueTaskId("rt-again");
     await measure(() => server.callback(coverFailure(taskId)));
-    const counted = await measure(() => server.callback(coverFailure(taskId)));
-    expect(counted).toEqual({ status: 200, before: 2, all: 3 });
-    const tasks = await direct.execute({ sql: "select status, delivery_count from tasks where task_id = ?", args: [taskId] });
-    expect(tasks.rows.map((r) => [r.status, r.delivery_count])).toEqual([["failed", 2]]);
+    expect(await measure(() => server.callback(coverFailure(taskId)))).toEqual({ status: 200, before: 1, all: 2 });
     const deliveries = await direct.execute({ sql: "select verdict from deliveries where task_id = ? order by id", args: [taskId] });
     expect(deliveries.rows.map((r) => r.verdict)).toEqual(["accepted", "duplicate"]);
+  });
+
+  // The guess is refused, has written nothing, and brought the task's read
+  // back; the write planned on that read follows: two, as without a guess.
+  it("a callback for a task changed elsewhere since: 2 before its answer, 3 in all, and the stale guess left nothing behind", async () => {
+    const taskId = uniqueTaskId("rt-changed");
+    await measure(() => server.callback(coverFailure(taskId)));
+    // Another instance (or the poller) moved the task on meanwhile.
+    await direct.execute({ sql: "update tasks set status = 'pending', code = null, message = null where task_id = ?", args: [taskId] });
+    const counted = await measure(() => server.callback(coverFailure(taskId, 502, "Second failure")));
+    expect(counted).toEqual({ status: 200, before: 2, all: 3 });
+    const tasks = await direct.execute({
+      sql: "select status, code, message, delivery_count from tasks where task_id = ?",
+      args: [taskId],
+    });
+    expect(tasks.rows.map((r) => [r.status, r.code, r.message, r.delivery_count])).toEqual([["failed", 502, "Second failure", 2]]);
+    const deliveries = await direct.execute({ sql: "select verdict from deliveries where task_id = ? order by id", args: [taskId] });
+    expect(deliveries.rows.map((r) => r.verdict)).toEqual(["accepted", "accepted"]);
   });
 
   // After the answer: events (one read), the claim, the file stored, events again.

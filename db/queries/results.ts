@@ -374,9 +374,26 @@ export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCall
     };
   };
   if (taskId === null) return planWrite(() => undefined, plan);
-  // Most callbacks are the provider's first word on their task (a cover's only one):
-  // on libSQL the write for a new task goes with the read, one request when it is new.
-  return planWriteOnGuess(taskRead(s, taskId), undefined, plan);
+  // On libSQL the write goes with the task's read, one request when the task is as guessed.
+  return planWriteOnGuess(taskRead(s, taskId), lastWritten.get(taskId), plan, (state) => rememberWritten(taskId, state));
+}
+
+/** Tasks whose last write this process remembers; the oldest are forgotten first. */
+const LAST_WRITTEN_MAX = 10_000;
+
+/**
+ * The state this process's last callback write left each recent task in
+ * (libSQL): the guess for the task's next callback (a music task sends three).
+ * A task not in it is guessed new: most callbacks are the provider's first
+ * word on their task (a cover's only one). A wrong guess writes nothing
+ * (the write is guarded) and costs the request it was meant to save.
+ */
+const lastWritten = processSingleton("task-states-written", () => new Map<string, TaskState | undefined>());
+
+function rememberWritten(taskId: string, state: TaskState | undefined): void {
+  lastWritten.delete(taskId);
+  lastWritten.set(taskId, state);
+  if (lastWritten.size > LAST_WRITTEN_MAX) lastWritten.delete(lastWritten.keys().next().value!);
 }
 
 /** Re-applies a stored delivery. A rejected delivery that now parses becomes accepted and joins its task. */
