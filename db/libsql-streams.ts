@@ -78,7 +78,7 @@ export class StreamPool {
     return undefined;
   }
 
-  /** Keeps the stream the answer names if all went well (else closes it), and answers as if it was closed. */
+  /** Keeps the stream the answer names if no transaction is left open on it (else closes it), and answers as if it was closed. */
   private finish(key: string, url: URL, headers: Record<string, string>, answer: Answer, freed: number): Answer {
     if (answer.status !== 200) return answer;
     const { body, baton, baseUrl, leftOpen } = asClosed(answer.body, freed);
