@@ -40,8 +40,8 @@ type Handle =
       client: LibsqlClient;
       writer: LibsqlClient;
       writes: Semaphore;
-      /** The protocol client under @libsql/client, for the batches it cannot send (guessedWrite). */
-      hrana: { lib: Hrana; client: InstanceType<Hrana["HttpClient"]> };
+      /** The protocol client under @libsql/client, for the batches it cannot send (guessedWrite); `stateless` below protocol 3. */
+      hrana: { lib: Hrana; client: InstanceType<Hrana["HttpClient"]>; stateless: boolean };
     };
 
 const state = processSingleton("database", () => ({
@@ -117,7 +117,7 @@ async function openHrana(url: string, authToken: string | undefined): Promise<Ex
   const config = expandConfig({ url, authToken }, true);
   const client = lib.openHttp(encodeBaseUrl(config.scheme, config.authority, config.path), config.authToken, libsqlFetch);
   client.intMode = "number";
-  return { lib, client };
+  return { lib, client, stateless: (await client.getVersion()) < 3 };
 }
 
 /** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
@@ -461,7 +461,6 @@ async function guessedWrite<R, S, T>(
 ): Promise<{ answer: T; after: S } | { found: S }> {
   const { BatchCond, Stmt } = h.hrana.lib;
   type InValue = import("@libsql/hrana-client").InValue;
-  const stateless = (await h.hrana.client.getVersion()) < 3;
   const stream = h.hrana.client.openStream();
   const batch = stream.batch(false);
   let last = batch.step();
@@ -469,7 +468,7 @@ async function guessedWrite<R, S, T>(
   // Each statement runs only while the transaction it follows is open and all went well.
   const next = () => {
     const step = batch.step().condition(BatchCond.ok(last));
-    if (!stateless) step.condition(BatchCond.not(BatchCond.isAutocommit(batch)));
+    if (!h.hrana.stateless) step.condition(BatchCond.not(BatchCond.isAutocommit(batch)));
     return (last = step);
   };
   const { sql: readSql, params } = source.read.query.getQuery();
@@ -610,17 +609,15 @@ function flushWrites() {
           throw error;
         }
       });
-    let values: unknown[] | null = null;
     try {
-      values = sqlite.transaction(runAll).immediate();
+      const values = sqlite.transaction(runAll).immediate();
+      return jobs.forEach((job, i) => job.resolve(values[i]));
     } catch (error) {
       // The transaction itself failed (e.g. the file stayed locked): asking
       // again unit by unit would only wait as long again for each.
       if (!failedInWork) return jobs.forEach((job) => job.reject(error));
       // A unit failed and took the others back with it: each runs again below, alone, to tell which.
     }
-    const committed = values;
-    if (committed) return jobs.forEach((job, i) => job.resolve(committed[i]));
   }
   for (const job of jobs) {
     let value: unknown;
