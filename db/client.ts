@@ -40,8 +40,8 @@ type Handle =
       client: LibsqlClient;
       writer: LibsqlClient;
       writes: Semaphore;
-      /** The protocol client under @libsql/client, for the batches it cannot send (guessedWrite); `stateless` below protocol 3. */
-      hrana: { lib: Hrana; client: InstanceType<Hrana["HttpClient"]>; stateless: boolean };
+      /** The protocol client under @libsql/client, for the batches it cannot send (groupBatch). */
+      hrana: { lib: Hrana; client: InstanceType<Hrana["HttpClient"]> };
     };
 
 const state = processSingleton("database", () => ({
@@ -117,7 +117,7 @@ async function openHrana(url: string, authToken: string | undefined): Promise<Ex
   const config = expandConfig({ url, authToken }, true);
   const client = lib.openHttp(encodeBaseUrl(config.scheme, config.authority, config.path), config.authToken, libsqlFetch);
   client.intMode = "number";
-  return { lib, client, stateless: (await client.getVersion()) < 3 };
+  return { lib, client };
 }
 
 /** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
@@ -420,8 +420,10 @@ export type StateRead<R, S> = { read: Read<R>; state: (rows: R[]) => S };
  * guess holds. When it does not, nothing was written and the read came back
  * with the refusal; the plan made on it goes the same way: two requests, as
  * planWrite takes. `written` learns the state the write left (read in the
- * same transaction), the guess for next time. On better-sqlite3 the read
- * costs nothing: as planWrite, and `written` is not called.
+ * same transaction), the guess for next time. Guessed writes asked for while
+ * one is on its way go together in the next request (guessedGroups). On
+ * better-sqlite3 the read costs nothing: as planWrite, and `written` is not
+ * called.
  */
 export async function planWriteOnGuess<R, S, T>(
   source: StateRead<R, S>,
@@ -433,7 +435,9 @@ export async function planWriteOnGuess<R, S, T>(
   if (h.driver === "better-sqlite3") return planWrite(() => source.state(source.read.query.all(source.read.values) as R[]), plan);
   let state = guess;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await onWriter(h, () => guessedWrite(h, source, plan(state)));
+    // A group's writes are of any state and answer types: each gets back what its own plan and read made.
+    const unit = { source, plan: plan(state) } as unknown as GuessedWrite;
+    const outcome = (await guessedWrite(h, unit)) as GuessOutcome<S, T>;
     if ("answer" in outcome) {
       written(outcome.after);
       return outcome.answer;
@@ -446,66 +450,162 @@ export async function planWriteOnGuess<R, S, T>(
   }
 }
 
+/** A guessed write: the state's read, and the plan made on the guess. */
+type GuessedWrite = { source: StateRead<unknown, unknown>; plan: WritePlan<unknown> };
+/** Written (with the state it left), or refused (with the state found instead). */
+type GuessOutcome<S, T> = { answer: T; after: S } | { found: S };
+/** What became of one write of a group's batch; `again` when another's failure rolled it back. */
+type UnitOutcome = GuessOutcome<unknown, unknown> | { failed: unknown } | { again: true };
+type Waiting = { unit: GuessedWrite; resolve: (outcome: GuessOutcome<unknown, unknown>) => void; reject: (error: unknown) => void };
+
+/** Group batches of guessed writes one process has on their way at once; the writes asked for meanwhile wait to go in the next. */
+const GROUPS_IN_FLIGHT = 1;
+/** Guessed writes one batch carries at most. */
+const MAX_GROUP = 64;
+
 /**
- * One request: the read, the guarded steps of `p` and the read again, in one
- * transaction. Written when the guard holds (answered with the state after
- * it); else nothing is written and the answer is the state read.
- * @libsql/client's batch throws away the results of a batch that failed, so
- * this one is built as that client builds its batches, each step's result
- * kept whatever comes after it.
+ * Group commit on libSQL: a guessed write goes at once when no group is on
+ * its way, else with the others that came meanwhile, in one request and one
+ * transaction (the server runs one write transaction at a time anyway). Under
+ * load each request then carries several callbacks: fewer requests, commits
+ * and HTTP exchanges per callback; alone, a write goes as before.
  */
-async function guessedWrite<R, S, T>(
-  h: LibsqlHandle,
-  source: StateRead<R, S>,
-  p: WritePlan<T>,
-): Promise<{ answer: T; after: S } | { found: S }> {
+const guessedGroups = processSingleton("libsql-guessed-groups", () => ({ waiting: [] as Waiting[], inFlight: 0 }));
+
+function guessedWrite(h: LibsqlHandle, unit: GuessedWrite): Promise<GuessOutcome<unknown, unknown>> {
+  return new Promise((resolve, reject) => {
+    guessedGroups.waiting.push({ unit, resolve, reject });
+    sendGroups(h);
+  });
+}
+
+function sendGroups(h: LibsqlHandle): void {
+  while (guessedGroups.inFlight < GROUPS_IN_FLIGHT && guessedGroups.waiting.length > 0) {
+    const group = guessedGroups.waiting.splice(0, MAX_GROUP);
+    guessedGroups.inFlight++;
+    void sendGroup(h, group).finally(() => {
+      guessedGroups.inFlight--;
+      sendGroups(h);
+    });
+  }
+}
+
+async function sendGroup(h: LibsqlHandle, group: Waiting[]): Promise<void> {
+  let outcomes: UnitOutcome[];
+  try {
+    outcomes = await onWriter(h, () =>
+      groupBatch(
+        h,
+        group.map((w) => w.unit),
+      ),
+    );
+  } catch (error) {
+    for (const w of group) w.reject(error);
+    return;
+  }
+  const again: Waiting[] = [];
+  outcomes.forEach((outcome, i) => {
+    const w = group[i]!;
+    if ("again" in outcome) again.push(w);
+    else if ("failed" in outcome) w.reject(outcome.failed);
+    else w.resolve(outcome);
+  });
+  // Rolled back with a write that failed (answered with its error): they go first in the next batch.
+  guessedGroups.waiting.unshift(...again);
+}
+
+/**
+ * One request, one transaction: for each write in turn, the read, the guarded
+ * steps and the read again. A write whose guard refuses it has written
+ * nothing (the guard is its first write and fails alone) and the next one
+ * goes on; any other failed step ends the batch, rolled back, and the other
+ * writes are to be sent again. No savepoint per write: FTS5 writes out its
+ * pending index data at every savepoint. @libsql/client's batch throws away
+ * the results of a batch that failed, so this one is built as that client
+ * builds its batches, each step's result kept whatever comes after it.
+ */
+async function groupBatch(h: LibsqlHandle, units: GuessedWrite[]): Promise<UnitOutcome[]> {
   const { BatchCond, Stmt } = h.hrana.lib;
   type InValue = import("@libsql/hrana-client").InValue;
+  type BatchStep = ReturnType<typeof batch.step>;
   const stream = h.hrana.client.openStream();
   const batch = stream.batch(false);
-  let last = batch.step();
-  const began = last.run("BEGIN IMMEDIATE");
-  // Each statement runs only while the transaction it follows is open and all went well.
-  const next = () => {
-    const step = batch.step().condition(BatchCond.ok(last));
-    if (!h.hrana.stateless) step.condition(BatchCond.not(BatchCond.isAutocommit(batch)));
-    return (last = step);
-  };
-  const { sql: readSql, params } = source.read.query.getQuery();
-  const readArgs = fillPlaceholders(params, source.read.values) as InValue[];
-  const before = next().query(new Stmt(readSql).bindIndexes(readArgs));
-  const guarded = [...(p.unchanged ? [guardStep(p.unchanged)] : []), ...p.steps];
-  const steps = guarded.map((s) => next().run(new Stmt(s.sql).bindIndexes(s.args as InValue[])));
-  const after = next().query(new Stmt(readSql).bindIndexes(readArgs));
-  const commit = next();
+  const begin = batch.step();
+  const began = begin.run("BEGIN IMMEDIATE");
+  /** Holds when the writes so far each went through or were refused by their guard. */
+  let clean = BatchCond.ok(begin);
+  const pending: Promise<unknown>[] = [began];
+  const sent = units.map(({ source, plan }) => {
+    const { sql: readSql, params } = source.read.query.getQuery();
+    const readArgs = fillPlaceholders(params, source.read.values) as InValue[];
+    let last: BatchStep | null = null;
+    // Each statement runs only when all before it in this write went well.
+    const next = () => (last = batch.step().condition(last ? BatchCond.ok(last) : clean));
+    const reading = next();
+    const before = reading.query(new Stmt(readSql).bindIndexes(readArgs));
+    const guard = plan.unchanged ? next() : null;
+    const check = plan.unchanged ? guardStep(plan.unchanged) : null;
+    const guarded = guard && check ? [guard.run(new Stmt(check.sql).bindIndexes(check.args as InValue[]))] : [];
+    const steps = plan.steps.map((s) => next().run(new Stmt(s.sql).bindIndexes(s.args as InValue[])));
+    const after = next().query(new Stmt(readSql).bindIndexes(readArgs));
+    const wentThrough = BatchCond.ok(last!);
+    pending.push(before, after, ...guarded, ...steps);
+    if (!guard) {
+      clean = wentThrough;
+    } else {
+      // sqld counts a skipped step as failed: the guard failed if it ran (the read before it went well) and failed.
+      const refused = BatchCond.and(batch, [BatchCond.ok(reading), BatchCond.error(guard)]);
+      // A write refused by its guard lets the next go on while the transaction is still open (an error
+      // such as a full disk ends it): BEGIN, which fails inside a transaction, tells.
+      const probe = batch.step().condition(refused);
+      pending.push(probe.run("BEGIN"));
+      clean = BatchCond.or(batch, [wentThrough, BatchCond.and(batch, [refused, BatchCond.error(probe)])]);
+    }
+    return { source, plan, before, guarded, steps, after };
+  });
+  const commit = batch.step().condition(clean);
   const committed = commit.run("COMMIT");
   batch
     .step()
     .condition(BatchCond.not(BatchCond.ok(commit)))
     .run("ROLLBACK")
     .catch(() => undefined);
-  // Each is awaited below, in order; when an earlier one throws, the others must not go unhandled.
-  for (const promise of [began, before, after, committed, ...steps]) promise.catch(() => {});
+  pending.push(committed);
+  // Each is awaited below; when an earlier one throws, the others must not go unhandled.
+  for (const promise of pending) promise.catch(() => {});
   const executed = batch.execute();
   stream.closeGracefully();
   await executed;
   await began;
-  const stateOf = (rows: import("@libsql/hrana-client").RowsResult | undefined) =>
-    source.state((source.read.query as unknown as LibsqlMapped).mapAllResult({ rows: rows!.rows }, true) as R[]);
-  const found = stateOf(await before);
-  const results = await Promise.allSettled(steps);
-  const failed = results.find((r) => r.status === "rejected");
-  if (failed) {
-    if (!isGuardFailure(failed.reason)) throw failed.reason;
-    return { found };
-  }
-  const left = stateOf(await after);
-  if (!(await committed)) throw new Error("the write was not committed");
-  const stepResults = results.slice(p.unchanged ? 1 : 0).map((r) => {
-    const result = (r as PromiseFulfilledResult<import("@libsql/hrana-client").StmtResult>).value;
-    return { changes: result.affectedRowCount, lastInsertRowid: Number(result.lastInsertRowid ?? 0) };
-  });
-  return { answer: p.answer(stepResults), after: left };
+  const isCommitted = (await committed) !== undefined;
+
+  const outcomes = await Promise.all(
+    sent.map(async ({ source, plan, before, guarded, steps, after }): Promise<UnitOutcome> => {
+      const settled = await Promise.allSettled([before, ...guarded, ...steps, after]);
+      const refused = guarded.length > 0 && settled[1]!.status === "rejected" && isGuardFailure(settled[1]!.reason);
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed && !refused) return { failed: failed.reason };
+      // Read in a transaction that was rolled back, the state may hold another write's steps that never happened.
+      if (!isCommitted) return { again: true };
+      const stateOf = (result: PromiseSettledResult<unknown>) => {
+        const { rows } = (result as PromiseFulfilledResult<import("@libsql/hrana-client").RowsResult>).value;
+        return source.state((source.read.query as unknown as LibsqlMapped).mapAllResult({ rows }, true));
+      };
+      if (refused) return { found: stateOf(settled[0]!) };
+      try {
+        const stepResults = settled.slice(1 + guarded.length, -1).map((r) => {
+          const result = (r as PromiseFulfilledResult<import("@libsql/hrana-client").StmtResult>).value;
+          return { changes: result.affectedRowCount, lastInsertRowid: Number(result.lastInsertRowid ?? 0) };
+        });
+        return { answer: plan.answer(stepResults), after: stateOf(settled.at(-1)!) };
+      } catch (error) {
+        return { failed: error };
+      }
+    }),
+  );
+  // Not committed, yet no write failed on its own: sending them again would end the same way.
+  if (!isCommitted && !outcomes.some((o) => "failed" in o)) throw new Error("the write was not committed");
+  return outcomes;
 }
 
 /** Applies `next` to a value that is synchronous on better-sqlite3 and a promise on libSQL, keeping it so. */

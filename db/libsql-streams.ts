@@ -149,13 +149,16 @@ export function asClosed(text: string, freed: number): { body: string; baton: st
 
 /**
  * Whether a request may leave its stream inside a transaction: one that
- * failed outright, or a batch with a failed step whose last step did not run.
- * Batches end with a ROLLBACK run only when they failed (@libsql/client's and
- * db/client.ts's alike): when it ran, no transaction is left.
+ * failed outright, or a batch with a failed step whose last two steps did not
+ * run. Batches end with COMMIT and then a ROLLBACK run only when the COMMIT
+ * did not (@libsql/client's and db/client.ts's alike): when either ran, no
+ * transaction is left. A group's COMMIT runs after a step that failed when
+ * that step was a write's guard refusing it.
  */
 function leavesOpen(result: PipelineResult): boolean {
   if (result.type !== "ok") return true;
   const batch = result.response?.result;
   if (!batch?.step_errors?.some((e) => e !== null)) return false;
-  return (batch.step_results ?? []).at(-1) == null;
+  const ran = batch.step_results ?? [];
+  return ran.at(-1) == null && ran.at(-2) == null;
 }

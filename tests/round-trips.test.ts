@@ -98,6 +98,28 @@ describe("requests to the libSQL server (WORKER=0)", () => {
     expect(deliveries.rows.map((r) => r.verdict)).toEqual(["accepted", "accepted"]);
   });
 
+  // Group commit: the first goes alone; the seven that come while it is on its
+  // way go together. No destination: the work after the answers writes nothing.
+  it("eight failure callbacks at once: their writes go in 2 requests, and all eight are written", async () => {
+    const taskIds = Array.from({ length: 8 }, (_, i) => uniqueTaskId(`rt-group-${i}`));
+    const { made } = await countRequests(
+      proxy,
+      async () => {
+        const answers = await Promise.all(taskIds.map((taskId) => server.callback(coverFailure(taskId))));
+        await Promise.all(answers.slice(0, -1).map((answer) => answer.arrayBuffer()));
+        expect(answers.map((answer) => answer.status)).toEqual(taskIds.map(() => 200));
+        return answers.at(-1)!;
+      },
+      { oneWayMs: ONE_WAY_MS, quietMs: QUIET_MS },
+    );
+    expect(made.filter((request) => request.body.includes('"BEGIN IMMEDIATE"'))).toHaveLength(2);
+    const rows = await direct.execute({
+      sql: `select count(*) as n from tasks where status = 'failed' and task_id in (${taskIds.map(() => "?").join(", ")})`,
+      args: taskIds,
+    });
+    expect(rows.rows[0]!.n).toBe(8);
+  });
+
   // After the answer: events (one read), the claim, the file stored, events again.
   it("a cover callback whose one file is stored after the answer: 1 before it, 5 in all", async () => {
     const taskId = uniqueTaskId("rt-cover");

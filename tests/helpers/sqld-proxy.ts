@@ -8,7 +8,8 @@
 import net from "node:net";
 import { waitFor } from "./wait";
 
-export type ProxiedRequest = { method: string; path: string; at: number };
+/** A request as it passed: `at` is performance.now() when its head arrived; `body` fills in as its bytes do (latin1). */
+export type ProxiedRequest = { method: string; path: string; at: number; body: string };
 
 export type SqldProxy = {
   /** http://127.0.0.1:<port>: give it to the app as DATABASE_URL. */
@@ -27,7 +28,11 @@ export async function startSqldProxy(target: string, options: { delayMs?: number
   const server = net.createServer((client) => {
     const sqld = net.connect(Number(upstream.port), upstream.hostname);
     sockets.add(client).add(sqld);
-    const parser = requestParser((method, path) => seen.push({ method, path, at: performance.now() }));
+    const parser = requestParser((method, path) => {
+      const request = { method, path, at: performance.now(), body: "" };
+      seen.push(request);
+      return (bytes) => (request.body += bytes.toString("latin1"));
+    });
     client.on("data", (chunk) => {
       parser(chunk);
       relay(sqld, chunk);
@@ -78,6 +83,8 @@ export type Counted = {
   all: number;
   /** From sending the request to the end of the answer's body. */
   ms: number;
+  /** The requests counted in `all`. */
+  made: ProxiedRequest[];
 };
 
 /**
@@ -105,6 +112,7 @@ export async function countRequests(
     before: made.filter((r) => r.at < answeredAt - oneWayMs / 2).length,
     all: made.length,
     ms: answeredAt - sentAt,
+    made,
   };
 }
 
@@ -122,9 +130,10 @@ function quiet(proxy: SqldProxy, quietMs: number): Promise<ProxiedRequest[]> {
   );
 }
 
-/** Feeds a client's bytes through an HTTP/1.1 request reader that calls `onRequest` per request head. */
-function requestParser(onRequest: (method: string, path: string) => void): (chunk: Buffer) => void {
+/** Feeds a client's bytes through an HTTP/1.1 request reader that calls `onRequest` per request head, and what it answers with the request's body bytes. */
+function requestParser(onRequest: (method: string, path: string) => (body: Buffer) => void): (chunk: Buffer) => void {
   let buffer = Buffer.alloc(0);
+  let onBody: (body: Buffer) => void = () => {};
   /** What comes next: a request head, `body` bytes to skip, or chunked framing. */
   let state: { in: "head" } | { in: "body"; left: number } | { in: "chunk-size" } | { in: "chunk"; left: number } | { in: "trailer" } = {
     in: "head",
@@ -134,6 +143,7 @@ function requestParser(onRequest: (method: string, path: string) => void): (chun
     for (;;) {
       if (state.in === "body" || state.in === "chunk") {
         const take = Math.min(state.left, buffer.length);
+        onBody(buffer.subarray(0, take));
         buffer = buffer.subarray(take);
         state.left -= take;
         if (state.left > 0) return;
@@ -148,7 +158,7 @@ function requestParser(onRequest: (method: string, path: string) => void): (chun
       if (state.in === "head") {
         const [requestLine = "", ...headerLines] = text.split("\r\n");
         const [method = "", path = ""] = requestLine.split(" ");
-        onRequest(method, path);
+        onBody = onRequest(method, path);
         const header = (name: string) =>
           headerLines
             .find((l) => l.toLowerCase().startsWith(`${name}:`))

@@ -71,6 +71,63 @@ describe.each(DATABASES)("atomic writes [%s]", (driver) => {
     expect(await setting("counter")).toBe(String(increments));
   });
 
+  // On libSQL the first goes alone and the others, asked for while it is on its
+  // way, go in one batch: a refused guess and a failed write among them change
+  // only their own outcome.
+  it("guessed writes asked for together: each is written, refused and planned again, or failed, on its own", async () => {
+    const { atomic, planWriteOnGuess, read, sqlStep, getDb } = db().client;
+    const { settings } = db().schema;
+    const keys = ["g0", "g1", "g2", "g3"];
+    await atomic(keys.map((key) => insert(key, "0")));
+    const left = new Map<string, string | undefined>();
+    /** Adds one to a setting, planned on `guess`; `duplicate` also inserts a key that exists, and fails. */
+    const increment = (key: string, guess: string | undefined, duplicate = false) =>
+      planWriteOnGuess(
+        {
+          read: read(getDb().select({ value: settings.value }).from(settings).where(eq(settings.key, key))),
+          state: (rows: { value: string }[]) => rows[0]?.value,
+        },
+        guess,
+        (value) => {
+          const next = String(Number(value) + 1);
+          return {
+            steps: [sqlStep(sql`update ${settings} set value = ${next} where key = ${key}`), ...(duplicate ? [insert("g0", "again")] : [])],
+            unchanged:
+              value === undefined
+                ? sql`not exists (select 1 from ${settings} where key = ${key})`
+                : sql`(select value from ${settings} where key = ${key}) = ${value}`,
+            answer: () => next,
+          };
+        },
+        (state) => left.set(key, state),
+      );
+    const results = await Promise.allSettled([
+      increment("g0", "0"),
+      increment("g1", "0"),
+      increment("g2", "7"), // a wrong guess: refused, then planned on what was read
+      increment("g3", "0", true), // fails: nothing of it stays
+      increment("g1", "0"), // the same task twice: the second is refused and goes again
+      increment("g0", "1"),
+    ]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : "rejected"))).toEqual([
+      "1",
+      expect.any(String),
+      "1",
+      "rejected",
+      expect.any(String),
+      "2",
+    ]);
+    expect([(results[1] as PromiseFulfilledResult<string>).value, (results[4] as PromiseFulfilledResult<string>).value].sort()).toEqual([
+      "1",
+      "2",
+    ]);
+    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ message: expect.stringMatching(/UNIQUE|constraint/i) });
+    expect(await Promise.all(keys.map(setting))).toEqual(["2", "2", "1", "0"]);
+    // What each write left, as read in its own transaction (libSQL: the next guess); better-sqlite3 tells nothing.
+    if (driver === "libsql") expect(Object.fromEntries(left)).toEqual({ g0: "2", g1: "2", g2: "1" });
+    else expect(left.size).toBe(0);
+  });
+
   // On better-sqlite3 the read runs inside the write transaction: there is no guard to test.
   it.runIf(driver === "libsql")(
     "a guard whose condition is NULL (the row it compares is gone) fails the unit, and planWrite reads again",

@@ -163,6 +163,18 @@ describe("an answer read as the client expects it", () => {
     expect(asClosed(JSON.stringify({ results: answer.results, baton: "b4t0n" }), 0)).toMatchObject({ leftOpen: true, baseUrl: null });
   });
 
+  it("tells a group's batch whose COMMIT ran after a guard refused one of its writes: no transaction left", () => {
+    // BEGIN, a write's guard (refused), the next write's statement, COMMIT, the ROLLBACK skipped.
+    const committed = {
+      ...batch,
+      response: {
+        ...batch.response,
+        result: { step_results: [{}, null, {}, {}, null], step_errors: [null, { message: "NOT NULL", code: "X" }, null, null, null] },
+      },
+    };
+    expect(asClosed(JSON.stringify({ baton: "b4t0n", base_url: null, results: [committed] }), 0)).toMatchObject({ leftOpen: false });
+  });
+
   it("tells a failed batch that ended with its rollback, and a failed request, in either order", () => {
     const rolledBack = { baton: "b4t0n", base_url: null, results: [failedBatch(true)] };
     const failed = { baton: "b4t0n", base_url: null, results: [{ type: "error", error: { message: "no such table", code: "X" } }] };
