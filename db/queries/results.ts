@@ -51,10 +51,33 @@ function prepareStatements(db: Db) {
       .from(tasks)
       .where(eq(tasks.taskId, p("taskId")))
       .prepare(),
+    // A new task, written whole: one statement where an existing task takes two updates (and the
+    // insights' triggers run once). Made only when the task's read, in the same transaction or behind
+    // the write's guard, found none: a task there after all fails the write, which is asked again.
     insertTask: db
       .insert(tasks)
-      .values({ taskId: p("taskId"), kind: p("kind"), createdAt: p("now"), updatedAt: p("now"), lastSource: p("source") })
-      .onConflictDoNothing()
+      .values({
+        taskId: p("taskId"),
+        kind: p("kind"),
+        status: p("status"),
+        stage: p("stage"),
+        code: p("code"),
+        message: p("message"),
+        parentTaskId: p("parentTaskId"),
+        audioId: p("audioId"),
+        createdAt: p("now"),
+        updatedAt: p("now"),
+        completedAt: raw("completedAt"),
+        lastSource: p("source"),
+        deliveryCount: p("deliveries"),
+        lastCallbackAt: raw("lastCallbackAt"),
+        remoteCreatedAt: raw("remoteCreatedAt"),
+        filesExpireAt: raw("filesExpireAt"),
+        pollCount: p("polls"),
+        lastPolledAt: raw("lastPolledAt"),
+        nextPollAt: raw("nextPollAt"),
+        pollLeaseUntil: raw("lease"),
+      })
       .prepare(),
     setTaskState: db
       .update(tasks)
@@ -220,43 +243,63 @@ type TaskWrite = { steps: Step[]; newAssets: (results: StepResult[]) => number }
 /** The steps that write a decision about `taskId`. */
 function decisionSteps(s: Statements, taskId: string, decision: Accepted, now: Date, extras: Extras): TaskWrite {
   const steps: Step[] = [];
-  if (decision.create) steps.push(bound(s.insertTask, { taskId, kind: decision.create.kind, now, source: decision.create.lastSource }));
   const state = decision.state;
-  if (state) {
+  const learned = {
+    taskId,
+    parentTaskId: extras.known?.parentTaskId ?? null,
+    audioId: extras.known?.audioId ?? null,
+    remoteCreatedAt: ms(extras.known?.remoteCreatedAt),
+    deliveries: extras.delivery ? 1 : 0,
+    lastCallbackAt: ms(extras.delivery?.at),
+    polls: extras.polled ? 1 : 0,
+    lastPolledAt: extras.polled ? now.getTime() : null,
+    lease: ms(extras.lease),
+  };
+  if (decision.create) {
     steps.push(
-      bound(s.setTaskState, {
-        taskId,
-        status: state.status,
-        code: state.code,
-        message: state.message,
-        completedAt: ms(state.completedAt),
-        filesExpireAt: ms(state.filesExpireAt),
-        source: state.lastSource,
+      bound(s.insertTask, {
+        ...learned,
+        kind: decision.retype ?? decision.create.kind,
+        status: state?.status ?? "pending",
+        stage: decision.stage,
+        code: state?.code ?? null,
+        message: state?.message ?? null,
+        completedAt: ms(state?.completedAt),
+        filesExpireAt: ms(state?.filesExpireAt),
+        source: state?.lastSource ?? decision.create.lastSource,
+        nextPollAt: decision.nextPollAt === "keep" ? null : ms(decision.nextPollAt),
+        now,
+      }),
+    );
+  } else {
+    if (state) {
+      steps.push(
+        bound(s.setTaskState, {
+          taskId,
+          status: state.status,
+          code: state.code,
+          message: state.message,
+          completedAt: ms(state.completedAt),
+          filesExpireAt: ms(state.filesExpireAt),
+          source: state.lastSource,
+        }),
+      );
+    }
+    steps.push(
+      bound(s.touchTask, {
+        ...learned,
+        retype: decision.retype,
+        stage: decision.stage,
+        // SQLite takes no booleans: 1 and 0.
+        keepNextPoll: decision.nextPollAt === "keep" ? 1 : 0,
+        nextPollAt: decision.nextPollAt === "keep" ? null : ms(decision.nextPollAt),
+        setLease: extras.lease === undefined ? 0 : 1,
+        // A duplicate, a replay or a poll that changes nothing leaves it: a destination added since must not hear of an old result.
+        changed: state || decision.stage || decision.retype || decision.assets.length > 0 ? 1 : 0,
+        nowMs: now.getTime(),
       }),
     );
   }
-  steps.push(
-    bound(s.touchTask, {
-      taskId,
-      retype: decision.retype,
-      stage: decision.stage,
-      parentTaskId: extras.known?.parentTaskId ?? null,
-      audioId: extras.known?.audioId ?? null,
-      remoteCreatedAt: ms(extras.known?.remoteCreatedAt),
-      deliveries: extras.delivery ? 1 : 0,
-      lastCallbackAt: ms(extras.delivery?.at),
-      polls: extras.polled ? 1 : 0,
-      lastPolledAt: extras.polled ? now.getTime() : null,
-      // SQLite takes no booleans: 1 and 0.
-      keepNextPoll: decision.nextPollAt === "keep" ? 1 : 0,
-      nextPollAt: decision.nextPollAt === "keep" ? null : ms(decision.nextPollAt),
-      setLease: extras.lease === undefined ? 0 : 1,
-      lease: ms(extras.lease),
-      // A duplicate, a replay or a poll that changes nothing leaves it: a destination added since must not hear of an old result.
-      changed: state || decision.stage || decision.retype || decision.assets.length > 0 ? 1 : 0,
-      nowMs: now.getTime(),
-    }),
-  );
   const firstAsset = steps.length;
   for (const a of decision.assets) steps.push(bound(s.insertAsset, { taskId, ...a, now }));
   for (const t of decision.tracks) steps.push(bound(s.upsertTrack, { taskId, ...t }));
