@@ -19,6 +19,7 @@ import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { env } from "@/lib/core/env";
+import { Batch, type Condition, type Outcome } from "./libsql-batch";
 import { closeLibsqlStreams, libsqlFetch } from "./libsql-fetch";
 import { migrateLibsql, migrateSqlite } from "./migrate";
 import * as schema from "./schema";
@@ -29,7 +30,6 @@ export type Db = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
 export type DatabaseDriver = "better-sqlite3" | "libsql";
 
 type LibsqlClient = import("@libsql/client").Client;
-type Hrana = typeof import("@libsql/hrana-client");
 
 type Handle =
   | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
@@ -40,8 +40,9 @@ type Handle =
       client: LibsqlClient;
       writer: LibsqlClient;
       writes: Semaphore;
-      /** The protocol client under @libsql/client, for the batches it cannot send (groupBatch). */
-      hrana: { lib: Hrana; client: InstanceType<Hrana["HttpClient"]> };
+      /** The server's base URL and token, as @libsql/client reads them from DATABASE_URL, for the batches it cannot send (groupBatch). */
+      baseUrl: URL;
+      authToken: string | undefined;
     };
 
 const state = processSingleton("database", () => ({
@@ -105,19 +106,16 @@ async function openLibsql(): Promise<Handle> {
     client,
     writer,
     writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT),
-    hrana: await openHrana(DATABASE_URL, DATABASE_AUTH_TOKEN),
+    ...(await serverOf(DATABASE_URL, DATABASE_AUTH_TOKEN)),
   };
 }
 
-/** A protocol client on the same server and transport as @libsql/client's, its URL read as that client reads it. */
-async function openHrana(url: string, authToken: string | undefined): Promise<Extract<Handle, { driver: "libsql" }>["hrana"]> {
-  const lib = await import("@libsql/hrana-client");
+/** The server's base URL and token, read from the URL as @libsql/client reads it (libsql: is https:, unless ?tls=0). */
+async function serverOf(url: string, authToken: string | undefined): Promise<{ baseUrl: URL; authToken: string | undefined }> {
   const { expandConfig } = await import("@libsql/core/config");
   const { encodeBaseUrl } = await import("@libsql/core/uri");
   const config = expandConfig({ url, authToken }, true);
-  const client = lib.openHttp(encodeBaseUrl(config.scheme, config.authority, config.path), config.authToken, libsqlFetch);
-  client.intMode = "number";
-  return { lib, client };
+  return { baseUrl: encodeBaseUrl(config.scheme, config.authority, config.path), authToken: config.authToken };
 }
 
 /** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
@@ -163,7 +161,6 @@ export async function closeDatabase(): Promise<void> {
   if (h?.driver === "libsql") {
     h.client.close();
     h.writer.close();
-    h.hrana.client.close();
     await closeLibsqlStreams();
   }
 }
@@ -520,92 +517,73 @@ async function sendGroup(h: LibsqlHandle, group: Waiting[]): Promise<void> {
  * nothing (the guard is its first write and fails alone) and the next one
  * goes on; any other failed step ends the batch, rolled back, and the other
  * writes are to be sent again. No savepoint per write: FTS5 writes out its
- * pending index data at every savepoint. @libsql/client's batch throws away
- * the results of a batch that failed, so this one is built as that client
- * builds its batches, each step's result kept whatever comes after it.
+ * pending index data at every savepoint.
  */
 async function groupBatch(h: LibsqlHandle, units: GuessedWrite[]): Promise<UnitOutcome[]> {
-  const { BatchCond, Stmt } = h.hrana.lib;
-  type InValue = import("@libsql/hrana-client").InValue;
-  type BatchStep = ReturnType<typeof batch.step>;
-  const stream = h.hrana.client.openStream();
-  const batch = stream.batch(false);
-  const begin = batch.step();
-  const began = begin.run("BEGIN IMMEDIATE");
+  const batch = new Batch();
+  const ok = (step: number): Condition => ({ type: "ok", step });
+  const failed = (step: number): Condition => ({ type: "error", step });
+  const begin = batch.add("BEGIN IMMEDIATE", []);
   /** Holds when the writes so far each went through or were refused by their guard. */
-  let clean = BatchCond.ok(begin);
-  const pending: Promise<unknown>[] = [began];
+  let clean = ok(begin);
   const sent = units.map(({ source, plan }) => {
     const { sql: readSql, params } = source.read.query.getQuery();
-    const readArgs = fillPlaceholders(params, source.read.values) as InValue[];
-    let last: BatchStep | null = null;
+    const readArgs = fillPlaceholders(params, source.read.values);
+    let last = -1;
     // Each statement runs only when all before it in this write went well.
-    const next = () => (last = batch.step().condition(last ? BatchCond.ok(last) : clean));
-    const reading = next();
-    const before = reading.query(new Stmt(readSql).bindIndexes(readArgs));
-    const guard = plan.unchanged ? next() : null;
+    const next = (sql: string, args: unknown[], rows = false) => (last = batch.add(sql, args, { rows, when: last < 0 ? clean : ok(last) }));
+    const before = next(readSql, readArgs, true);
     const check = plan.unchanged ? guardStep(plan.unchanged) : null;
-    const guarded = guard && check ? [guard.run(new Stmt(check.sql).bindIndexes(check.args as InValue[]))] : [];
-    const steps = plan.steps.map((s) => next().run(new Stmt(s.sql).bindIndexes(s.args as InValue[])));
-    const after = next().query(new Stmt(readSql).bindIndexes(readArgs));
-    const wentThrough = BatchCond.ok(last!);
-    pending.push(before, after, ...guarded, ...steps);
-    if (!guard) {
-      clean = wentThrough;
+    const guard = check ? next(check.sql, check.args) : null;
+    const steps = plan.steps.map((s) => next(s.sql, s.args));
+    const after = next(readSql, readArgs, true);
+    if (guard === null) {
+      clean = ok(after);
     } else {
-      // sqld counts a skipped step as failed: the guard failed if it ran (the read before it went well) and failed.
-      const refused = BatchCond.and(batch, [BatchCond.ok(reading), BatchCond.error(guard)]);
+      // sqld counts a skipped step as failed: the guard refused if it ran (the read before it went well) and failed.
+      const refused: Condition = { type: "and", conds: [ok(before), failed(guard)] };
       // A write refused by its guard lets the next go on while the transaction is still open (an error
       // such as a full disk ends it): BEGIN, which fails inside a transaction, tells.
-      const probe = batch.step().condition(refused);
-      pending.push(probe.run("BEGIN"));
-      clean = BatchCond.or(batch, [wentThrough, BatchCond.and(batch, [refused, BatchCond.error(probe)])]);
+      const probe = batch.add("BEGIN", [], { when: refused });
+      clean = { type: "or", conds: [ok(after), { type: "and", conds: [refused, failed(probe)] }] };
     }
-    return { source, plan, before, guarded, steps, after };
+    return { source, plan, before, guard, steps, after };
   });
-  const commit = batch.step().condition(clean);
-  const committed = commit.run("COMMIT");
-  batch
-    .step()
-    .condition(BatchCond.not(BatchCond.ok(commit)))
-    .run("ROLLBACK")
-    .catch(() => undefined);
-  pending.push(committed);
-  // Each is awaited below; when an earlier one throws, the others must not go unhandled.
-  for (const promise of pending) promise.catch(() => {});
-  const executed = batch.execute();
-  stream.closeGracefully();
-  await executed;
-  await began;
-  const isCommitted = (await committed) !== undefined;
+  const commit = batch.add("COMMIT", [], { when: clean });
+  batch.add("ROLLBACK", [], { when: { type: "not", cond: ok(commit) } });
+  const outcomes = await batch.send(h.baseUrl, h.authToken);
+  const began = outcomes[begin]!;
+  if (began.status === "failed") throw began.error;
+  const done = outcomes[commit]!;
+  if (done.status === "failed") throw done.error;
+  const isCommitted = done.status === "ok";
 
-  const outcomes = await Promise.all(
-    sent.map(async ({ source, plan, before, guarded, steps, after }): Promise<UnitOutcome> => {
-      const settled = await Promise.allSettled([before, ...guarded, ...steps, after]);
-      const refused = guarded.length > 0 && settled[1]!.status === "rejected" && isGuardFailure(settled[1]!.reason);
-      const failed = settled.find((r) => r.status === "rejected");
-      if (failed && !refused) return { failed: failed.reason };
-      // Read in a transaction that was rolled back, the state may hold another write's steps that never happened.
-      if (!isCommitted) return { again: true };
-      const stateOf = (result: PromiseSettledResult<unknown>) => {
-        const { rows } = (result as PromiseFulfilledResult<import("@libsql/hrana-client").RowsResult>).value;
-        return source.state((source.read.query as unknown as LibsqlMapped).mapAllResult({ rows }, true));
-      };
-      if (refused) return { found: stateOf(settled[0]!) };
-      try {
-        const stepResults = settled.slice(1 + guarded.length, -1).map((r) => {
-          const result = (r as PromiseFulfilledResult<import("@libsql/hrana-client").StmtResult>).value;
-          return { changes: result.affectedRowCount, lastInsertRowid: Number(result.lastInsertRowid ?? 0) };
-        });
-        return { answer: plan.answer(stepResults), after: stateOf(settled.at(-1)!) };
-      } catch (error) {
-        return { failed: error };
-      }
-    }),
-  );
+  const results = sent.map(({ source, plan, before, guard, steps, after }): UnitOutcome => {
+    const own = [before, ...(guard === null ? [] : [guard]), ...steps, after].map((i) => outcomes[i]!);
+    const guardOutcome = guard === null ? null : outcomes[guard]!;
+    const refused = guardOutcome?.status === "failed" && isGuardFailure(guardOutcome.error);
+    const error = own.find((o) => o.status === "failed");
+    if (error && !refused) return { failed: (error as Extract<Outcome, { status: "failed" }>).error };
+    // Read in a transaction that was rolled back, the state may hold another write's steps that never happened.
+    if (!isCommitted) return { again: true };
+    const stateOf = (i: number) => {
+      const { rows } = outcomes[i] as Extract<Outcome, { status: "ok" }>;
+      return source.state((source.read.query as unknown as LibsqlMapped).mapAllResult({ rows }, true));
+    };
+    if (refused) return { found: stateOf(before) };
+    try {
+      const stepResults = steps.map((i) => {
+        const { changes, lastInsertRowid } = outcomes[i] as Extract<Outcome, { status: "ok" }>;
+        return { changes, lastInsertRowid };
+      });
+      return { answer: plan.answer(stepResults), after: stateOf(after) };
+    } catch (error) {
+      return { failed: error };
+    }
+  });
   // Not committed, yet no write failed on its own: sending them again would end the same way.
-  if (!isCommitted && !outcomes.some((o) => "failed" in o)) throw new Error("the write was not committed");
-  return outcomes;
+  if (!isCommitted && !results.some((o) => "failed" in o)) throw new Error("the write was not committed");
+  return results;
 }
 
 /** Applies `next` to a value that is synchronous on better-sqlite3 and a promise on libSQL, keeping it so. */

@@ -41,13 +41,10 @@ export type LibsqlAnswer = Pick<Response, "ok" | "status" | "statusText" | "head
 export async function libsqlFetch(input: Request): Promise<LibsqlAnswer> {
   const url = new URL(input.url);
   const headers: Record<string, string> = Object.fromEntries(input.headers);
-  const body = input.method === "POST" ? (await input.text()).replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd") : null;
   const answer =
-    body === null
-      ? await exchange(url, { method: input.method, headers }, null)
-      : isOneShot(body)
-        ? await streams.oneShot(url, headers, body)
-        : await post(url, headers, body);
+    input.method === "POST"
+      ? await sendPipeline(url, headers, await input.text())
+      : await exchange(url, { method: input.method, headers }, null);
   return {
     ok: answer.status >= 200 && answer.status < 300,
     status: answer.status,
@@ -58,6 +55,12 @@ export async function libsqlFetch(input: Request): Promise<LibsqlAnswer> {
     json: async () => JSON.parse(answer.body),
     arrayBuffer: async () => new TextEncoder().encode(answer.body).buffer as ArrayBuffer,
   };
+}
+
+/** Sends a Hrana pipeline (JSON) as the client's requests go: a one-shot one on a kept stream. */
+export function sendPipeline(url: URL, headers: Record<string, string>, pipeline: string): Promise<Answer> {
+  const body = pipeline.replace(LONE_SURROGATE_ESCAPE, "$1\\ufffd");
+  return isOneShot(body) ? streams.oneShot(url, headers, body) : post(url, headers, body);
 }
 
 /** Closes the server-side streams kept open (the database handle is closing). */
