@@ -1,7 +1,7 @@
-// Callback ingest throughput and latency next to a bare Next.js route (the
-// framework's ceiling, served by an app of its own: scripts/lib/bare-next.ts),
-// on each database driver: the embedded SQLite file (file:) and a local libSQL
-// server (sqld). Prints figures only.
+// Callback ingest throughput and latency: on the embedded SQLite file (file:)
+// next to a bare Next.js route (the framework's ceiling, served by an app of
+// its own: scripts/lib/bare-next.ts), and on a local libSQL server (sqld) next
+// to file:, cells taking turns in each comparison. Prints figures only.
 import os from "node:os";
 import { startServer, TOKEN, type DatabaseDriver } from "../tests/helpers/server";
 import { startBareNext } from "./lib/bare-next";
@@ -10,14 +10,9 @@ import { figure } from "./lib/summary";
 import { withCpu } from "./lib/cpu";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/**
- * Cells per route and connection count, bare and ingest taking turns: on a
- * shared machine the load of others moves between cells, so each figure is
- * the median of its cells and the ratio the median of each turn's ratio.
- */
+/** Cells per route and connection count (takingTurns). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** Connection counts per driver: the libSQL path is measured where the issue asks (4). */
-const CONNECTIONS: Record<DatabaseDriver, number[]> = { "better-sqlite3": [4, 16], libsql: [4] };
+const HEADER = "connections  route    req/s    p50 ms  p99 ms  max ms  non-200  CPU ms per request (app + sqld)";
 
 // A distinct task per request, as real traffic has.
 const bodyTemplate = JSON.stringify({
@@ -27,70 +22,89 @@ const bodyTemplate = JSON.stringify({
 });
 
 const summary: string[] = [];
-/** Ingest req/s at 4 connections per driver: libSQL's target is relative to the file: driver. */
-const ingestAt4: Partial<Record<DatabaseDriver, number>> = {};
 const bare = await startBareNext();
-for (const database of ["better-sqlite3", "libsql"] as const) {
-  const server = await startServer({ database, env: { WORKER: "0" } });
-  try {
-    const targets = { bare: bare.echoUrl, ingest: `${server.url}/api/callbacks?token=${TOKEN}` };
-    // Whose CPU each cell counts: the bare app; the dashboard, and the sqld it talks to.
-    const processes = { bare: [bare.pid], ingest: [server.pid(), server.sqld?.pid] };
-    // Warm both routes up (JIT, first load of the route modules).
-    for (const url of Object.values(targets)) await runLoad({ url, connections: 4, seconds: 1, bodyTemplate });
-
-    console.log(
-      `\nCallback ingest vs bare route on ${database} (${SECONDS} s per cell, ${ROUNDS} rounds taking turns, load from ${loadTool}, 2-core machine)`,
-    );
-    console.log("connections  route    req/s    p50 ms  p99 ms  max ms  non-200  CPU ms per request (app + sqld)");
-    for (const connections of CONNECTIONS[database]) {
-      const cells: Record<"bare" | "ingest", Cell[]> = { bare: [], ingest: [] };
-      const ratios: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, url] of Object.entries(targets) as ["bare" | "ingest", string][]) {
-          const { result, cpu } = await withCpu(processes[name], () => runLoad({ url, connections, seconds: SECONDS, bodyTemplate }));
-          // CPU milliseconds per request, of each counted process (null where unknown).
-          const cpuMs = cpu.map((seconds) => (seconds === null ? null : (1000 * seconds) / result.requests));
-          const r = { ...result, cpuMs };
-          cells[name].push(r);
-          console.log(
-            `${String(connections).padEnd(13)}${name.padEnd(9)}${r.rps.toFixed(0).padStart(6)}  ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${r.max.toFixed(1).padStart(7)}  ${String(r.non200).padEnd(7)}  ${showCpu(cpuMs)}`,
-          );
-        }
-        ratios.push(cells.ingest.at(-1)!.rps / cells.bare.at(-1)!.rps);
-      }
-      const results = { bare: medianCell(cells.bare), ingest: medianCell(cells.ingest) };
-      const ratio = median(ratios);
-      const ingest = results.ingest!;
-      if (connections === 4) ingestAt4[database] = ingest.rps;
-      const measured = `${ingest.rps.toFixed(0)} ÷ ${results.bare!.rps.toFixed(0)} req/s = ${ratio.toFixed(2)}×, p50 ${ingest.p50.toFixed(2)} ms; CPU per request ${showCpu(ingest.cpuMs)} vs bare ${showCpu(results.bare!.cpuMs)}`;
-      if (database === "better-sqlite3") {
-        figure({
-          figure: `callback ingest ÷ bare route, file:, ${connections} connections`,
-          value: measured,
-          target: "≥ 0.7×",
-          met: ratio >= 0.7,
-        });
-      } else {
-        const ofFile = ingest.rps / (ingestAt4["better-sqlite3"] ?? Infinity);
-        figure({
-          figure: `callback ingest on libSQL (loopback sqld), ${connections} connections`,
-          value: `${ingest.rps.toFixed(0)} req/s = ${ofFile.toFixed(2)}× file:, p50 ${ingest.p50.toFixed(2)} ms; CPU per callback ${showCpu(ingest.cpuMs)}${cpuCeiling(ingest.cpuMs)}`,
-          target: "≥ 0.5× file:",
-          met: ofFile >= 0.5,
-        });
-      }
-      summary.push(
-        `${database}, ${connections} connections: ingest ${results.ingest!.rps.toFixed(0)} req/s, p50 ${results.ingest!.p50.toFixed(2)} ms, p99 ${results.ingest!.p99.toFixed(2)} ms; ingest/bare = ${ratio.toFixed(2)}×${database === "better-sqlite3" ? " (target ≥ 0.70)" : ""}`,
-      );
-    }
-  } finally {
-    await server.close();
+const servers = {
+  "better-sqlite3": await startServer({ database: "better-sqlite3", env: { WORKER: "0" } }),
+  libsql: await startServer({ database: "libsql", env: { WORKER: "0" } }),
+};
+const ingestUrl = (database: DatabaseDriver) => `${servers[database].url}/api/callbacks?token=${TOKEN}`;
+/** Whose CPU a cell counts: the app, and the sqld it talks to. */
+const processesOf = (database: DatabaseDriver) => [servers[database].pid(), servers[database].sqld?.pid];
+try {
+  // Warm every route up for a cell's length (JIT, first load of the route modules, the kept
+  // streams and sqld's caches): measured from cold, libSQL's first cells ran at two thirds of its later ones.
+  for (const url of [bare.echoUrl, ingestUrl("better-sqlite3"), ingestUrl("libsql")]) {
+    await runLoad({ url, connections: 4, seconds: SECONDS, bodyTemplate });
   }
+
+  // file: against the bare route (the framework's ceiling).
+  console.log(
+    `\nCallback ingest on file: vs bare route (${SECONDS} s per cell, ${ROUNDS} rounds taking turns, load from ${loadTool}, 2-core machine)`,
+  );
+  console.log(HEADER);
+  for (const connections of [4, 16]) {
+    const { results, ratio } = await takingTurns(connections, [
+      ["bare", bare.echoUrl, [bare.pid]],
+      ["ingest", ingestUrl("better-sqlite3"), processesOf("better-sqlite3")],
+    ]);
+    const [bareCell, ingest] = results;
+    figure({
+      figure: `callback ingest ÷ bare route, file:, ${connections} connections`,
+      value: `${ingest.rps.toFixed(0)} ÷ ${bareCell.rps.toFixed(0)} req/s = ${ratio.toFixed(2)}×, p50 ${ingest.p50.toFixed(2)} ms; CPU per request ${showCpu(ingest.cpuMs)} vs bare ${showCpu(bareCell.cpuMs)}`,
+      target: "≥ 0.7×",
+      met: ratio >= 0.7,
+    });
+    summary.push(`file:, ${connections} connections: ingest ${describe(ingest)}; ingest/bare = ${ratio.toFixed(2)}× (target ≥ 0.70)`);
+  }
+
+  // libSQL against file:, cells taking turns as well: the target is relative to file:'s rate.
+  console.log(`\nCallback ingest on libSQL (loopback sqld) vs file: (${SECONDS} s per cell, ${ROUNDS} rounds taking turns)`);
+  console.log(HEADER);
+  const { results, ratio } = await takingTurns(4, [
+    ["file:", ingestUrl("better-sqlite3"), processesOf("better-sqlite3")],
+    ["libSQL", ingestUrl("libsql"), processesOf("libsql")],
+  ]);
+  const [file, libsql] = results;
+  figure({
+    figure: "callback ingest on libSQL (loopback sqld), 4 connections",
+    value: `${libsql.rps.toFixed(0)} ÷ ${file.rps.toFixed(0)} req/s = ${ratio.toFixed(2)}× file:, p50 ${libsql.p50.toFixed(2)} ms; CPU per callback ${showCpu(libsql.cpuMs)}${cpuCeiling(libsql.cpuMs)}`,
+    target: "≥ 0.5× file:",
+    met: ratio >= 0.5,
+  });
+  summary.push(`libSQL, 4 connections: ingest ${describe(libsql)}; libSQL/file: = ${ratio.toFixed(2)}× (target ≥ 0.50)`);
+} finally {
+  await Promise.all(Object.values(servers).map((server) => server.close()));
+  await bare.close();
 }
-await bare.close();
 console.log("");
 for (const line of summary) console.log(line);
+
+/**
+ * Cells of each route in turn, ROUNDS times: the load of others moves between
+ * cells on a shared machine, so each figure is the median of its cells and the
+ * ratio (second ÷ first) the median of each round's ratio.
+ */
+async function takingTurns(connections: number, routes: [name: string, url: string, pids: (number | undefined)[]][]) {
+  const cells: Cell[][] = routes.map(() => []);
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [name, url, pids]] of routes.entries()) {
+      const { result, cpu } = await withCpu(pids, () => runLoad({ url, connections, seconds: SECONDS, bodyTemplate }));
+      // CPU milliseconds per request, of each counted process (null where unknown).
+      const r = { ...result, cpuMs: cpu.map((seconds) => (seconds === null ? null : (1000 * seconds) / result.requests)) };
+      cells[i]!.push(r);
+      console.log(
+        `${String(connections).padEnd(13)}${name.padEnd(9)}${r.rps.toFixed(0).padStart(6)}  ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${r.max.toFixed(1).padStart(7)}  ${String(r.non200).padEnd(7)}  ${showCpu(r.cpuMs)}`,
+      );
+    }
+    ratios.push(cells[1]!.at(-1)!.rps / cells[0]!.at(-1)!.rps);
+  }
+  return { results: [medianCell(cells[0]!), medianCell(cells[1]!)] as const, ratio: median(ratios) };
+}
+
+function describe(cell: Cell): string {
+  return `${cell.rps.toFixed(0)} req/s, p50 ${cell.p50.toFixed(2)} ms, p99 ${cell.p99.toFixed(2)} ms`;
+}
 
 type Cell = Awaited<ReturnType<typeof runLoad>> & { cpuMs: (number | null)[] };
 
