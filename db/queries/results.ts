@@ -53,7 +53,7 @@ function prepareStatements(db: Db) {
       .prepare(),
     // A new task, written whole: one statement where an existing task takes two updates (and the
     // insights' triggers run once). Made only when the task's read, in the same transaction or behind
-    // the write's guard, found none: a task there after all fails the write, which is asked again.
+    // the write's guard, found none: a task there after all fails the write rather than being overwritten.
     insertTask: db
       .insert(tasks)
       .values({
