@@ -455,19 +455,34 @@ type GuessOutcome<S, T> = { answer: T; after: S } | { found: S };
 type UnitOutcome = GuessOutcome<unknown, unknown> | { failed: unknown } | { again: true };
 type Waiting = { unit: GuessedWrite; resolve: (outcome: GuessOutcome<unknown, unknown>) => void; reject: (error: unknown) => void };
 
-/** Group batches of guessed writes one process has on their way at once; the writes asked for meanwhile wait to go in the next. */
-const GROUPS_IN_FLIGHT = 1;
+/** Group batches of guessed writes one process has on their way at most. */
+const MAX_GROUPS_IN_FLIGHT = LIBSQL_WRITES_IN_FLIGHT;
 /** Guessed writes one batch carries at most. */
 const MAX_GROUP = 64;
+/**
+ * How long after a batch was sent the writes asked for meanwhile wait for it
+ * to return and go together in the next. A nearby server answers within it
+ * (a few ms on loopback: the writes are grouped, fewer requests and commits);
+ * on a far one (Turso, 5–80 ms per round trip) a write asked for later goes
+ * at once in a batch of its own, beside the one on its way, rather than
+ * waiting a whole round trip for it.
+ */
+const JOIN_WINDOW_MS = 5;
 
 /**
- * Group commit on libSQL: a guessed write goes at once when no group is on
- * its way, else with the others that came meanwhile, in one request and one
- * transaction (the server runs one write transaction at a time anyway). Under
- * load each request then carries several callbacks: fewer requests, commits
- * and HTTP exchanges per callback; alone, a write goes as before.
+ * Group commit on libSQL: a guessed write goes at once when no batch is on
+ * its way (or the last one left more than JOIN_WINDOW_MS ago), else with the
+ * others that came meanwhile, in one request and one transaction (the server
+ * runs one write transaction at a time anyway). Under load each request then
+ * carries several callbacks: fewer requests, commits and HTTP exchanges per
+ * callback; alone, a write goes as before.
  */
-const guessedGroups = processSingleton("libsql-guessed-groups", () => ({ waiting: [] as Waiting[], inFlight: 0 }));
+const guessedGroups = processSingleton("libsql-guessed-groups", () => ({
+  waiting: [] as Waiting[],
+  inFlight: 0,
+  lastSentAt: -Infinity,
+  recheck: undefined as NodeJS.Timeout | undefined,
+}));
 
 function guessedWrite(h: LibsqlHandle, unit: GuessedWrite): Promise<GuessOutcome<unknown, unknown>> {
   return new Promise((resolve, reject) => {
@@ -477,11 +492,22 @@ function guessedWrite(h: LibsqlHandle, unit: GuessedWrite): Promise<GuessOutcome
 }
 
 function sendGroups(h: LibsqlHandle): void {
-  while (guessedGroups.inFlight < GROUPS_IN_FLIGHT && guessedGroups.waiting.length > 0) {
-    const group = guessedGroups.waiting.splice(0, MAX_GROUP);
-    guessedGroups.inFlight++;
+  const groups = guessedGroups;
+  while (groups.waiting.length > 0 && groups.inFlight < MAX_GROUPS_IN_FLIGHT) {
+    const young = JOIN_WINDOW_MS - (performance.now() - groups.lastSentAt);
+    if (groups.inFlight > 0 && young > 0) {
+      // The batch on its way may be back any moment: these go in the next, or on their own once the window is over.
+      groups.recheck ??= setTimeout(() => {
+        groups.recheck = undefined;
+        sendGroups(h);
+      }, young).unref();
+      return;
+    }
+    const group = groups.waiting.splice(0, MAX_GROUP);
+    groups.inFlight++;
+    groups.lastSentAt = performance.now();
     void sendGroup(h, group).finally(() => {
-      guessedGroups.inFlight--;
+      groups.inFlight--;
       sendGroups(h);
     });
   }

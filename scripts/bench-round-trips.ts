@@ -3,21 +3,25 @@
 // local sqld, a 20 ms round trip like Turso from a nearby region. Per callback,
 // page and cron tick it prints the requests to the libSQL server (before the
 // answer and in all, the work after the answer included) and the latency the
-// client saw. Prints figures only; tests/round-trips.test.ts holds the counts.
+// client saw; then failure callbacks under load, with the requests per callback
+// and how many callbacks each write batch carried. Prints figures only;
+// tests/round-trips.test.ts holds the counts.
 import os from "node:os";
 import { coverFailure, coverSuccess } from "../tests/helpers/callbacks";
 import { bytes, startFileServer } from "../tests/helpers/file-server";
 import { loginCookie } from "../tests/helpers/http";
 import { uniqueTaskId } from "../tests/helpers/ids";
-import { startServer } from "../tests/helpers/server";
+import { startServer, TOKEN } from "../tests/helpers/server";
 import { startSqld } from "../tests/helpers/sqld";
-import { countRequests, startSqldProxy, type Counted } from "../tests/helpers/sqld-proxy";
+import { countRequests, quiet, startSqldProxy, type Counted } from "../tests/helpers/sqld-proxy";
+import { loadTool, runLoad } from "./lib/load";
 import { makePng } from "./lib/media";
 import { figure } from "./lib/summary";
 
 const ONE_WAY_MS = 10;
 const QUIET_MS = 700;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const PASSWORD = "bench round trips password";
 const CRON_SECRET = "bench-cron-secret-0123456789";
 
@@ -123,6 +127,30 @@ try {
       value,
       target: target || "—",
       met: (beforeTarget === undefined || before.max <= beforeTarget) && (allTarget === undefined || all.max <= allTarget),
+    });
+  }
+
+  // Under load the writes asked for while one batch is on its way go together in the next (group commit).
+  console.log(`\nFailure callbacks under load through the same proxy (${LOAD_SECONDS} s each, load from ${loadTool})`);
+  console.log("connections  req/s   p50 ms  p99 ms  requests per callback  callbacks per write batch");
+  for (const connections of [4, 32]) {
+    const start = proxy.requests().length;
+    const bodyTemplate = JSON.stringify(coverFailure("bench-rt-load-{{n}}"));
+    const load = await runLoad({ url: `${server.url}/api/callbacks?token=${TOKEN}`, connections, seconds: LOAD_SECONDS, bodyTemplate });
+    // Until the work after the last answers is over.
+    const made = (await quiet(proxy, QUIET_MS)).slice(start);
+    const batches = made.filter((r) => r.body.includes('"BEGIN IMMEDIATE"') && r.body.includes("write_guard"));
+    const grouped = batches.reduce((n, r) => n + (r.body.match(/insert into \\"deliveries\\"/g)?.length ?? 0), 0);
+    const perCallback = made.length / load.requests;
+    console.log(
+      `${String(connections).padEnd(13)}${load.rps.toFixed(0).padStart(5)}  ${load.p50.toFixed(1).padStart(7)} ${load.p99.toFixed(1).padStart(7)}  ${perCallback.toFixed(2).padStart(21)}  ${(grouped / batches.length).toFixed(1).padStart(25)}`,
+    );
+    if (load.non200 > 0) throw new Error(`${load.non200} callbacks under load were not answered 200`);
+    figure({
+      figure: `libSQL failure callbacks under load, ${connections} connections (${2 * ONE_WAY_MS} ms RTT)`,
+      value: `${load.rps.toFixed(0)} req/s, p50 ${load.p50.toFixed(1)} ms; ${perCallback.toFixed(2)} requests per callback, ${(grouped / batches.length).toFixed(1)} callbacks per write batch`,
+      target: "—",
+      met: true,
     });
   }
 } catch (error) {

@@ -117,7 +117,7 @@ export async function countRequests(
 }
 
 /** Waits until no request has come for `quietMs`; answers every request so far. */
-function quiet(proxy: SqldProxy, quietMs: number): Promise<ProxiedRequest[]> {
+export function quiet(proxy: SqldProxy, quietMs: number): Promise<ProxiedRequest[]> {
   let last = proxy.requests().length;
   let since = performance.now();
   return waitFor(
