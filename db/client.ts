@@ -19,7 +19,7 @@ import type Database from "better-sqlite3";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { env } from "@/lib/core/env";
-import { Batch, type Condition, type Outcome } from "./libsql-batch";
+import { Batch, pipelineEndpoint, type Condition, type Endpoint, type Outcome } from "./libsql-batch";
 import { closeLibsqlStreams, libsqlFetch } from "./libsql-fetch";
 import { migrateLibsql, migrateSqlite } from "./migrate";
 import * as schema from "./schema";
@@ -40,9 +40,8 @@ type Handle =
       client: LibsqlClient;
       writer: LibsqlClient;
       writes: Semaphore;
-      /** The server's base URL and token, as @libsql/client reads them from DATABASE_URL, for the batches it cannot send (groupBatch). */
-      baseUrl: URL;
-      authToken: string | undefined;
+      /** Where the batches @libsql/client cannot send go (groupBatch): the server and token it reads from DATABASE_URL. */
+      pipeline: Endpoint;
     };
 
 const state = processSingleton("database", () => ({
@@ -106,16 +105,16 @@ async function openLibsql(): Promise<Handle> {
     client,
     writer,
     writes: new Semaphore(LIBSQL_WRITES_IN_FLIGHT),
-    ...(await serverOf(DATABASE_URL, DATABASE_AUTH_TOKEN)),
+    pipeline: await pipelineOf(DATABASE_URL, DATABASE_AUTH_TOKEN),
   };
 }
 
-/** The server's base URL and token, read from the URL as @libsql/client reads it (libsql: is https:, unless ?tls=0). */
-async function serverOf(url: string, authToken: string | undefined): Promise<{ baseUrl: URL; authToken: string | undefined }> {
+/** The server's pipeline endpoint, its URL read as @libsql/client reads it (libsql: is https:, unless ?tls=0). */
+async function pipelineOf(url: string, authToken: string | undefined): Promise<Endpoint> {
   const { expandConfig } = await import("@libsql/core/config");
   const { encodeBaseUrl } = await import("@libsql/core/uri");
   const config = expandConfig({ url, authToken }, true);
-  return { baseUrl: encodeBaseUrl(config.scheme, config.authority, config.path), authToken: config.authToken };
+  return pipelineEndpoint(encodeBaseUrl(config.scheme, config.authority, config.path), config.authToken);
 }
 
 /** Opens the database and applies pending migrations; every entry point awaits this once before serving. */
@@ -577,7 +576,7 @@ async function groupBatch(h: LibsqlHandle, units: GuessedWrite[]): Promise<UnitO
   });
   const commit = batch.add("COMMIT", [], { when: clean });
   batch.add("ROLLBACK", [], { when: { type: "not", cond: ok(commit) } });
-  const outcomes = await batch.send(h.baseUrl, h.authToken);
+  const outcomes = await batch.send(h.pipeline);
   const began = outcomes[begin]!;
   if (began.status === "failed") throw began.error;
   const done = outcomes[commit]!;

@@ -38,6 +38,15 @@ export type Outcome =
   | { status: "failed"; error: LibsqlError }
   | { status: "skipped" };
 
+/** Where a server's pipeline requests go, and with which headers: made once per database. */
+export type Endpoint = { url: URL; headers: Record<string, string> };
+
+export function pipelineEndpoint(baseUrl: URL, authToken: string | undefined): Endpoint {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (authToken) headers.authorization = `Bearer ${authToken}`;
+  return { url: new URL("v2/pipeline", baseUrl), headers };
+}
+
 export class Batch {
   private readonly steps: Step[] = [];
 
@@ -51,11 +60,9 @@ export class Batch {
   }
 
   /** Sends the batch on its own stream (kept for the next request when no transaction is left on it) and answers each step's outcome. */
-  async send(baseUrl: URL, authToken: string | undefined): Promise<Outcome[]> {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (authToken) headers.authorization = `Bearer ${authToken}`;
+  async send(to: Endpoint): Promise<Outcome[]> {
     const body = JSON.stringify({ requests: [{ type: "batch", batch: { steps: this.steps } }, { type: "close" }] });
-    const answer = await sendPipeline(new URL("v2/pipeline", baseUrl), headers, body);
+    const answer = await sendPipeline(to.url, to.headers, body);
     if (answer.status !== 200) throw serverError(answer.status, answer.body);
     const [result] = (
       JSON.parse(answer.body) as {

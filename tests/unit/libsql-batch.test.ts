@@ -4,7 +4,7 @@
 // with the server's code, skipped by its condition) is told apart.
 import { createClient, type Client } from "@libsql/client/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Batch, LibsqlError } from "@/db/libsql-batch";
+import { Batch, LibsqlError, pipelineEndpoint } from "@/db/libsql-batch";
 import { libsqlFetch } from "@/db/libsql-fetch";
 import { startSqld, type Sqld } from "../helpers/sqld";
 
@@ -35,7 +35,7 @@ describe("a batch in the server's JSON protocol", () => {
     const select = `select ${values.map(() => "?").join(", ")}`;
     const batch = new Batch();
     const step = batch.add(select, values, { rows: true });
-    const [outcome] = await batch.send(new URL(sqld.url), undefined);
+    const [outcome] = await batch.send(pipelineEndpoint(new URL(sqld.url), undefined));
     const expected = (await client.execute({ sql: select, args: values })).rows[0]!;
     expect(outcome).toMatchObject({ status: "ok" });
     const row = (outcome as { rows: unknown[][] }).rows[0]!;
@@ -53,7 +53,7 @@ describe("a batch in the server's JSON protocol", () => {
     const skipped = batch.add("insert into items (name) values (?)", ["two"], { when: { type: "ok", step: taken } });
     const commit = batch.add("COMMIT", [], { when: { type: "ok", step: first } });
     batch.add("ROLLBACK", [], { when: { type: "not", cond: { type: "ok", step: commit } } });
-    const outcomes = await batch.send(new URL(sqld.url), undefined);
+    const outcomes = await batch.send(pipelineEndpoint(new URL(sqld.url), undefined));
     expect(outcomes[first]).toEqual({ status: "ok", rows: [], changes: 1, lastInsertRowid: 1 });
     expect(outcomes[taken]).toMatchObject({ status: "failed", error: expect.any(LibsqlError) });
     expect((outcomes[taken] as { error: LibsqlError }).error).toMatchObject({
@@ -68,6 +68,6 @@ describe("a batch in the server's JSON protocol", () => {
   it("answers a refused request with the server's message", async () => {
     const batch = new Batch();
     batch.add("select 1", []);
-    await expect(batch.send(new URL("v9/", sqld.url), undefined)).rejects.toThrow(LibsqlError);
+    await expect(batch.send(pipelineEndpoint(new URL("v9/", sqld.url), undefined))).rejects.toThrow(LibsqlError);
   });
 });
