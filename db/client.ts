@@ -22,6 +22,7 @@ import { env } from "@/lib/core/env";
 import { Batch, pipelineEndpoint, type Condition, type Endpoint, type Outcome } from "./libsql-batch";
 import { closeLibsqlStreams, libsqlFetch } from "./libsql-fetch";
 import { migrateLibsql, migrateSqlite } from "./migrate";
+import { giveTurnBack, newWriteTurn, tryTakeTurn, whenTurnFree, type WriteTurn } from "./write-turn";
 import * as schema from "./schema";
 import { processSingleton } from "@/lib/core/registry";
 
@@ -32,7 +33,15 @@ export type DatabaseDriver = "better-sqlite3" | "libsql";
 type LibsqlClient = import("@libsql/client").Client;
 
 type Handle =
-  | { driver: "better-sqlite3"; db: Db; sqlite: Database.Database; statements: Map<string, Database.Statement> }
+  | {
+      driver: "better-sqlite3";
+      db: Db;
+      sqlite: Database.Database;
+      statements: Map<string, Database.Statement>;
+      file: string;
+      /** Shared with the search-index thread, which writes the same file (db/write-turn.ts). */
+      turn: WriteTurn;
+    }
   | {
       driver: "libsql";
       db: Db;
@@ -83,7 +92,7 @@ async function openSqlite(): Promise<Handle> {
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema });
   migrateSqlite(sqlite);
-  return { driver: "better-sqlite3", db: db as unknown as Db, sqlite, statements: new Map() };
+  return { driver: "better-sqlite3", db: db as unknown as Db, sqlite, statements: new Map(), file, turn: newWriteTurn() };
 }
 
 async function openLibsql(): Promise<Handle> {
@@ -150,6 +159,12 @@ export function preparedOnce<T>(name: string, build: (db: Db) => T): () => T {
     cache.db = db;
     return cache.value as T;
   };
+}
+
+/** The SQLite file and its write turn, for a thread that writes it too; null on libSQL. */
+export function sqliteFileAndTurn(): { file: string; turn: WriteTurn } | null {
+  const h = handle();
+  return h.driver === "better-sqlite3" ? { file: h.file, turn: h.turn } : null;
 }
 
 /** Closes the handle (scripts and tests). */
@@ -392,6 +407,8 @@ export async function planWrite<S, T>(read: () => S | Promise<S>, plan: (state: 
   }
   for (let attempt = 1; ; attempt++) {
     const p = plan(await read());
+    // Nothing to write: no request.
+    if (p.steps.length === 0) return p.answer([]);
     const guard = p.unchanged ? [guardStep(p.unchanged)] : [];
     try {
       const results = await runLibsqlBatch(h, [...guard, ...p.steps]);
@@ -687,21 +704,34 @@ export function announceWrite(): () => void {
 }
 
 function flushWrites() {
-  const jobs = batch.jobs;
-  batch.jobs = [];
-  batch.scheduled = false;
   let h: Handle;
   try {
     h = handle();
     if (h.driver !== "better-sqlite3") throw new Error("group commit is for better-sqlite3");
   } catch (error) {
+    const jobs = batch.jobs;
+    batch.jobs = [];
+    batch.scheduled = false;
     for (const job of jobs) job.reject(error);
     return;
   }
-  const sqlite = h.sqlite;
+  // The search-index thread is writing a slice: flush when it is done (writes asked for meanwhile go along).
+  if (!tryTakeTurn(h.turn)) return void whenTurnFree(h.turn).then(flushWrites);
+  const jobs = batch.jobs;
+  batch.jobs = [];
+  batch.scheduled = false;
+  try {
+    commitJobs(h.sqlite, jobs);
+  } finally {
+    giveTurnBack(h.turn);
+  }
+}
+
+/** The jobs in one immediate transaction; when one fails, each again alone, so a failure undoes only its own work. */
+function commitJobs(sqlite: Database.Database, jobs: Job[]) {
   if (jobs.length > 1) {
-    // No savepoint per job: FTS5 writes out its pending index data at every
-    // savepoint (a third of SQLite's work per callback), and failures are rare.
+    // No savepoint per job: failures are rare, and only one costs anything
+    // more (the group rolled back, then each job alone).
     let failedInWork = false;
     const runAll = () =>
       jobs.map((job) => {

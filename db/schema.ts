@@ -181,6 +181,16 @@ export const deliveries = sqliteTable(
   ],
 );
 
+/**
+ * How far the trigram index of raw bodies (deliveries_fts, migration 0005) has
+ * got: every delivery up to `indexed_through` is in it, later ones are not yet
+ * (db/search-index.ts indexes them off the callback's commit). One row.
+ */
+export const searchIndex = sqliteTable("search_index", {
+  id: integer("id").primaryKey(),
+  indexedThrough: integer("indexed_through").notNull(),
+});
+
 export const events = sqliteTable(
   "events",
   {

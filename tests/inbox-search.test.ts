@@ -1,11 +1,12 @@
 // The inbox's search (q: a substring of the raw body, through the trigram
-// index), its task filter, and bulk replay, over real HTTP on both drivers.
+// index, filled after each answer: on file: by a thread of its own), its task
+// filter, and bulk replay, over real HTTP on both drivers.
 import { describe, expect, it } from "vitest";
 import type { Delivery, Page } from "@/db/queries/dto";
 import type { TaskListItem } from "@/db/queries/tasks";
 import { coverSuccess, wavFailure, withTaskId } from "./helpers/callbacks";
 import { taskDetail } from "./helpers/http";
-import { describeEachDatabase, setupServer } from "./helpers/drivers";
+import { describeEachDatabase, setupServer, writeSql } from "./helpers/drivers";
 import { uniqueTaskId } from "./helpers/ids";
 import { fixture, type TestServer } from "./helpers/server";
 
@@ -96,6 +97,33 @@ describeEachDatabase("inbox search", (database) => {
       expect(found.items.map((d) => d.taskId)).toEqual([taskId]);
       expect((await list(server(), { taskId, q: "one" })).items).toHaveLength(1);
       expect((await list(server(), { taskId, q: "two" })).items).toHaveLength(0);
+    });
+  });
+
+  describe("the index, filled after the answers", () => {
+    it("catches up with a burst of callbacks, large bodies too, and holds exactly what they said", async () => {
+      const family = uniqueTaskId("burst");
+      const bodies = Array.from({ length: 80 }, (_, n) => ({
+        code: 501,
+        msg: n % 20 === 0 ? `large ${"y".repeat(100_000)}` : "burst",
+        data: { taskId: `${family}-${n}` },
+      }));
+      const answers = await Promise.all(bodies.map((body) => server().callback(body)));
+      expect(answers.map((res) => res.status)).toEqual(bodies.map(() => 200));
+      const notIndexed = async () =>
+        (
+          await server().sql<{ n: number }>("select count(*) as n from deliveries where id > (select indexed_through from search_index)")
+        )[0]!.n;
+      const deadline = Date.now() + 20_000;
+      while ((await notIndexed()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await notIndexed()).toBe(0);
+      // FTS5 compares the index with the bodies; it throws on any difference.
+      await writeSql(server(), "insert into deliveries_fts (deliveries_fts) values ('integrity-check')");
+      const found = await list(server(), { q: `${family}-7`, limit: "200" });
+      expect(found.items.map((d) => d.taskId).sort()).toEqual(
+        [`${family}-7`, ...Array.from({ length: 10 }, (_, n) => `${family}-7${n}`)].sort(),
+      );
+      expect(server().log()).not.toContain("[search-index]");
     });
   });
 

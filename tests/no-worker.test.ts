@@ -110,6 +110,26 @@ describe("WORKER=0", () => {
     expect(done.task.status).toBe("succeeded");
   });
 
+  it("bodies are found at once and indexed by the tick", async () => {
+    const family = uniqueTaskId("tick-search");
+    for (let n = 0; n < 3; n++)
+      expect((await server.callback({ code: 501, msg: "failed", data: { taskId: `${family}-${n}` } })).status).toBe(200);
+    const found = async () => {
+      const res = await server.getJson<{ items: { taskId: string }[] }>(`/api/deliveries?q=${family}`);
+      return res.body.items.map((d) => d.taskId).sort();
+    };
+    const waiting = async () =>
+      (await server.sql<{ n: number }>("select count(*) as n from deliveries where id > (select indexed_through from search_index)"))[0]!.n;
+    // Nothing indexes between ticks here (no worker); a search scans what waits.
+    expect(await waiting()).toBeGreaterThanOrEqual(3);
+    expect(await found()).toEqual([0, 1, 2].map((n) => `${family}-${n}`));
+    const report = (await (await tick()).json()) as Tick;
+    expect(report.search.indexed).toBeGreaterThanOrEqual(3);
+    expect(report.search.behind).toBe(0);
+    expect(await waiting()).toBe(0);
+    expect(await found()).toEqual([0, 1, 2].map((n) => `${family}-${n}`));
+  });
+
   it("overlapping ticks never download the same file twice", { timeout: 60_000 }, async () => {
     // Files that fail once (503) are due again 5 s later, when only ticks can take them.
     const taskIds = Array.from({ length: 4 }, () => uniqueTaskId("overlap"));

@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, desc, eq, getTableColumns, gt, gte, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { getDb } from "@/db/client";
-import { deliveries, type DeliveryRow } from "@/db/schema";
+import { getDb, read, readBatch } from "@/db/client";
+import { deliveries, searchIndex, type DeliveryRow } from "@/db/schema";
 import type { DeliveryVerdict } from "@/lib/core/enums";
 import { DELIVERY_PREVIEW_BYTES, toDelivery, toDeliveryPreview, type Delivery, type DeliveryPreviewRow, type Page } from "./dto";
 
@@ -21,11 +21,13 @@ export const deliveryPreviewColumns = {
 };
 
 /**
- * The trigram index of raw bodies (migration 0005: FTS5, external content,
- * kept by triggers). Declared here, not in db/schema.ts: drizzle-kit does not
- * model virtual tables.
+ * The trigram index of raw bodies (migration 0005: FTS5, external content;
+ * filled a little after each commit, db/search-index.ts). Declared here, not
+ * in db/schema.ts: drizzle-kit does not model virtual tables.
  */
 const deliveriesFts = sqliteTable("deliveries_fts", { rowid: integer("rowid").notNull(), body: text("body") });
+/** Deliveries up to here are in the index; later ones are not yet. */
+const indexedThrough = sql`(select ${searchIndex.indexedThrough} from ${searchIndex})`;
 
 /** The trigram tokenizer indexes 3-character pieces: shorter queries cannot use it. */
 const MIN_INDEXED_QUERY = 3;
@@ -33,39 +35,56 @@ const MIN_INDEXED_QUERY = 3;
 /** `q` as one FTS5 phrase: every character literal (quotes doubled), matched as a substring, ignoring case. */
 const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** A scan's test of the body; like the index, it ignores the case of ASCII letters. */
+const bodyContains = (q: string) => sql`${deliveries.body} like ${`%${escapeLike(q)}%`} escape '\\'`;
 
 /**
  * The callback inbox, newest first, by verdict, task and a substring of the
  * raw body. A search walks the trigram index newest first and stops at a
- * page, so it stays fast on large inboxes whether `q` is rare or common.
+ * page, so it stays fast on large inboxes whether `q` is rare or common; the
+ * few newest bodies not indexed yet are scanned, in the same snapshot.
  * Each body and its headers are shortened to a preview.
  */
 export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>> {
   const where: SQL[] = [];
   if (filter.verdict) where.push(eq(deliveries.verdict, filter.verdict));
   if (filter.taskId) where.push(eq(deliveries.taskId, filter.taskId));
+  const cursor = filter.cursor;
   const db = getDb();
-  let rows: DeliveryPreviewRow[];
-  if (filter.q && [...filter.q].length >= MIN_INDEXED_QUERY) {
-    if (filter.cursor !== undefined) where.push(lt(deliveriesFts.rowid, filter.cursor));
-    const found = await db
-      .select(deliveryPreviewColumns)
-      .from(deliveriesFts)
-      .innerJoin(deliveries, eq(deliveries.id, deliveriesFts.rowid))
-      .where(and(sql`${deliveriesFts} match ${ftsPhrase(filter.q)}`, ...where))
-      .orderBy(desc(deliveriesFts.rowid))
-      .limit(filter.limit + 1);
-    rows = found;
-  } else {
-    if (filter.cursor !== undefined) where.push(lt(deliveries.id, filter.cursor));
-    // One or two characters: a scan, newest first, ignoring ASCII case like the index does.
-    if (filter.q) where.push(sql`${deliveries.body} like ${`%${escapeLike(filter.q)}%`} escape '\\'`);
-    rows = await db
+  const scan = (...conditions: SQL[]) =>
+    db
       .select(deliveryPreviewColumns)
       .from(deliveries)
-      .where(and(...where))
+      .where(and(...where, cursor === undefined ? undefined : lt(deliveries.id, cursor), ...conditions))
       .orderBy(desc(deliveries.id))
       .limit(filter.limit + 1);
+  let rows: DeliveryPreviewRow[];
+  if (filter.q && [...filter.q].length >= MIN_INDEXED_QUERY) {
+    const [notIndexed, indexed] = await readBatch([
+      read(scan(sql`${deliveries.id} > ${indexedThrough}`, bodyContains(filter.q))),
+      read(
+        db
+          .select(deliveryPreviewColumns)
+          .from(deliveriesFts)
+          .innerJoin(deliveries, eq(deliveries.id, deliveriesFts.rowid))
+          .where(
+            and(
+              sql`${deliveriesFts} match ${ftsPhrase(filter.q)}`,
+              // On the index's rowid: FTS5 starts its walk there.
+              sql`${deliveriesFts.rowid} <= ${indexedThrough}`,
+              cursor === undefined ? undefined : lt(deliveriesFts.rowid, cursor),
+              ...where,
+            ),
+          )
+          .orderBy(desc(deliveriesFts.rowid))
+          .limit(filter.limit + 1),
+      ),
+    ]);
+    // Every delivery not indexed yet is newer than every indexed one.
+    rows = [...notIndexed, ...indexed];
+  } else {
+    // One or two characters: a scan.
+    rows = await scan(...(filter.q ? [bodyContains(filter.q)] : []));
   }
   const items = rows.slice(0, filter.limit);
   return { items: items.map(toDeliveryPreview), nextCursor: rows.length > filter.limit ? String(items.at(-1)!.id) : null };

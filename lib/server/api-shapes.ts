@@ -312,6 +312,7 @@ export const tickShape = named(
     polls: countsOf(["polled", "due"]),
     notifications: countsOf(["queued", "started", "delivered", "failed", "retrying", "due"]),
     retention: z.object({ deliveriesPruned: count, filesRemoved: count, bytesFreed: count, done: z.boolean() }),
+    search: countsOf(["indexed", "behind"]),
     tookMs: count,
   }),
 );

@@ -7,6 +7,7 @@
 //   bounded round of everything due.
 import "server-only";
 import { countDueWork } from "@/db/queries/queue";
+import { deliveriesNotIndexed, indexDeliveries } from "@/db/search-index";
 import { drainDownloads, runDueDownloads } from "@/lib/files/downloads";
 import { drainNotifications, runNotifier, type NotifyReport } from "@/lib/notifications/send";
 import { runDuePolls } from "@/lib/provider/poller";
@@ -21,6 +22,8 @@ const TICK_MS = 1_000;
 const NOTIFY_MIN_MS = 5_000;
 /** Share of a cron tick's budget retention may use; what is left waits for the next tick. */
 const RETENTION_SHARE = 0.2;
+/** And the search index, after it. */
+const SEARCH_SHARE = 0.1;
 
 const timer = processSingleton("worker", () => ({
   handle: undefined as NodeJS.Timeout | undefined,
@@ -62,12 +65,14 @@ type TickReport = {
   polls: { polled: number; due: number };
   notifications: NotifyReport & { due: number };
   retention: RetentionReport;
+  search: { indexed: number; behind: number };
   tookMs: number;
 };
 
 /**
  * One bounded round of due work, for GET /api/cron/tick: retention first (a
- * small share of the budget, so a backlog of downloads never starves it), then
+ * small share of the budget, so a backlog of downloads never starves it), the
+ * search index of the deliveries stored since the last tick (another share), then
  * polls (their results may queue downloads), then downloads until `budgetMs`
  * runs out, then notifications (of what those did too) for a few seconds at least.
  * Claims make overlapping ticks (and other instances' workers) skip rows
@@ -77,16 +82,18 @@ export async function runTick(budgetMs: number): Promise<TickReport> {
   const started = Date.now();
   const deadline = started + budgetMs;
   const retention = await runRetention(started + budgetMs * RETENTION_SHARE);
+  const indexed = await indexDeliveries(Date.now() + budgetMs * SEARCH_SHARE);
   const polled = await runDuePolls();
   const downloads = await drainDownloads(deadline);
   const notifications = await drainNotifications(Math.max(deadline, Date.now() + NOTIFY_MIN_MS));
-  const due = await countDueWork(new Date());
+  const [due, behind] = await Promise.all([countDueWork(new Date()), deliveriesNotIndexed()]);
   await beat("cron");
   return {
     downloads: { ...downloads, due: due.downloads },
     polls: { polled, due: due.polls },
     notifications: { ...notifications, due: due.notifications },
     retention,
+    search: { indexed, behind },
     tookMs: Date.now() - started,
   };
 }
