@@ -39,7 +39,7 @@ type Handle =
       sqlite: Database.Database;
       statements: Map<string, Database.Statement>;
       file: string;
-      /** Shared with the search-index thread, which writes the same file (db/write-turn.ts). */
+      /** Shared with the SQLite thread, which writes the same file (db/write-turn.ts). */
       turn: WriteTurn;
     }
   | {
@@ -165,6 +165,16 @@ export function preparedOnce<T>(name: string, build: (db: Db) => T): () => T {
 export function sqliteFileAndTurn(): { file: string; turn: WriteTurn } | null {
   const h = handle();
   return h.driver === "better-sqlite3" ? { file: h.file, turn: h.turn } : null;
+}
+
+/**
+ * The main connection's automatic WAL checkpoint (SQLite's default, after a
+ * commit that grew the WAL past 1,000 pages), off while the SQLite thread
+ * checkpoints instead (db/sqlite-thread.ts). Nothing on libSQL or once closed.
+ */
+export function setAutoCheckpoint(on: boolean): void {
+  const h = state.handle;
+  if (h?.driver === "better-sqlite3" && h.sqlite.open) h.sqlite.pragma(`wal_autocheckpoint = ${on ? 1000 : 0}`);
 }
 
 /** Closes the handle (scripts and tests). */
@@ -715,7 +725,7 @@ function flushWrites() {
     for (const job of jobs) job.reject(error);
     return;
   }
-  // The search-index thread is writing a slice: flush when it is done (writes asked for meanwhile go along).
+  // The SQLite thread is writing a slice: flush when it is done (writes asked for meanwhile go along).
   if (!tryTakeTurn(h.turn)) return void whenTurnFree(h.turn).then(flushWrites);
   const jobs = batch.jobs;
   batch.jobs = [];

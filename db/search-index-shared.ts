@@ -1,4 +1,4 @@
-// What the search-index thread (file:, db/search-index-thread.ts) and its
+// What the SQLite thread (file:, db/sqlite-thread.ts) and its
 // controller on the main thread (db/search-index.ts) share: the statements
 // that bring the trigram index of raw bodies (deliveries_fts) up to date a
 // slice at a time (the main thread runs them itself on libSQL), and the

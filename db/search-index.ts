@@ -3,8 +3,9 @@
 // (migration 0012: that was most of its SQLite work), and a search also scans
 // the bodies not indexed yet (db/queries/deliveries.ts), so what a search
 // finds never waits for this.
-// - file: a thread of its own (db/search-index-thread.ts), nudged after each
-//   stored delivery, ended after a minute without one. Outside a Next.js
+// - file: the SQLite thread (db/sqlite-thread.ts, which also checkpoints the
+//   WAL while it runs), nudged after each stored delivery, ended after a
+//   minute without one. Outside a Next.js
 //   server (tests and scripts run from source) there is no built thread to
 //   load: the main thread indexes.
 // - libSQL: the main thread sends the slices and the server indexes them,
@@ -14,7 +15,7 @@ import { Worker } from "node:worker_threads";
 import { sql } from "drizzle-orm";
 import { env } from "@/lib/core/env";
 import { processSingleton } from "@/lib/core/registry";
-import { andThen, getDb, planWrite, sqliteFileAndTurn } from "./client";
+import { andThen, getDb, planWrite, setAutoCheckpoint, sqliteFileAndTurn } from "./client";
 import { deliveries, searchIndex } from "./schema";
 import { ADVANCE_MARK, INDEX_SLICE, NEXT_SLICE, NUDGES, STOP, type Slice, type ThreadData } from "./search-index-shared";
 import { freeTurnOfEndedThread, type WriteTurn } from "./write-turn";
@@ -52,19 +53,21 @@ export function noteNewDeliveries(): void {
 function startThread(file: string, turn: WriteTurn): Thread {
   const signals = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const workerData: ThreadData = { file, turn, signals };
-  const worker = new Worker(new URL("./search-index-thread.ts", import.meta.url), { name: "search-index", workerData });
+  const worker = new Worker(new URL("./sqlite-thread.ts", import.meta.url), { name: "sqlite", workerData });
   // Never what keeps the process alive; ended mid-slice, its transaction is simply not committed.
   worker.unref();
+  setAutoCheckpoint(false);
   const thread: Thread = { worker, turn, signals, lastNudge: Date.now(), idleCheck: setInterval(() => endIfIdle(thread), IDLE_MS) };
   thread.idleCheck.unref();
   worker.on("error", (error) => {
-    console.error("[search-index] the indexing thread failed; indexing on the main thread from now on:", error);
+    console.error("[search-index] the SQLite thread failed; indexing on the main thread from now on:", error);
     state.threadFailed = true;
     indexSoon();
   });
   worker.on("exit", () => {
     clearInterval(thread.idleCheck);
     freeTurnOfEndedThread(turn);
+    setAutoCheckpoint(true);
     if (state.thread === thread) state.thread = null;
   });
   state.thread = thread;

@@ -1,11 +1,12 @@
 // Whose turn it is to write the SQLite file: this process's main thread (its
-// group commits, db/client.ts) or its search-index thread (db/search-index-thread.ts).
+// group commits, db/client.ts) or its SQLite thread (db/sqlite-thread.ts,
+// which indexes the bodies of new deliveries).
 // SQLite would make one of them wait for the other's lock by sleeping in its
 // busy handler, and on the main thread that sleep holds every callback's
 // answer. With the turn, the main thread never sleeps: it flushes once the
 // thread's slice (a few ms) is done. Other processes still meet SQLite's lock.
 
-/** The turn is free, held by the main thread, or held by the search-index thread. */
+/** The turn is free, held by the main thread, or held by the SQLite thread. */
 const FREE = 0;
 const MAIN = 1;
 const THREAD = 2;
@@ -39,7 +40,7 @@ export function giveTurnBack(turn: WriteTurn): void {
   Atomics.notify(turn, 0);
 }
 
-/** Main thread, once the search-index thread has ended: a turn it still held (it died mid-slice) is free again. */
+/** Main thread, once the SQLite thread has ended: a turn it still held (it died mid-slice) is free again. */
 export function freeTurnOfEndedThread(turn: WriteTurn): void {
   if (Atomics.compareExchange(turn, 0, THREAD, FREE) === THREAD) Atomics.notify(turn, 0);
 }
