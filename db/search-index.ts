@@ -5,9 +5,8 @@
 // finds never waits for this.
 // - file: the SQLite thread (db/sqlite-thread.ts, which also checkpoints the
 //   WAL while it runs), nudged after each stored delivery, ended after a
-//   minute without one. Outside a Next.js
-//   server (tests and scripts run from source) there is no built thread to
-//   load: the main thread indexes.
+//   minute without one. Outside a Next.js server (tests and scripts run from
+//   source) there is no built thread to load: the main thread indexes.
 // - libSQL: the main thread sends the slices and the server indexes them,
 //   soon after deliveries are stored when WORKER=1; the cron tick catches up.
 import "server-only";
