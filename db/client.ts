@@ -568,8 +568,8 @@ async function sendGroup(h: LibsqlHandle, group: Waiting[]): Promise<void> {
  * steps and the read again. A write whose guard refuses it has written
  * nothing (the guard is its first write and fails alone) and the next one
  * goes on; any other failed step ends the batch, rolled back, and the other
- * writes are to be sent again. No savepoint per write: FTS5 writes out its
- * pending index data at every savepoint.
+ * writes are to be sent again. No savepoint per write: a refusal undoes
+ * nothing, and other failures are rare.
  */
 async function groupBatch(h: LibsqlHandle, units: GuessedWrite[]): Promise<UnitOutcome[]> {
   const batch = new Batch();

@@ -26,6 +26,9 @@ export const NEXT_SLICE = `SELECT (SELECT indexed_through FROM search_index) AS 
 
 export type Slice = { after: number; through: number | null };
 
+/** Indexing waits this long after deliveries are stored, so those arriving meanwhile share its slices (fewer, larger commits). */
+export const GATHER_MS = 20;
+
 /** Indexes the slice's bodies: parameters after, through. */
 export const INDEX_SLICE = `INSERT INTO deliveries_fts (rowid, body) SELECT id, body FROM deliveries WHERE id > ? AND id <= ?`;
 /** Moves the mark past the slice: parameter through. */

@@ -5,14 +5,14 @@
 // finds never waits for this.
 // - file: the SQLite thread (db/sqlite-thread.ts, which also checkpoints the
 //   WAL while it runs), nudged after each stored delivery, ended after a
-//   minute without one. Outside a Next.js server (tests and scripts run from
-//   source) there is no built thread to load: the main thread indexes.
-// - libSQL: the main thread sends the slices and the server indexes them,
-//   soon after deliveries are stored when WORKER=1; the cron tick catches up.
+//   minute without one.
+// - Elsewhere (libSQL, whose server does the indexing; or outside a Next.js
+//   server, with no built thread to load) indexDeliveries() on the main
+//   thread: in a pass after callbacks when WORKER=1 (lib/work/after-result.ts),
+//   and in every cron tick.
 import "server-only";
 import { Worker } from "node:worker_threads";
 import { sql } from "drizzle-orm";
-import { env } from "@/lib/core/env";
 import { processSingleton } from "@/lib/core/registry";
 import { andThen, getDb, planWrite, setAutoCheckpoint, sqliteFileAndTurn } from "./client";
 import { deliveries, searchIndex } from "./schema";
@@ -21,8 +21,6 @@ import { freeTurnOfEndedThread, type WriteTurn } from "./write-turn";
 
 /** A thread without a new delivery for this long ends; the next delivery starts another. */
 const IDLE_MS = 60_000;
-/** Main-thread indexing starts this long after a nudge, so deliveries arriving meanwhile share its slices. */
-const GATHER_MS = 20;
 /** Inside a Next.js server, whose build holds the thread's code (Turbopack bundles `new Worker(new URL(…))`). */
 const IN_NEXT_SERVER = process.env.NEXT_RUNTIME === "nodejs";
 
@@ -32,21 +30,20 @@ const state = processSingleton("search-index", () => ({
   thread: null as Thread | null,
   /** A thread failed: this process indexes on its main thread from then on. */
   threadFailed: false,
-  indexing: false,
-  again: false,
-  soon: undefined as NodeJS.Timeout | undefined,
 }));
 
-/** Call after a commit that stored deliveries: their bodies get indexed soon. */
-export function noteNewDeliveries(): void {
+/**
+ * After a commit that stored deliveries: nudges the SQLite thread (started if
+ * need be) to index their bodies. Answers false where there is no thread to
+ * do it (libSQL, outside a Next.js server, or after the thread failed).
+ */
+export function nudgeSearchThread(): boolean {
   const sqlite = sqliteFileAndTurn();
-  if (sqlite && IN_NEXT_SERVER && !state.threadFailed) {
-    let thread = state.thread;
-    if (thread && thread.turn !== sqlite.turn) thread = stopThread(thread); // the database was reopened
-    nudge(thread ?? startThread(sqlite.file, sqlite.turn));
-  } else if (sqlite || env().WORKER) {
-    indexSoon();
-  }
+  if (!sqlite || !IN_NEXT_SERVER || state.threadFailed) return false;
+  let thread = state.thread;
+  if (thread && thread.turn !== sqlite.turn) thread = stopThread(thread); // the database was reopened
+  nudge(thread ?? startThread(sqlite.file, sqlite.turn));
+  return true;
 }
 
 function startThread(file: string, turn: WriteTurn): Thread {
@@ -61,7 +58,6 @@ function startThread(file: string, turn: WriteTurn): Thread {
   worker.on("error", (error) => {
     console.error("[search-index] the SQLite thread failed; indexing on the main thread from now on:", error);
     state.threadFailed = true;
-    indexSoon();
   });
   worker.on("exit", () => {
     clearInterval(thread.idleCheck);
@@ -89,27 +85,6 @@ function stopThread(thread: Thread): null {
   Atomics.store(thread.signals, STOP, 1);
   nudge(thread);
   return null;
-}
-
-function indexSoon(): void {
-  if (state.indexing) state.again = true;
-  else state.soon ??= setTimeout(runSoon, GATHER_MS);
-}
-
-async function runSoon(): Promise<void> {
-  state.soon = undefined;
-  state.indexing = true;
-  try {
-    await indexDeliveries();
-  } catch (error) {
-    console.error("[search-index] indexing failed:", error);
-  } finally {
-    state.indexing = false;
-    if (state.again) {
-      state.again = false;
-      indexSoon();
-    }
-  }
 }
 
 /**

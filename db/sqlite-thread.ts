@@ -7,16 +7,14 @@
 // - It checkpoints the WAL (copies its pages into the database file and
 //   syncs it) while it runs: the main connection's automatic checkpoint is
 //   off meanwhile. Run after a commit, on the main thread, that sync held
-//   every callback's answer for up to tens of milliseconds. A checkpoint does
-//   not take the write lock: commits go on beside it.
+//   every callback's answer for up to about 20 ms. A checkpoint does not
+//   take the write lock: commits go on beside it.
 import "server-only";
 import Database from "better-sqlite3";
 import { workerData } from "node:worker_threads";
-import { ADVANCE_MARK, INDEX_SLICE, NEXT_SLICE, NUDGES, STOP, type Slice, type ThreadData } from "./search-index-shared";
+import { ADVANCE_MARK, GATHER_MS, INDEX_SLICE, NEXT_SLICE, NUDGES, STOP, type Slice, type ThreadData } from "./search-index-shared";
 import { giveTurnBack, takeTurnBlocking } from "./write-turn";
 
-/** After a nudge, deliveries arriving within this long join the same slice (fewer, larger commits). */
-const GATHER_MS = 20;
 /** How often the WAL is checkpointed while this thread runs. */
 const CHECKPOINT_EVERY_MS = 1_000;
 /** After a failed slice (e.g. another process held the file past the busy timeout), the next try waits this long. */
@@ -41,7 +39,9 @@ const indexOne = sqlite.transaction((): boolean => {
   return true;
 });
 
-const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/** Never notified: waiting on it is a sleep. */
+const sleepCell = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+const pause = (ms: number) => Atomics.wait(sleepCell, 0, 0, ms);
 const stopped = () => Atomics.load(signals, STOP) !== 0;
 
 /** Indexes every slice that waits; false when one failed. */

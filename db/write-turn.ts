@@ -29,7 +29,7 @@ export function whenTurnFree(turn: WriteTurn): Promise<void> {
   return waiting.async ? waiting.value.then(() => undefined) : Promise.resolve();
 }
 
-/** Search-index thread: takes the turn, waiting (this thread may block) while the main thread holds it. */
+/** SQLite thread: takes the turn, waiting (this thread may block) while the main thread holds it. */
 export function takeTurnBlocking(turn: WriteTurn): void {
   while (Atomics.compareExchange(turn, 0, FREE, THREAD) !== FREE) Atomics.wait(turn, 0, MAIN);
 }

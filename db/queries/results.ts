@@ -23,7 +23,6 @@ import type { DeliveryVerdict, SignatureScheme, SignatureVerdict, TaskKind } fro
 import { decide, type AssetKey, type Decision, type Incoming, type PollDue, type PollNow, type TaskState } from "@/lib/core/rules";
 import type { ParsedCallback, ProviderResult } from "@/lib/core/result";
 import { processSingleton } from "@/lib/core/registry";
-import { noteNewDeliveries } from "@/db/search-index";
 
 const p = sql.placeholder;
 /**
@@ -417,13 +416,9 @@ export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCall
       }),
     };
   };
-  const recorded =
-    taskId === null
-      ? await planWrite(() => undefined, plan)
-      : // On libSQL the write goes with the task's read, one request when the task is as guessed.
-        await planWriteOnGuess(taskRead(s, taskId), lastWritten.get(taskId), plan, (state) => rememberWritten(taskId, state));
-  noteNewDeliveries();
-  return recorded;
+  if (taskId === null) return planWrite(() => undefined, plan);
+  // On libSQL the write goes with the task's read, one request when the task is as guessed.
+  return planWriteOnGuess(taskRead(s, taskId), lastWritten.get(taskId), plan, (state) => rememberWritten(taskId, state));
 }
 
 /** Tasks whose last write this process remembers; the oldest are forgotten first. */

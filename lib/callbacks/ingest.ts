@@ -15,7 +15,7 @@ import { noteRefusedCallback } from "@/lib/callbacks/refused";
 import { parseCallback } from "@/lib/callbacks/schemas";
 import type { ParsedCallback } from "@/lib/core/result";
 import { checkSignature, signatureRefusal } from "@/lib/callbacks/signature";
-import { afterResultApplied } from "@/lib/work/after-result";
+import { afterDeliveryStored, afterResultApplied } from "@/lib/work/after-result";
 import { afterCallbackRetention } from "@/lib/retention/prune";
 
 const MAX_CALLBACK_BYTES = 1_048_576;
@@ -80,6 +80,7 @@ async function receive(request: Request, pathKind: TaskKind | null, asked: () =>
   );
   asked();
   const recorded = await recording;
+  afterDeliveryStored();
   afterCallbackRetention();
   if (refusal) return errorJson(401, refusal.code, refusal.message);
   if (recorded.verdict === "rejected") {
