@@ -80,6 +80,30 @@ describeEachDatabase("callbacks", (database) => {
       expect(inbox.body.items.find((d) => d.body === body)).toMatchObject({ verdict: "rejected" });
     });
 
+    it.each(["declared", "streamed"])("a body that starts with a byte order mark is kept byte for byte (its length %s)", async (how) => {
+      const body = `\uFEFF{"code":501,"msg":"bom ${how}","data":{"taskId":"${uniqueTaskId()}"}}`;
+      const url = `${server().url}/api/callbacks?token=${TOKEN}`;
+      const encoded = new TextEncoder().encode(body);
+      const res =
+        how === "declared"
+          ? await fetch(url, { method: "POST", body: encoded, headers: { "content-type": "application/json" } })
+          : await fetch(url, {
+              method: "POST",
+              body: new ReadableStream<Uint8Array>({
+                start(controller) {
+                  controller.enqueue(encoded);
+                  controller.close();
+                },
+              }),
+              headers: { "content-type": "application/json" },
+              duplex: "half",
+            } as RequestInit);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toContain("body: not valid JSON");
+      const inbox = await server().getJson<Page<Delivery>>("/api/deliveries?verdict=rejected&limit=200");
+      expect(inbox.body.items.find((d) => d.body === body)).toMatchObject({ verdict: "rejected" });
+    });
+
     it("a callback whose msg is half a surrogate pair is stored", async () => {
       const taskId = uniqueTaskId();
       const res = await server().callback(`{"code":501,"msg":"half \\ud83c","data":{"taskId":"${taskId}"}}`);

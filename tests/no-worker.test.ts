@@ -1,5 +1,6 @@
 // Without a long-lived process (WORKER=0, the Vercel shape: libSQL + bucket):
-// a callback stores its own files right after its answer (after()), and
+// a callback stores its own files right after its answer (after(); callbacks
+// arriving while such a drain runs leave their files to it), and
 // GET /api/cron/tick does one bounded round of due polls and downloads,
 // never the same row twice when ticks overlap.
 import type { Health } from "@/lib/server/health";
@@ -72,6 +73,21 @@ describe("WORKER=0", () => {
     const done = await waitForAssets(server, taskId, (assets) => assets.every((a) => a.status === "stored"), 20_000);
     expect(done.assets).toHaveLength(2);
     for (const p of paths) expect(files.hits(p)).toBe(1);
+  });
+
+  it("bursts of callbacks share a drain after an answer, and a later burst starts one again; no tick", { timeout: 60_000 }, async () => {
+    for (const burst of ["first", "second"]) {
+      const taskIds = Array.from({ length: 6 }, (_, n) => uniqueTaskId(`burst-${burst}-${n}`));
+      const pathsOf = (taskId: string) => [0, 1].map((i) => `/${taskId}/${i}.png`);
+      for (const taskId of taskIds) pathsOf(taskId).forEach((p, i) => files.route(p, bytes(makePng(8, 8 + i), "image/png")));
+      const answers = await Promise.all(taskIds.map((taskId) => server.callback(coverCallback(taskId, pathsOf(taskId)))));
+      expect(answers.map((a) => a.status)).toEqual(taskIds.map(() => 200));
+      for (const taskId of taskIds) {
+        const done = await waitForAssets(server, taskId, (assets) => assets.every((a) => a.status === "stored"), 20_000);
+        expect(done.assets).toHaveLength(2);
+        for (const p of pathsOf(taskId)) expect(files.hits(p)).toBe(1);
+      }
+    }
   });
 
   it("the tick needs its secret", async () => {

@@ -5,10 +5,12 @@ import type { TaskKind } from "@/lib/core/enums";
 import { randomBytes } from "node:crypto";
 import { setSettingOnce } from "@/db/queries/settings";
 import { env } from "@/lib/core/env";
-import { safeEqual } from "@/lib/auth/safe-equal";
+import { matchesDigest, secretDigest } from "@/lib/auth/safe-equal";
 
 const SETTING = "callback_token";
 let token: Promise<string> | undefined;
+/** The token's digest, made once per token: every callback compares against it. */
+let digest: { of: Promise<string>; value: Promise<Buffer> } | undefined;
 
 export function callbackToken(): Promise<string> {
   token ??= env().CALLBACK_TOKEN
@@ -23,7 +25,9 @@ export function callbackToken(): Promise<string> {
 /** Compared in constant time. */
 export async function isValidCallbackToken(candidate: string | null): Promise<boolean> {
   if (!candidate) return false;
-  return safeEqual(candidate, await callbackToken());
+  const current = callbackToken();
+  if (digest?.of !== current) digest = { of: current, value: current.then(secretDigest) };
+  return matchesDigest(candidate, await digest.value);
 }
 
 /** The URL to give the provider as callBackUrl. */
