@@ -1,6 +1,7 @@
 // Without a long-lived process (WORKER=0, the Vercel shape: libSQL + bucket):
 // a callback stores its own files right after its answer (after(); callbacks
-// arriving while such a drain runs leave their files to it), and
+// arriving while such a drain runs start theirs at once, and that after()
+// waits for them), and
 // GET /api/cron/tick does one bounded round of due polls and downloads,
 // never the same row twice when ticks overlap.
 import type { Health } from "@/lib/server/health";
@@ -10,7 +11,7 @@ import { makePng } from "../scripts/lib/media";
 import { startFakeProvider, type FakeProvider } from "../scripts/lib/fake-provider";
 import { waitForAssets } from "./helpers/assets";
 import { coverSuccess } from "./helpers/callbacks";
-import { bytes, startFileServer, type FileServer } from "./helpers/file-server";
+import { bytes, slowly, startFileServer, type FileServer } from "./helpers/file-server";
 import { taskDetail } from "./helpers/http";
 import { uniqueTaskId } from "./helpers/ids";
 import { startS3, type S3Server } from "./helpers/s3";
@@ -75,7 +76,7 @@ describe("WORKER=0", () => {
     for (const p of paths) expect(files.hits(p)).toBe(1);
   });
 
-  it("bursts of callbacks share a drain after an answer, and a later burst starts one again; no tick", { timeout: 60_000 }, async () => {
+  it("bursts of callbacks store every file with no tick, also a burst after the first drain ended", { timeout: 60_000 }, async () => {
     for (const burst of ["first", "second"]) {
       const taskIds = Array.from({ length: 6 }, (_, n) => uniqueTaskId(`burst-${burst}-${n}`));
       const pathsOf = (taskId: string) => [0, 1].map((i) => `/${taskId}/${i}.png`);
@@ -89,6 +90,26 @@ describe("WORKER=0", () => {
       }
     }
   });
+
+  it(
+    "a callback's file is not held up by an earlier callback's slow download (their drains share one after())",
+    { timeout: 60_000 },
+    async () => {
+      const slowTask = uniqueTaskId("slow");
+      const fastTask = uniqueTaskId("fast");
+      // About 10 s for the slow file: 40 chunks, 250 ms apart.
+      const slowPng = makePng(64, 64);
+      files.route(`/${slowTask}/0.png`, slowly(slowPng, "image/png", Math.ceil(slowPng.length / 40), 250));
+      files.route(`/${fastTask}/0.png`, bytes(makePng(8, 8), "image/png"));
+      expect((await server.callback(coverCallback(slowTask, [`/${slowTask}/0.png`]))).status).toBe(200);
+      await waitForAssets(server, slowTask, (assets) => assets[0]?.status === "downloading", 5_000);
+      expect((await server.callback(coverCallback(fastTask, [`/${fastTask}/0.png`]))).status).toBe(200);
+      await waitForAssets(server, fastTask, (assets) => assets[0]?.status === "stored", 4_000);
+      const slow = await taskDetail(server, slowTask);
+      expect(slow.assets[0]?.status).toBe("downloading");
+      await waitForAssets(server, slowTask, (assets) => assets[0]?.status === "stored", 30_000);
+    },
+  );
 
   it("the tick needs its secret", async () => {
     expect((await tick(null)).status).toBe(401);

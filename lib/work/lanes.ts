@@ -106,40 +106,50 @@ export function afterAnswer(task: () => Promise<unknown>): boolean {
   }
 }
 
-/** Lanes drained after an earlier answer right now (WORKER=0): whether work came meanwhile, and when the drain is overdue. */
-const drainsAfterAnswers = processSingleton("drains-after-answers", () => new Map<Lane, { again: boolean; overdueAt: number }>());
+/**
+ * A lane's drain running in an after() of this process (WORKER=0), open to
+ * the drains of later callbacks: it waits for them too, so that the
+ * platform keeps the invocation alive (waitUntil) until they end.
+ */
+type SharedAfter = { endsAt: number; joined: Set<Promise<void>> };
+const sharedAfters = processSingleton("shared-afters", () => new Map<Lane, SharedAfter>());
 
-/** Past its budget by this much, a drain is taken for gone (its answer never closed, say) and the next wake starts another. */
-const OVERDUE_MARGIN_MS = 30_000;
+/** A drain joins a shared after() only while this share of its budget is left; later, it takes an after() of its own. */
+const JOIN_WHILE_LEFT = 0.5;
 
 /**
  * Starts a lane's work now: on the worker where this process has one, else
  * (WORKER=0) right after the current answer, draining for at most `budgetMs`
- * (within the route's maxDuration). While a drain started after an earlier
- * answer is on, it goes round once more for this work instead: one after()
- * per burst of callbacks, not one each: each after() cost the main thread
- * about 50 µs (profiled: Next.js binding it to the request's context, then
- * queueing and running it), 5 % of a callback. Work that comes as a drain
- * ends at its budget waits for the next callback or the cron tick.
+ * (within the route's maxDuration). While another answer's after() drains
+ * the lane, with at least half its budget left, this drain starts at once
+ * and that after() waits for it: one after() per burst of callbacks, not one
+ * each. Each after() cost the main thread about 50 µs (profiled: Next.js
+ * binding it to the request's context, then queueing and running it), 5 % of
+ * a callback.
  */
 export function wakeOrAfterAnswer(lane: Lane, drain: (deadline: number) => Promise<unknown>, budgetMs: number): void {
   if (hasLane(lane)) return wake(lane);
-  const running = drainsAfterAnswers.get(lane);
-  if (running && Date.now() < running.overdueAt) {
-    running.again = true;
+  const drainLogged = (deadline: number) =>
+    // Never throws into the caller: a callback's answer must not depend on it.
+    Promise.resolve(deadline)
+      .then(drain)
+      .then(
+        () => undefined,
+        (error) => console.error(`[work] ${lane} failed:`, error),
+      );
+  const shared = sharedAfters.get(lane);
+  if (shared && shared.endsAt - Date.now() >= budgetMs * JOIN_WHILE_LEFT) {
+    const joined: Promise<void> = drainLogged(shared.endsAt).finally(() => shared.joined.delete(joined));
+    shared.joined.add(joined);
     return;
   }
-  const pass = { again: false, overdueAt: Date.now() + budgetMs + OVERDUE_MARGIN_MS };
+  const own: SharedAfter = { endsAt: Date.now() + budgetMs, joined: new Set() };
   const registered = afterAnswer(async () => {
-    const deadline = Date.now() + budgetMs;
-    try {
-      do {
-        pass.again = false;
-        await drain(deadline);
-      } while (pass.again && Date.now() < deadline);
-    } finally {
-      if (drainsAfterAnswers.get(lane) === pass) drainsAfterAnswers.delete(lane);
-    }
+    await drainLogged(own.endsAt);
+    // Also those that join while these run. Nothing awaits between the last look and
+    // leaving: a drain that finds this after() gone takes one of its own.
+    while (own.joined.size > 0) await Promise.all(own.joined);
+    if (sharedAfters.get(lane) === own) sharedAfters.delete(lane);
   });
-  if (registered) drainsAfterAnswers.set(lane, pass);
+  if (registered) sharedAfters.set(lane, own);
 }
