@@ -26,7 +26,7 @@ export function noteRefusedCallback(refusal: Refusal): void {
   pending.count += 1;
   pending.last = refusal;
   const written = scheduleWrite();
-  if (!env().WORKER) afterAnswer(() => written);
+  if (!env().WORKER) afterAnswer("refused-callbacks", () => written, FLUSH_MS);
 }
 
 /** The write due FLUSH_MS after the first refusal it carries. */

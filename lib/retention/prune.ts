@@ -86,7 +86,11 @@ async function removeObjects(keys: string[]): Promise<void> {
  */
 export function afterCallbackRetention(): void {
   if (hasLane("retention") || !retentionEnabled()) return;
-  afterAnswer(async () => {
-    if (await claimRetentionRun(new Date(), RETENTION_EVERY_MS)) await runRetention(Date.now() + AFTER_BUDGET_MS);
-  });
+  afterAnswer(
+    "retention",
+    async (deadline) => {
+      if (await claimRetentionRun(new Date(), RETENTION_EVERY_MS)) await runRetention(deadline);
+    },
+    AFTER_BUDGET_MS,
+  );
 }

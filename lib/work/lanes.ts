@@ -91,65 +91,63 @@ export function nextPass(name: string, gapMs: number, run: () => Promise<unknown
 }
 
 /**
- * Runs `task` once the current answer is sent (Next.js after()); answers
- * whether it will. Outside a request there is none, and the cron tick does the work.
+ * The after() of this process that later answers' work may join (WORKER=0):
+ * it waits for that work too, so that the platform keeps the invocation
+ * alive (waitUntil) until it ends.
  */
-export function afterAnswer(task: () => Promise<unknown>): boolean {
-  try {
-    after(async () => {
-      await task();
-    });
-    return true;
-  } catch {
-    // Not in a request (a script).
-    return false;
-  }
-}
+type OpenAfter = { endsAt: number; joined: Set<Promise<void>> };
+const afters = processSingleton("open-after", () => ({ open: null as OpenAfter | null }));
 
-/**
- * A lane's drain running in an after() of this process (WORKER=0), open to
- * the drains of later callbacks: it waits for them too, so that the
- * platform keeps the invocation alive (waitUntil) until they end.
- */
-type SharedAfter = { endsAt: number; joined: Set<Promise<void>> };
-const sharedAfters = processSingleton("shared-afters", () => new Map<Lane, SharedAfter>());
-
-/** A drain joins a shared after() only while this share of its budget is left; later, it takes an after() of its own. */
+/** Work joins an open after() only while it has this share of the work's budget left; later, it takes an after() of its own. */
 const JOIN_WHILE_LEFT = 0.5;
 
 /**
+ * Runs `task` once the current answer is sent (Next.js after()), to finish
+ * by the deadline it is given, `budgetMs` on; outside a request there is
+ * none, and the cron tick does the work. While an earlier answer's after()
+ * is open with at least half of `budgetMs` left, the task starts at once
+ * instead, within that after()'s time, and that after() waits for it: one
+ * after() per burst of callbacks, not one per callback and kind of work.
+ * Each after() cost the main thread about 50 µs (profiled: Next.js binding
+ * it to the request's context, then queueing and running it), 5 % of a
+ * callback. The task never throws into the caller: its failure is logged
+ * under `name`.
+ */
+export function afterAnswer(name: string, task: (deadline: number) => Promise<unknown>, budgetMs: number): void {
+  const run = (deadline: number): Promise<void> =>
+    Promise.resolve(deadline)
+      .then(task)
+      .then(
+        () => undefined,
+        (error) => console.error(`[work] ${name} failed:`, error),
+      );
+  const open = afters.open;
+  if (open && open.endsAt - Date.now() >= budgetMs * JOIN_WHILE_LEFT) {
+    const joined: Promise<void> = run(Math.min(Date.now() + budgetMs, open.endsAt)).finally(() => open.joined.delete(joined));
+    open.joined.add(joined);
+    return;
+  }
+  const own: OpenAfter = { endsAt: Date.now() + budgetMs, joined: new Set() };
+  try {
+    after(async () => {
+      await run(own.endsAt);
+      // Also the work that joins while this runs. Nothing awaits between the last look
+      // and leaving: work that finds this after() gone takes one of its own.
+      while (own.joined.size > 0) await Promise.all(own.joined);
+      if (afters.open === own) afters.open = null;
+    });
+  } catch {
+    return; // Not in a request (a script).
+  }
+  afters.open = own;
+}
+
+/**
  * Starts a lane's work now: on the worker where this process has one, else
- * (WORKER=0) right after the current answer, draining for at most `budgetMs`
- * (within the route's maxDuration). While another answer's after() drains
- * the lane, with at least half its budget left, this drain starts at once
- * and that after() waits for it: one after() per burst of callbacks, not one
- * each. Each after() cost the main thread about 50 µs (profiled: Next.js
- * binding it to the request's context, then queueing and running it), 5 % of
- * a callback.
+ * (WORKER=0) after the current answer (afterAnswer), draining for at most
+ * `budgetMs` (within the route's maxDuration).
  */
 export function wakeOrAfterAnswer(lane: Lane, drain: (deadline: number) => Promise<unknown>, budgetMs: number): void {
   if (hasLane(lane)) return wake(lane);
-  const drainLogged = (deadline: number) =>
-    // Never throws into the caller: a callback's answer must not depend on it.
-    Promise.resolve(deadline)
-      .then(drain)
-      .then(
-        () => undefined,
-        (error) => console.error(`[work] ${lane} failed:`, error),
-      );
-  const shared = sharedAfters.get(lane);
-  if (shared && shared.endsAt - Date.now() >= budgetMs * JOIN_WHILE_LEFT) {
-    const joined: Promise<void> = drainLogged(shared.endsAt).finally(() => shared.joined.delete(joined));
-    shared.joined.add(joined);
-    return;
-  }
-  const own: SharedAfter = { endsAt: Date.now() + budgetMs, joined: new Set() };
-  const registered = afterAnswer(async () => {
-    await drainLogged(own.endsAt);
-    // Also those that join while these run. Nothing awaits between the last look and
-    // leaving: a drain that finds this after() gone takes one of its own.
-    while (own.joined.size > 0) await Promise.all(own.joined);
-    if (sharedAfters.get(lane) === own) sharedAfters.delete(lane);
-  });
-  if (registered) sharedAfters.set(lane, own);
+  afterAnswer(lane, drain, budgetMs);
 }
