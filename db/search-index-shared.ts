@@ -26,8 +26,13 @@ export const NEXT_SLICE = `SELECT (SELECT indexed_through FROM search_index) AS 
 
 export type Slice = { after: number; through: number | null };
 
-/** Indexing waits this long after deliveries are stored, so those arriving meanwhile share its slices (fewer, larger commits). */
-export const GATHER_MS = 20;
+/**
+ * Indexing waits this long after deliveries are stored, so those arriving
+ * meanwhile share its slices: under a burst, a small body indexed in a slice
+ * of 64 cost 59 µs against 74 in one of 16 (what 20 ms gathered). Searches do
+ * not wait for it: they scan what is not indexed yet.
+ */
+export const GATHER_MS = 100;
 
 /** Indexes the slice's bodies: parameters after, through. */
 export const INDEX_SLICE = `INSERT INTO deliveries_fts (rowid, body) SELECT id, body FROM deliveries WHERE id > ? AND id <= ?`;

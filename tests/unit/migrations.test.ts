@@ -46,6 +46,8 @@ function folderAt(idx: number): string {
 
 const SCHEMA =
   "select type, name, sql from sqlite_master where name not like 'sqlite_%' and name not like 'libsql_%' and name not like '_litestream%' and name <> '__drizzle_migrations' order by type, name";
+/** The trigram index's settings: FTS5 keeps them as rows, not in the schema. */
+const SEARCH_SETTINGS = "select k, v from deliveries_fts_config order by k";
 
 type Driver = {
   /** A new empty database. */
@@ -56,6 +58,11 @@ type Driver = {
   migrateBundle: (db: string, files?: typeof MIGRATION_FILES) => Promise<void>;
   query: (db: string, sql: string) => Promise<unknown[]>;
 };
+
+/** What a migrated database holds: its schema and the search index's settings. */
+async function stateOf(driver: Driver, db: string) {
+  return { schema: await driver.query(db, SCHEMA), searchSettings: await driver.query(db, SEARCH_SETTINGS) };
+}
 
 let files = 0;
 const sqlite: Driver = {
@@ -114,23 +121,25 @@ describe.each([
   ["better-sqlite3", sqlite],
   ["libsql", libsql],
 ] as const)("migrations on %s", (_name, driver) => {
-  let freshSchema: unknown[] | undefined;
-  async function fresh(): Promise<unknown[]> {
-    if (!freshSchema) {
+  let freshState: Awaited<ReturnType<typeof stateOf>> | undefined;
+  async function fresh() {
+    if (!freshState) {
       const db = await driver.fresh();
       await driver.migrateBundle(db);
-      freshSchema = await driver.query(db, SCHEMA);
+      freshState = await stateOf(driver, db);
     }
-    return freshSchema;
+    return freshState;
   }
 
   it("a fresh install has every migration recorded once, and migrating again changes nothing", async () => {
     const db = await driver.fresh();
     await driver.migrateBundle(db);
     await driver.migrateBundle(db);
-    expect(await driver.query(db, SCHEMA)).toEqual(await fresh());
+    expect(await stateOf(driver, db)).toEqual(await fresh());
     const recorded = await driver.query(db, `select hash, created_at from "__drizzle_migrations" order by created_at`);
     expect(recorded.map((r) => Number((r as { created_at: unknown }).created_at))).toEqual(journal.entries.map((e) => e.when));
+    // Merges wait for 8 segments (migration 0013): cheaper indexing under bursts.
+    expect((await fresh()).searchSettings).toContainEqual({ k: "automerge", v: 8 });
   });
 
   it.each(journal.entries.slice(0, -1).map((e) => [e.tag, e.idx] as const))(
@@ -139,7 +148,7 @@ describe.each([
       const db = await driver.fresh();
       await driver.migrateFolder(db, folderAt(idx));
       await driver.migrateBundle(db);
-      expect(await driver.query(db, SCHEMA)).toEqual(await fresh());
+      expect(await stateOf(driver, db)).toEqual(await fresh());
     },
   );
 
@@ -147,6 +156,6 @@ describe.each([
     const db = await driver.fresh();
     await driver.migrateBundle(db, MIGRATION_FILES.slice(0, 2));
     await driver.migrateBundle(db);
-    expect(await driver.query(db, SCHEMA)).toEqual(await fresh());
+    expect(await stateOf(driver, db)).toEqual(await fresh());
   });
 });
