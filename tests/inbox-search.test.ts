@@ -101,6 +101,40 @@ describeEachDatabase("inbox search", (database) => {
   });
 
   describe("the index, filled after the answers", () => {
+    /** Waits until the index holds every delivery (at most 20 s), so that searches go through it alone. */
+    const indexCaughtUp = async () => {
+      const notIndexed = async () =>
+        (
+          await server().sql<{ n: number }>("select count(*) as n from deliveries where id > (select indexed_through from search_index)")
+        )[0]!.n;
+      const deadline = Date.now() + 20_000;
+      while ((await notIndexed()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await notIndexed()).toBe(0);
+    };
+
+    it("finds through the index exactly the bodies holding q, in any case, not those holding only its pieces", async () => {
+      const needle = uniqueTaskId("pieces");
+      const chars = [...needle];
+      // Every 3-character piece of the needle, apart: what the index alone cannot tell from the needle.
+      const scattered = Array.from({ length: Math.ceil(chars.length / 3) }, (_, n) => chars.slice(3 * n, 3 * n + 3).join(""))
+        .concat(chars.slice(-3).join(""))
+        .reverse()
+        .join(" ");
+      await server().callback({ code: 501, msg: `scattered ${scattered}`, data: { taskId: uniqueTaskId("apart") } });
+      await server().callback({ code: 501, msg: `whole ${needle}`, data: { taskId: uniqueTaskId("whole") } });
+      await server().callback(`{"weird": "a\\"b%_c ${needle}"}`);
+      await indexCaughtUp();
+      const bodies = async (q: string) => (await list(server(), { q })).items.map((d) => d.body);
+      const found = await bodies(needle);
+      expect(found).toHaveLength(2);
+      expect(found.every((body) => body.includes(needle))).toBe(true);
+      expect(await bodies(needle.toUpperCase())).toEqual(found);
+      expect(await bodies(scattered)).toHaveLength(1);
+      expect(await bodies(`\\"b%_c ${needle}`)).toEqual([found[0]]);
+      expect(await bodies(`b%_c`)).toContain(found[0]);
+      expect(await bodies(`${needle}x`)).toEqual([]);
+    });
+
     it("catches up with a burst of callbacks, large bodies too, and holds exactly what they said", async () => {
       const family = uniqueTaskId("burst");
       const bodies = Array.from({ length: 80 }, (_, n) => ({
@@ -110,13 +144,7 @@ describeEachDatabase("inbox search", (database) => {
       }));
       const answers = await Promise.all(bodies.map((body) => server().callback(body)));
       expect(answers.map((res) => res.status)).toEqual(bodies.map(() => 200));
-      const notIndexed = async () =>
-        (
-          await server().sql<{ n: number }>("select count(*) as n from deliveries where id > (select indexed_through from search_index)")
-        )[0]!.n;
-      const deadline = Date.now() + 20_000;
-      while ((await notIndexed()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(await notIndexed()).toBe(0);
+      await indexCaughtUp();
       // FTS5 compares the index with the bodies; it throws on any difference.
       await writeSql(server(), "insert into deliveries_fts (deliveries_fts) values ('integrity-check')");
       const found = await list(server(), { q: `${family}-7`, limit: "200" });

@@ -21,9 +21,10 @@ export const deliveryPreviewColumns = {
 };
 
 /**
- * The trigram index of raw bodies (migration 0005: FTS5, external content;
- * filled a little after each commit, db/search-index.ts). Declared here, not
- * in db/schema.ts: drizzle-kit does not model virtual tables.
+ * The trigram index of raw bodies (migrations 0005 and 0013: FTS5, external
+ * content, detail=none; filled a little after each commit,
+ * db/search-index.ts). Declared here, not in db/schema.ts: drizzle-kit does
+ * not model virtual tables.
  */
 const deliveriesFts = sqliteTable("deliveries_fts", { rowid: integer("rowid").notNull(), body: text("body") });
 /** Deliveries up to here are in the index; later ones are not yet. */
@@ -32,10 +33,22 @@ const indexedThrough = sql`(select ${searchIndex.indexedThrough} from ${searchIn
 /** The trigram tokenizer indexes 3-character pieces: shorter queries cannot use it. */
 const MIN_INDEXED_QUERY = 3;
 
-/** `q` as one FTS5 phrase: every character literal (quotes doubled), matched as a substring, ignoring case. */
-const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
+/**
+ * The bodies holding every 3-character piece of `q`, as an FTS5 query: the
+ * index knows which pieces a body holds, not where (detail=none), so
+ * bodyContains then checks each one. Pieces side by side cover `q`, the last
+ * one ending it; each is a quoted string, every character literal (quotes
+ * doubled), matched ignoring case.
+ */
+function ftsPieces(q: string): string {
+  const chars = [...q];
+  const pieces = new Set<string>();
+  for (let at = 0; at + 3 <= chars.length; at += 3) pieces.add(chars.slice(at, at + 3).join(""));
+  pieces.add(chars.slice(-3).join(""));
+  return [...pieces].map((piece) => `"${piece.replaceAll('"', '""')}"`).join(" AND ");
+}
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-/** A scan's test of the body; like the index, it ignores the case of ASCII letters. */
+/** The test of a body, scanned or found through the index; it ignores the case of ASCII letters. */
 const bodyContains = (q: string) => sql`${deliveries.body} like ${`%${escapeLike(q)}%`} escape '\\'`;
 
 /**
@@ -69,7 +82,8 @@ export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Deliv
           .innerJoin(deliveries, eq(deliveries.id, deliveriesFts.rowid))
           .where(
             and(
-              sql`${deliveriesFts} match ${ftsPhrase(filter.q)}`,
+              sql`${deliveriesFts} match ${ftsPieces(filter.q)}`,
+              bodyContains(filter.q),
               // On the index's rowid: FTS5 starts its walk there.
               sql`${deliveriesFts.rowid} <= ${indexedThrough}`,
               cursor === undefined ? undefined : lt(deliveriesFts.rowid, cursor),

@@ -20,6 +20,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrateLibsql, migrateSqlite, migrationMeta } from "@/db/migrate";
 import { MIGRATION_FILES } from "@/db/migrations/bundle";
+import { ADVANCE_MARK, INDEX_SLICE } from "@/db/search-index-shared";
 import { ROOT } from "../helpers/ports";
 import { startSqld, type Sqld } from "../helpers/sqld";
 
@@ -57,6 +58,8 @@ type Driver = {
   /** The app's migrator on the bundle (or a prefix of it). */
   migrateBundle: (db: string, files?: typeof MIGRATION_FILES) => Promise<void>;
   query: (db: string, sql: string) => Promise<unknown[]>;
+  /** Runs statements that write. */
+  exec: (db: string, sql: string) => Promise<void>;
 };
 
 /** What a migrated database holds: its schema and the search index's settings. */
@@ -83,6 +86,11 @@ const sqlite: Driver = {
     db.close();
     return rows;
   },
+  exec: async (file, sql) => {
+    const db = new Database(file);
+    db.exec(sql);
+    db.close();
+  },
 };
 
 async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
@@ -103,6 +111,7 @@ const libsql: Driver = {
   migrateFolder: (url, folder) => withClient(url, (client) => migrateLibsqlFolder(drizzleLibsql(client), { migrationsFolder: folder })),
   migrateBundle: (url, bundle) => withClient(url, (client) => migrateLibsql(client, bundle)),
   query: (url, sql) => withClient(url, async (client) => (await client.execute(sql)).rows.map((row) => ({ ...row }))),
+  exec: (url, sql) => withClient(url, (client) => client.executeMultiple(sql)),
 };
 
 describe("migrations", () => {
@@ -151,6 +160,29 @@ describe.each([
       expect(await stateOf(driver, db)).toEqual(await fresh());
     },
   );
+
+  it("an install whose deliveries were indexed keeps them, and indexes them again from the first (0013)", async () => {
+    const db = await driver.fresh();
+    await driver.migrateFolder(db, folderAt(journal.entries.findIndex((e) => e.tag === "0012_search_index_behind")));
+    const body = (n: number) => JSON.stringify({ code: 501, msg: "failed", data: { taskId: `upgrade-${n}-needle` } });
+    await driver.exec(
+      db,
+      [1, 2, 3]
+        .map(
+          (n) => `insert into deliveries (received_at, verdict, body, headers, path) values (${n}, 'accepted', '${body(n)}', '{}', '/');`,
+        )
+        .concat("insert into deliveries_fts (rowid, body) select id, body from deliveries;", "update search_index set indexed_through = 3;")
+        .join("\n"),
+    );
+    await driver.migrateBundle(db);
+    expect(await driver.query(db, "select indexed_through as through from search_index")).toEqual([{ through: 0 }]);
+    expect(await driver.query(db, "select count(*) as n from deliveries")).toEqual([{ n: 3 }]);
+    // What the indexer runs (db/search-index-shared.ts), then FTS5's own check of the index against the bodies.
+    await driver.exec(db, `${INDEX_SLICE.replace("?", "0").replace("?", "3")}; ${ADVANCE_MARK.replace("?", "3")};`);
+    await driver.exec(db, "insert into deliveries_fts (deliveries_fts) values ('integrity-check')");
+    const found = await driver.query(db, `select rowid as id from deliveries_fts where deliveries_fts match '"2-n" AND "eed"'`);
+    expect(found).toEqual([{ id: 2 }]);
+  });
 
   it("an install at an earlier bundle upgrades to the fresh schema", async () => {
     const db = await driver.fresh();
