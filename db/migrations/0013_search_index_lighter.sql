@@ -1,11 +1,12 @@
--- The trigram index of raw bodies, made again lighter to keep up to date:
+-- The trigram index of raw bodies, made again, lighter to keep up to date:
 -- - detail=none: it records which 3-character pieces each body holds, not
 --   where. A search finds the bodies holding every piece of its text, then
 --   checks each one with LIKE (db/queries/deliveries.ts). A 1.7 KB music
 --   callback costs 64 µs to index instead of 129, and the index takes a
 --   quarter of the room.
--- - Merges once 8 segments of one level wait (FTS5's default is 4): under a
---   burst of small bodies, indexed 64 at a time, 45 µs a body instead of 59.
+-- - Merges once 8 segments of one level wait (FTS5's default is 4): fewer
+--   merges while a burst is indexed (measured with positions still kept: a
+--   small body indexed 64 at a time, 45 µs instead of 59).
 -- Indexing runs on a thread that shares the machine's cores with the one that
 -- answers callbacks, and holds SQLite's write lock meanwhile. The new index
 -- starts empty: the indexer fills it again from the first delivery, and
