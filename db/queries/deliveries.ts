@@ -62,6 +62,8 @@ export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Deliv
   const where: SQL[] = [];
   if (filter.verdict) where.push(eq(deliveries.verdict, filter.verdict));
   if (filter.taskId) where.push(eq(deliveries.taskId, filter.taskId));
+  // Every body found, scanned or through the index, is checked for q itself.
+  if (filter.q) where.push(bodyContains(filter.q));
   const cursor = filter.cursor;
   const db = getDb();
   const scan = (...conditions: SQL[]) =>
@@ -74,7 +76,7 @@ export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Deliv
   let rows: DeliveryPreviewRow[];
   if (filter.q && [...filter.q].length >= MIN_INDEXED_QUERY) {
     const [notIndexed, indexed] = await readBatch([
-      read(scan(sql`${deliveries.id} > ${indexedThrough}`, bodyContains(filter.q))),
+      read(scan(sql`${deliveries.id} > ${indexedThrough}`)),
       read(
         db
           .select(deliveryPreviewColumns)
@@ -83,7 +85,6 @@ export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Deliv
           .where(
             and(
               sql`${deliveriesFts} match ${ftsPieces(filter.q)}`,
-              bodyContains(filter.q),
               // On the index's rowid: FTS5 starts its walk there.
               sql`${deliveriesFts.rowid} <= ${indexedThrough}`,
               cursor === undefined ? undefined : lt(deliveriesFts.rowid, cursor),
@@ -98,7 +99,7 @@ export async function listDeliveries(filter: DeliveryFilter): Promise<Page<Deliv
     rows = [...notIndexed, ...indexed];
   } else {
     // One or two characters: a scan.
-    rows = await scan(...(filter.q ? [bodyContains(filter.q)] : []));
+    rows = await scan();
   }
   const items = rows.slice(0, filter.limit);
   return { items: items.map(toDeliveryPreview), nextCursor: rows.length > filter.limit ? String(items.at(-1)!.id) : null };

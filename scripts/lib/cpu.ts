@@ -38,7 +38,7 @@ export async function withCpu<T>(
   const result = await work();
   return {
     result,
-    cpu: pids.map((pid, i) => used(before[i]!, cpuSeconds(pid))),
+    cpu: pids.map((pid, i) => used(before[i] ?? null, cpuSeconds(pid))),
     mainThread: used(mainBefore, cpuSeconds(pids[0], { mainThread: true })),
   };
 }
