@@ -55,10 +55,18 @@ export const tasks = sqliteTable(
     uniqueIndex("tasks_task_id_unique").on(t.taskId),
     index("tasks_status_id_idx").on(t.status, t.id),
     index("tasks_kind_status_id_idx").on(t.kind, t.status, t.id),
-    index("tasks_parent_task_id_idx").on(t.parentTaskId),
+    // Partial (migration 0014): most tasks have no parent, audio id or poll due, and every
+    // read of these indexes names a value; a NULL kept in them only cost each new task's write.
+    index("tasks_parent_task_id_idx")
+      .on(t.parentTaskId)
+      .where(sql`${t.parentTaskId} is not null`),
     // A music task's children made from one of its tracks (WAV, separation, video) name it by audio id.
-    index("tasks_audio_id_idx").on(t.audioId),
-    index("tasks_next_poll_at_idx").on(t.nextPollAt),
+    index("tasks_audio_id_idx")
+      .on(t.audioId)
+      .where(sql`${t.audioId} is not null`),
+    index("tasks_next_poll_at_idx")
+      .on(t.nextPollAt)
+      .where(sql`${t.nextPollAt} is not null`),
     // Covers the insights' reads of a window of finished tasks (GET /api/insights).
     index("tasks_completed_insights_idx").on(t.status, t.completedAt, t.kind, t.lastSource, t.code, t.createdAt),
   ],
@@ -110,7 +118,10 @@ export const assets = sqliteTable(
   (t) => [
     uniqueIndex("assets_task_position_unique").on(t.taskId, t.position),
     index("assets_status_next_attempt_idx").on(t.status, t.nextAttemptAt),
-    index("assets_status_stored_at_idx").on(t.status, t.storedAt),
+    // Partial (migration 0014): a file not stored yet has no place in it.
+    index("assets_status_stored_at_idx")
+      .on(t.status, t.storedAt)
+      .where(sql`${t.storedAt} is not null`),
   ],
 );
 

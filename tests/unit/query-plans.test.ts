@@ -1,0 +1,43 @@
+// How SQLite runs a read that leans on the partial indexes of migration 0014:
+// a task's children are searched by parent and by audio id, never looked for
+// among all the tasks without a parent (most tasks), as they were while the
+// parent index also held the NULLs.
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useUnitDb } from "../helpers/unit-db";
+
+describe("query plans", () => {
+  const db = useUnitDb("better-sqlite3");
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The SQL of every statement the app prepares while `work` runs. */
+  async function preparedDuring(work: () => Promise<unknown>): Promise<string[]> {
+    const prepare = vi.spyOn(Database.prototype, "prepare");
+    await work();
+    return prepare.mock.calls.map(([source]) => source);
+  }
+
+  function plan(statement: string): string[] {
+    const sqlite = new Database(db().file!, { readonly: true });
+    try {
+      const params = statement.split("?").length - 1;
+      const rows = sqlite.prepare(`explain query plan ${statement}`).all(...Array<null>(params).fill(null)) as { detail: string }[];
+      return rows.map((r) => r.detail);
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  it("a task's children: by parent, or by the audio id of one of its tracks", async () => {
+    const { getTaskDetail } = await import("@/db/queries/tasks");
+    const prepared = await preparedDuring(() => getTaskDetail("t-plans"));
+    const children = prepared.find((s) => s.includes('"tasks"."parent_task_id" is null'));
+    expect(children, prepared.join("\n")).toBeDefined();
+    const steps = plan(children!);
+    expect(steps).toContain("MULTI-INDEX OR");
+    expect(steps).toContain("SEARCH tasks USING INDEX tasks_parent_task_id_idx (parent_task_id=?)");
+    expect(steps).toContain("SEARCH tasks USING INDEX tasks_audio_id_idx (audio_id=?)");
+    // The parent index is searched once (by value), never for the tasks without one.
+    expect(steps.filter((s) => s.includes("tasks_parent_task_id_idx"))).toHaveLength(1);
+  });
+});
