@@ -9,9 +9,15 @@ import { loadTool, runLoad } from "./lib/load";
 import { figure } from "./lib/summary";
 import { withCpu } from "./lib/cpu";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** Cells per route and connection count (takingTurns). */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const WARM_UP_SECONDS = 5;
+/**
+ * Cells per route and connection count (takingTurns). Many short cells rather
+ * than a few long ones, in the same time: on this kind of shared machine one
+ * round's ingest ÷ bare moved between 0.46 and 0.76 within a run (4
+ * connections), and the median of six rounds moves less than that of three.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const HEADER =
   "connections  route    req/s    p50 ms  p99 ms  max ms  non-200  CPU ms per request (app + sqld)  app's main thread: ms per request, busy";
 
@@ -32,10 +38,10 @@ const ingestUrl = (database: DatabaseDriver) => `${servers[database].url}/api/ca
 /** Whose CPU a cell counts: the app, and the sqld it talks to. */
 const processesOf = (database: DatabaseDriver) => [servers[database].pid(), servers[database].sqld?.pid];
 try {
-  // Warm every route up for a cell's length (JIT, first load of the route modules, the kept
-  // streams and sqld's caches): measured from cold, libSQL's first cells ran at two thirds of its later ones.
+  // Warm every route up (JIT, first load of the route modules, the kept streams and sqld's
+  // caches): measured from cold, libSQL's first cells ran at two thirds of its later ones.
   for (const url of [bare.echoUrl, ingestUrl("better-sqlite3"), ingestUrl("libsql")]) {
-    await runLoad({ url, connections: 4, seconds: SECONDS, bodyTemplate });
+    await runLoad({ url, connections: 4, seconds: WARM_UP_SECONDS, bodyTemplate });
   }
 
   // file: against the bare route (the framework's ceiling).
@@ -81,15 +87,18 @@ console.log("");
 for (const line of summary) console.log(line);
 
 /**
- * Cells of each route in turn, ROUNDS times: the load of others moves between
- * cells on a shared machine, so each figure is the median of its cells and the
- * ratio (second ÷ first) the median of each round's ratio.
+ * Cells of each route in turn, ROUNDS times, the first route first in one
+ * round and second in the next (neither always follows the other): the load
+ * of others moves between cells on a shared machine, so each figure is the
+ * median of its cells and the ratio (second ÷ first) the median of each
+ * round's ratio.
  */
 async function takingTurns(connections: number, routes: [name: string, url: string, pids: (number | undefined)[]][]) {
   const cells: Cell[][] = routes.map(() => []);
   const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, [name, url, pids]] of routes.entries()) {
+    const order = round % 2 === 0 ? [...routes.entries()] : [...routes.entries()].reverse();
+    for (const [i, [name, url, pids]] of order) {
       const { result, cpu, mainThread } = await withCpu(pids, () => runLoad({ url, connections, seconds: SECONDS, bodyTemplate }));
       // CPU milliseconds per request, of each counted process (null where unknown).
       const perRequest = (seconds: number | null) => (seconds === null ? null : (1000 * seconds) / result.requests);
