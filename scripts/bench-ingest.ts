@@ -13,9 +13,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARM_UP_SECONDS = 5;
 /**
  * Cells per route and connection count (takingTurns). Many short cells rather
- * than a few long ones, in the same time: on this kind of shared machine one
- * round's ingest ÷ bare moved between 0.46 and 0.76 within a run (4
- * connections), and the median of six rounds moves less than that of three.
+ * than a few long ones, in about the same time (18 s per route, was 15): on
+ * this kind of shared machine one round's ingest ÷ bare moved between 0.46
+ * and 0.76 within a run (4 connections), and the median of six rounds moves
+ * less than that of three.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const HEADER =
