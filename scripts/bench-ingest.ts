@@ -98,7 +98,8 @@ async function takingTurns(connections: number, routes: [name: string, url: stri
   const cells: Cell[][] = routes.map(() => []);
   const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? [...routes.entries()] : [...routes.entries()].reverse();
+    const order = [...routes.entries()];
+    if (round % 2 === 1) order.reverse();
     for (const [i, [name, url, pids]] of order) {
       const { result, cpu, mainThread } = await withCpu(pids, () => runLoad({ url, connections, seconds: SECONDS, bodyTemplate }));
       // CPU milliseconds per request, of each counted process (null where unknown).
