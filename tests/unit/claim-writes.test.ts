@@ -54,3 +54,39 @@ describe.each(DATABASES)("a download claim's writes [%s]", (driver) => {
     expect(asset?.status).toBe("stored");
   });
 });
+
+describe.each(DATABASES)("which due downloads a claim takes [%s]", (driver) => {
+  const db = useUnitDb(driver);
+
+  it("the longest due first, lapsed leases among them, up to the limit; never one not due or still held", async () => {
+    const { atomic, step, getDb } = db().client;
+    const { assets, tasks } = db().schema;
+    const { claimDueAssets } = await import("@/db/queries/assets");
+    const now = new Date();
+    const ago = (s: number) => new Date(now.getTime() - s * 1_000);
+    const taskId = `t-due-${driver}`;
+    const d = getDb();
+    const file = (position: number, values: Partial<typeof assets.$inferInsert>) =>
+      step(
+        d
+          .insert(assets)
+          .values({ taskId, type: "image", role: "cover", position, remoteUrl: `https://example.com/${position}.png`, ...values }),
+      );
+    await atomic([
+      step(d.insert(tasks).values({ taskId, kind: "cover", createdAt: ago(60), updatedAt: ago(60) })),
+      file(0, { nextAttemptAt: ago(3) }),
+      file(1, { nextAttemptAt: ago(1) }),
+      file(2, { nextAttemptAt: ago(2) }),
+      file(3, { nextAttemptAt: new Date(now.getTime() + 60_000) }),
+      // Its worker died: the lease ran out.
+      file(4, { status: "downloading", nextAttemptAt: ago(4), leaseUntil: ago(1) }),
+      // Still held by a live worker.
+      file(5, { status: "downloading", nextAttemptAt: ago(5), leaseUntil: new Date(now.getTime() + 60_000) }),
+    ]);
+    const lease = new Date(now.getTime() + 60_000);
+    const positions = async () => (await claimDueAssets(now, 3, lease)).map((c) => c.position).sort();
+    expect(await positions()).toEqual([0, 2, 4]);
+    expect(await positions()).toEqual([1]);
+    expect(await claimDueAssets(now, 3, lease)).toEqual([]);
+  });
+});

@@ -1,7 +1,11 @@
-// How SQLite runs a read that leans on the partial indexes of migration 0014:
-// a task's children are searched by parent and by audio id, never looked for
-// among all the tasks without a parent (most tasks), as they were while the
-// parent index also held the NULLs.
+// How SQLite runs statements whose cost must not grow with the tables:
+// - a read that leans on the partial indexes of migration 0014: a task's
+//   children are searched by parent and by audio id, never looked for among
+//   all the tasks without a parent (most tasks), as they were while the parent
+//   index also held the NULLs;
+// - a download claim: the first due files are taken from the status index in
+//   its order, never found by sorting every due file (a backlog of thousands
+//   made each claim take milliseconds on the thread that answers callbacks).
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useUnitDb } from "../helpers/unit-db";
@@ -39,5 +43,20 @@ describe("query plans", () => {
     expect(steps).toContain("SEARCH tasks USING INDEX tasks_audio_id_idx (audio_id=?)");
     // The parent index is searched once (by value), never for the tasks without one.
     expect(steps.filter((s) => s.includes("tasks_parent_task_id_idx"))).toHaveLength(1);
+  });
+
+  it("a download claim: pending files in the status index's order, lapsed leases apart", async () => {
+    const { claimDueAssets } = await import("@/db/queries/assets");
+    const now = new Date();
+    const prepared = await preparedDuring(() => claimDueAssets(now, 4, new Date(now.getTime() + 60_000)));
+    const claim = prepared.find((s) => s.startsWith('update "assets"'));
+    expect(claim, prepared.join("\n")).toBeDefined();
+    const steps = plan(claim!);
+    expect(steps).toContain("SEARCH assets USING COVERING INDEX assets_status_next_attempt_idx (status=? AND next_attempt_at<?)");
+    expect(steps).toContain("SEARCH assets USING INDEX assets_status_next_attempt_idx (status=?)");
+    // The claimed rows by id; one condition with OR was searched as such, then every due file sorted.
+    expect(steps).toContain("SEARCH assets USING INTEGER PRIMARY KEY (rowid=?)");
+    expect(steps).not.toContain("MULTI-INDEX OR");
+    expect(steps.filter((s) => s.startsWith("SCAN assets"))).toEqual([]);
   });
 });
