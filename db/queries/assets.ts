@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { atomic, getDb, sqlStep, step, writeReturning, type Step } from "@/db/client";
 import { assets, events, tasks, type AssetRow } from "@/db/schema";
+import { dueFirst, type Queue } from "@/db/queries/due-first";
 import { AT_RISK_STATUSES, AT_RISK_WINDOW_MS, decideAsset, type AssetDecision, type AssetState } from "@/lib/core/rules";
 import { downloadRequestedText, downloadStartedText, type TimelineEntry } from "@/lib/core/timeline";
 
@@ -52,32 +53,20 @@ export const atRisk = (now: Date) =>
     lte(tasks.filesExpireAt, new Date(now.getTime() + AT_RISK_WINDOW_MS)),
   );
 
+const DOWNLOADS: Queue = {
+  table: assets,
+  index: "assets_status_next_attempt_idx",
+  id: assets.id,
+  status: assets.status,
+  nextAttemptAt: assets.nextAttemptAt,
+  leaseUntil: assets.leaseUntil,
+  waiting: "pending",
+  held: "downloading",
+};
+
 /** Pending assets whose time has come, and downloading ones whose lease ran out (their worker died). */
 export const dueForDownload = (now: Date) =>
   or(and(eq(assets.status, "pending"), lte(assets.nextAttemptAt, now)), and(eq(assets.status, "downloading"), lt(assets.leaseUntil, now)));
-
-/**
- * The ids of up to `limit` due assets (dueForDownload), the longest due
- * first. Each kind is found through the status index on its own: pending
- * ones in the index's order (next_attempt_at, so the scan ends after
- * `limit`), and downloading ones whose lease ran out (few: at most the
- * downloads in flight). With the two kinds in one condition (OR), SQLite
- * sorted every due asset to take a few: 4 ms a claim with 20,000 files
- * waiting, on the thread that answers callbacks, against 0.1 ms so. The index
- * is named: with statistics (ANALYZE), SQLite scanned the whole table for the
- * few downloading ones.
- */
-function dueIds(now: Date, limit: number): SQL {
-  const at = now.getTime();
-  const byStatus = sql`${assets} indexed by assets_status_next_attempt_idx`;
-  return sql`(select id from (
-    select * from (select ${assets.id} as id, ${assets.nextAttemptAt} as at from ${byStatus}
-      where ${assets.status} = 'pending' and ${assets.nextAttemptAt} <= ${at} order by ${assets.nextAttemptAt}, ${assets.id} limit ${limit})
-    union all
-    select * from (select ${assets.id} as id, ${assets.nextAttemptAt} as at from ${byStatus}
-      where ${assets.status} = 'downloading' and ${assets.leaseUntil} < ${at} limit ${limit})
-  ) order by at, id limit ${limit})`;
-}
 
 /**
  * Takes up to `limit` due assets for this worker: pending ones whose time has
@@ -91,7 +80,7 @@ export async function claimDueAssets(now: Date, limit: number, leaseUntil: Date)
     w
       .update(assets)
       .set({ status: "downloading", leaseUntil, claimToken, attempts: sql`${assets.attempts} + 1`, bytesReceived: 0, updatedAt: now })
-      .where(inArray(assets.id, dueIds(now, limit)))
+      .where(inArray(assets.id, dueFirst(DOWNLOADS, now, limit)))
       .returning({
         id: assets.id,
         taskId: assets.taskId,

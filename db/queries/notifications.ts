@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, inArray, lt, lte, ne, or, sql, type Placeholder } from "drizzle-orm";
 import { atomic, atomicIf, getDb, preparedOnce, read, readBatch, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
 import { atRisk } from "@/db/queries/assets";
+import { dueFirst, type Queue } from "@/db/queries/due-first";
 import {
   assets,
   destinations,
@@ -198,6 +199,17 @@ const due = (now: Date | Placeholder) =>
     and(eq(notifications.status, "sending"), lt(notifications.leaseUntil, now)),
   );
 
+const NOTIFICATIONS: Queue = {
+  table: notifications,
+  index: "notifications_status_next_idx",
+  id: notifications.id,
+  status: notifications.status,
+  nextAttemptAt: notifications.nextAttemptAt,
+  leaseUntil: notifications.leaseUntil,
+  waiting: "pending",
+  held: "sending",
+};
+
 const ofEnabledDestination = () =>
   inArray(notifications.destinationId, getDb().select({ id: destinations.id }).from(destinations).where(eq(destinations.enabled, true)));
 
@@ -218,9 +230,8 @@ export async function claimDueNotifications(
   const candidates = await db
     .select({ id: notifications.id, destinationId: notifications.destinationId })
     .from(notifications)
-    .where(and(due(now), ofEnabledDestination()))
+    .where(inArray(notifications.id, dueFirst(NOTIFICATIONS, now, 100, ofEnabledDestination())))
     .orderBy(asc(notifications.nextAttemptAt), asc(notifications.id))
-    .limit(100)
     .all();
   const taken = new Map<number, number>();
   const ids: number[] = [];

@@ -2,7 +2,7 @@
 // pollLeaseUntil. What a poll does to its task is decided by lib/core/rules.ts
 // and written by results.ts.
 import "server-only";
-import { and, asc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { getDb, write, writeReturning } from "@/db/client";
 import { tasks, type TaskRow } from "@/db/schema";
 import { applyToTask } from "@/db/queries/results";
@@ -24,17 +24,17 @@ export const dueForPoll = (now: Date) =>
     or(isNull(tasks.pollLeaseUntil), lte(tasks.pollLeaseUntil, now)),
   );
 
-/** Takes up to `limit` due pending tasks, oldest due first, and leases them until `leaseUntil` (one UPDATE … RETURNING). */
+/**
+ * Takes up to `limit` due pending tasks, oldest due first, and leases them
+ * until `leaseUntil` (one UPDATE … RETURNING). They are found through the
+ * next-poll index in its order, so the scan ends after `limit` (the index
+ * named: SQLite chose the status index, then sorted every pending task).
+ */
 export async function claimDuePolls(now: Date, limit: number, leaseUntil: Date): Promise<PollTarget[]> {
   if (limit < 1) return [];
-  const due = dueForPoll(now);
-  return writeReturning((w) =>
-    w
-      .update(tasks)
-      .set({ pollLeaseUntil: leaseUntil })
-      .where(and(inArray(tasks.id, w.select({ id: tasks.id }).from(tasks).where(due).orderBy(asc(tasks.nextPollAt)).limit(limit)), due))
-      .returning(target),
-  );
+  const dueIds = sql`(select ${tasks.id} from ${tasks} indexed by tasks_next_poll_at_idx
+    where ${dueForPoll(now)} order by ${tasks.nextPollAt} limit ${limit})`;
+  return writeReturning((w) => w.update(tasks).set({ pollLeaseUntil: leaseUntil }).where(inArray(tasks.id, dueIds)).returning(target));
 }
 
 /** Gives a claimed task back untouched (no request was sent); it stays due. */

@@ -3,9 +3,10 @@
 //   children are searched by parent and by audio id, never looked for among
 //   all the tasks without a parent (most tasks), as they were while the parent
 //   index also held the NULLs;
-// - a download claim: the first due files are taken from the status index in
-//   its order, never found by sorting every due file (a backlog of thousands
-//   made each claim take milliseconds on the thread that answers callbacks).
+// - the claims of queued work (downloads, notifications, polls): the first
+//   due rows are taken from an index in its order, never found by sorting
+//   every due row (a backlog of thousands of files made each download claim
+//   take milliseconds on the thread that answers callbacks).
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useUnitDb } from "../helpers/unit-db";
@@ -58,5 +59,31 @@ describe("query plans", () => {
     expect(steps).toContain("SEARCH assets USING INTEGER PRIMARY KEY (rowid=?)");
     expect(steps).not.toContain("MULTI-INDEX OR");
     expect(steps.filter((s) => s.startsWith("SCAN assets"))).toEqual([]);
+  });
+
+  it("a notification claim's candidates: pending ones in the status index's order, lapsed leases apart", async () => {
+    const { claimDueNotifications } = await import("@/db/queries/notifications");
+    const now = new Date();
+    const prepared = await preparedDuring(() => claimDueNotifications(now, 4, () => 4, new Date(now.getTime() + 60_000)));
+    const candidates = prepared.find((s) => s.startsWith('select "id", "destination_id" from "notifications"'));
+    expect(candidates, prepared.join("\n")).toBeDefined();
+    const steps = plan(candidates!);
+    expect(steps).toContain("SEARCH notifications USING INDEX notifications_status_next_idx (status=? AND next_attempt_at<?)");
+    expect(steps).toContain("SEARCH notifications USING INDEX notifications_status_next_idx (status=?)");
+    expect(steps).not.toContain("MULTI-INDEX OR");
+    expect(steps.filter((s) => s.startsWith("SCAN notifications"))).toEqual([]);
+  });
+
+  it("a poll claim: due tasks in the next-poll index's order", async () => {
+    const { claimDuePolls } = await import("@/db/queries/polls");
+    const now = new Date();
+    const prepared = await preparedDuring(() => claimDuePolls(now, 4, new Date(now.getTime() + 60_000)));
+    const claim = prepared.find((s) => s.startsWith('update "tasks"'));
+    expect(claim, prepared.join("\n")).toBeDefined();
+    const steps = plan(claim!);
+    expect(steps).toContain("SEARCH tasks USING INTEGER PRIMARY KEY (rowid=?)");
+    expect(steps.some((s) => s.startsWith("SEARCH tasks USING INDEX tasks_next_poll_at_idx"))).toBe(true);
+    // Found through the status index, every pending task was sorted by its next poll.
+    expect(steps).not.toContain("USE TEMP B-TREE FOR ORDER BY");
   });
 });
