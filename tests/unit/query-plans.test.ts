@@ -15,17 +15,16 @@ describe("query plans", () => {
   const db = useUnitDb("better-sqlite3");
   afterEach(() => vi.restoreAllMocks());
 
-  /** The SQL of every statement the app prepares while `work` runs. */
-  async function preparedDuring(work: () => Promise<unknown>): Promise<string[]> {
+  /** The plan of the statement the app prepares while `work` runs that `which` picks (its SQL). */
+  async function planOf(work: () => Promise<unknown>, which: (sql: string) => boolean): Promise<string[]> {
     const prepare = vi.spyOn(Database.prototype, "prepare");
     await work();
-    return prepare.mock.calls.map(([source]) => source);
-  }
-
-  function plan(statement: string): string[] {
+    const prepared = prepare.mock.calls.map(([source]) => source);
+    const statement = prepared.find(which);
+    expect(statement, prepared.join("\n")).toBeDefined();
     const sqlite = new Database(db().file!, { readonly: true });
     try {
-      const params = statement.split("?").length - 1;
+      const params = statement!.split("?").length - 1;
       const rows = sqlite.prepare(`explain query plan ${statement}`).all(...Array<null>(params).fill(null)) as { detail: string }[];
       return rows.map((r) => r.detail);
     } finally {
@@ -33,12 +32,34 @@ describe("query plans", () => {
     }
   }
 
+  /**
+   * A queue's first due rows (db/queries/due-first.ts): the waiting ones
+   * searched in the index's order, the held ones by status. One condition
+   * with OR was searched as such, then every due row sorted.
+   */
+  function expectDueFirst(steps: string[], table: string, index: string) {
+    const search = (s: string, range: string) => s.startsWith(`SEARCH ${table} USING `) && s.endsWith(`INDEX ${index} (${range})`);
+    expect(
+      steps.some((s) => search(s, "status=? AND next_attempt_at<?")),
+      steps.join("\n"),
+    ).toBe(true);
+    expect(
+      steps.some((s) => search(s, "status=?")),
+      steps.join("\n"),
+    ).toBe(true);
+    expect(steps).not.toContain("MULTI-INDEX OR");
+    expect(steps.filter((s) => s.startsWith(`SCAN ${table}`))).toEqual([]);
+  }
+
+  const now = new Date();
+  const lease = new Date(now.getTime() + 60_000);
+
   it("a task's children: by parent, or by the audio id of one of its tracks", async () => {
     const { getTaskDetail } = await import("@/db/queries/tasks");
-    const prepared = await preparedDuring(() => getTaskDetail("t-plans"));
-    const children = prepared.find((s) => s.includes('"tasks"."parent_task_id" is null'));
-    expect(children, prepared.join("\n")).toBeDefined();
-    const steps = plan(children!);
+    const steps = await planOf(
+      () => getTaskDetail("t-plans"),
+      (s) => s.includes('"tasks"."parent_task_id" is null'),
+    );
     expect(steps).toContain("MULTI-INDEX OR");
     expect(steps).toContain("SEARCH tasks USING INDEX tasks_parent_task_id_idx (parent_task_id=?)");
     expect(steps).toContain("SEARCH tasks USING INDEX tasks_audio_id_idx (audio_id=?)");
@@ -48,39 +69,30 @@ describe("query plans", () => {
 
   it("a download claim: pending files in the status index's order, lapsed leases apart", async () => {
     const { claimDueAssets } = await import("@/db/queries/assets");
-    const now = new Date();
-    const prepared = await preparedDuring(() => claimDueAssets(now, 4, new Date(now.getTime() + 60_000)));
-    const claim = prepared.find((s) => s.startsWith('update "assets"'));
-    expect(claim, prepared.join("\n")).toBeDefined();
-    const steps = plan(claim!);
-    expect(steps).toContain("SEARCH assets USING COVERING INDEX assets_status_next_attempt_idx (status=? AND next_attempt_at<?)");
-    expect(steps).toContain("SEARCH assets USING INDEX assets_status_next_attempt_idx (status=?)");
-    // The claimed rows by id; one condition with OR was searched as such, then every due file sorted.
+    const steps = await planOf(
+      () => claimDueAssets(now, 4, lease),
+      (s) => s.startsWith('update "assets"'),
+    );
+    expectDueFirst(steps, "assets", "assets_status_next_attempt_idx");
+    // The claimed rows by id.
     expect(steps).toContain("SEARCH assets USING INTEGER PRIMARY KEY (rowid=?)");
-    expect(steps).not.toContain("MULTI-INDEX OR");
-    expect(steps.filter((s) => s.startsWith("SCAN assets"))).toEqual([]);
   });
 
   it("a notification claim's candidates: pending ones in the status index's order, lapsed leases apart", async () => {
     const { claimDueNotifications } = await import("@/db/queries/notifications");
-    const now = new Date();
-    const prepared = await preparedDuring(() => claimDueNotifications(now, 4, () => 4, new Date(now.getTime() + 60_000)));
-    const candidates = prepared.find((s) => s.startsWith('select "id", "destination_id" from "notifications"'));
-    expect(candidates, prepared.join("\n")).toBeDefined();
-    const steps = plan(candidates!);
-    expect(steps).toContain("SEARCH notifications USING INDEX notifications_status_next_idx (status=? AND next_attempt_at<?)");
-    expect(steps).toContain("SEARCH notifications USING INDEX notifications_status_next_idx (status=?)");
-    expect(steps).not.toContain("MULTI-INDEX OR");
-    expect(steps.filter((s) => s.startsWith("SCAN notifications"))).toEqual([]);
+    const steps = await planOf(
+      () => claimDueNotifications(now, 4, () => 4, lease),
+      (s) => s.startsWith('select "id", "destination_id" from "notifications"'),
+    );
+    expectDueFirst(steps, "notifications", "notifications_status_next_idx");
   });
 
   it("a poll claim: due tasks in the next-poll index's order", async () => {
     const { claimDuePolls } = await import("@/db/queries/polls");
-    const now = new Date();
-    const prepared = await preparedDuring(() => claimDuePolls(now, 4, new Date(now.getTime() + 60_000)));
-    const claim = prepared.find((s) => s.startsWith('update "tasks"'));
-    expect(claim, prepared.join("\n")).toBeDefined();
-    const steps = plan(claim!);
+    const steps = await planOf(
+      () => claimDuePolls(now, 4, lease),
+      (s) => s.startsWith('update "tasks"'),
+    );
     expect(steps).toContain("SEARCH tasks USING INTEGER PRIMARY KEY (rowid=?)");
     expect(steps.some((s) => s.startsWith("SEARCH tasks USING INDEX tasks_next_poll_at_idx"))).toBe(true);
     // Found through the status index, every pending task was sorted by its next poll.
