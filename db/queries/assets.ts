@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { atomic, getDb, sqlStep, step, writeReturning, type Step } from "@/db/client";
 import { assets, events, tasks, type AssetRow } from "@/db/schema";
-import { dueFirst, type Queue } from "@/db/queries/due-first";
+import { dueFirst, dueNow, type Queue } from "@/db/queries/due-first";
 import { AT_RISK_STATUSES, AT_RISK_WINDOW_MS, decideAsset, type AssetDecision, type AssetState } from "@/lib/core/rules";
 import { downloadRequestedText, downloadStartedText, type TimelineEntry } from "@/lib/core/timeline";
 
@@ -65,8 +65,7 @@ const DOWNLOADS: Queue = {
 };
 
 /** Pending assets whose time has come, and downloading ones whose lease ran out (their worker died). */
-export const dueForDownload = (now: Date) =>
-  or(and(eq(assets.status, "pending"), lte(assets.nextAttemptAt, now)), and(eq(assets.status, "downloading"), lt(assets.leaseUntil, now)));
+export const dueForDownload = (now: Date) => dueNow(DOWNLOADS, now);
 
 /**
  * Takes up to `limit` due assets for this worker: pending ones whose time has

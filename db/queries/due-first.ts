@@ -1,8 +1,8 @@
-// The first due rows of a queue table (downloads, notifications): rows
+// Which rows of a queue table (downloads, notifications) are due: rows
 // waiting for their next attempt, and rows held under a lease, each due at a
 // time of its own.
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, lt, lte, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 
 export type Queue = {
@@ -17,6 +17,12 @@ export type Queue = {
   waiting: string;
   held: string;
 };
+
+/** Due at `now` (a Date, or a placeholder for epoch ms): waiting whose time has come, or held whose lease ran out. */
+export function dueNow(queue: Queue, now: Date | Placeholder): SQL {
+  const { status, nextAttemptAt, leaseUntil } = queue;
+  return or(and(eq(status, queue.waiting), lte(nextAttemptAt, now)), and(eq(status, queue.held), lt(leaseUntil, now)))!;
+}
 
 /**
  * The ids of up to `limit` rows due at `now` (and meeting `also`), the

@@ -5,10 +5,10 @@
 // advancing that cursor are one atomic write.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, inArray, lt, lte, ne, or, sql, type Placeholder } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lt, ne, or, sql, type Placeholder } from "drizzle-orm";
 import { atomic, atomicIf, getDb, preparedOnce, read, readBatch, sqlStep, step, write, writeReturning, type Step } from "@/db/client";
 import { atRisk } from "@/db/queries/assets";
-import { dueFirst, type Queue } from "@/db/queries/due-first";
+import { dueFirst, dueNow, type Queue } from "@/db/queries/due-first";
 import {
   assets,
   destinations,
@@ -192,13 +192,6 @@ export type NotificationClaim = Pick<NotificationRow, "id" | "destinationId" | "
   destination: Pick<DestinationRow, "url" | "format" | "secret">;
 };
 
-/** Due at `now` (a Date, or a placeholder for epoch ms): pending whose time has come, or sending whose sender's lease ran out. */
-const due = (now: Date | Placeholder) =>
-  or(
-    and(eq(notifications.status, "pending"), lte(notifications.nextAttemptAt, now)),
-    and(eq(notifications.status, "sending"), lt(notifications.leaseUntil, now)),
-  );
-
 const NOTIFICATIONS: Queue = {
   table: notifications,
   index: "notifications_status_next_idx",
@@ -209,6 +202,9 @@ const NOTIFICATIONS: Queue = {
   waiting: "pending",
   held: "sending",
 };
+
+/** Due at `now` (a Date, or a placeholder for epoch ms): pending whose time has come, or sending whose sender's lease ran out. */
+const due = (now: Date | Placeholder) => dueNow(NOTIFICATIONS, now);
 
 const ofEnabledDestination = () =>
   inArray(notifications.destinationId, getDb().select({ id: destinations.id }).from(destinations).where(eq(destinations.enabled, true)));
