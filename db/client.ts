@@ -16,7 +16,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
+import { is, Param, Placeholder, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { env } from "@/lib/core/env";
 import { Batch, pipelineEndpoint, type Condition, type Endpoint, type Outcome } from "./libsql-batch";
@@ -202,10 +202,39 @@ export function step(query: { toSQL(): { sql: string; params: unknown[] } }): St
   return { sql: text, args: params };
 }
 
+type PreparedQuery = { getQuery(): { sql: string; params: unknown[] } };
+
 /** A prepared Drizzle statement with its placeholder values as a step (the hot path: no query building). */
-export function bound(query: { getQuery(): { sql: string; params: unknown[] } }, values: Record<string, unknown>): Step {
+export function bound(query: PreparedQuery, values: Record<string, unknown>): Step {
   const { sql: text, params } = query.getQuery();
-  return { sql: text, args: fillPlaceholders(params, values) };
+  return { sql: text, args: filledParams(params, values) };
+}
+
+/** Where each parameter of a prepared statement comes from: a placeholder's value (encoded for its column where Drizzle encodes it), or fixed. */
+type ParamSource = { name: string; encode: ((value: unknown) => unknown) | null } | { fixed: unknown };
+const paramSources = new WeakMap<unknown[], ParamSource[]>();
+
+/**
+ * The statement's parameters with `values` put in for its placeholders, as
+ * Drizzle's fillPlaceholders, which tells every parameter's type again on
+ * each call (a few µs of every callback): here once per prepared statement.
+ */
+function filledParams(params: unknown[], values: Record<string, unknown>): unknown[] {
+  let sources = paramSources.get(params);
+  if (!sources) {
+    sources = params.map((p): ParamSource => {
+      if (is(p, Placeholder)) return { name: p.name, encode: null };
+      if (is(p, Param) && is(p.value, Placeholder)) return { name: p.value.name, encode: (v) => p.encoder.mapToDriverValue(v) };
+      return { fixed: p };
+    });
+    paramSources.set(params, sources);
+  }
+  return sources.map((source) => {
+    if ("fixed" in source) return source.fixed;
+    if (!(source.name in values)) throw new Error(`No value for placeholder "${source.name}" was provided`);
+    const value = values[source.name];
+    return source.encode ? source.encode(value) : value;
+  });
 }
 
 const dialect = new SQLiteSyncDialect();
@@ -357,7 +386,7 @@ export async function readBatch<const R extends readonly Read<unknown>[]>(reads:
   }
   const statements = reads.map((r) => {
     const { sql: text, params } = r.query.getQuery();
-    return { sql: text, args: fillPlaceholders(params, r.values) as import("@libsql/client").InArgs };
+    return { sql: text, args: filledParams(params, r.values) as import("@libsql/client").InArgs };
   });
   const results = await h.client.batch(statements, "read");
   // Drizzle's libSQL statement maps a batch's result set as its own batch API does.
@@ -405,16 +434,20 @@ const MAX_CONFLICT_RETRIES = 30;
  * On libSQL the read comes first, and the batch carries a guard that fails it
  * when the state changed meanwhile; then it starts over with a fresh read.
  */
-export async function planWrite<S, T>(read: () => S | Promise<S>, plan: (state: S) => WritePlan<T>): Promise<T> {
+export function planWrite<S, T>(read: () => S | Promise<S>, plan: (state: S) => WritePlan<T>): Promise<T> {
   const h = handle();
-  if (h.driver === "better-sqlite3") {
-    return writeTransaction(() => {
-      const state = read();
-      if (state instanceof Promise) throw new Error("planWrite: reads on better-sqlite3 must be synchronous");
-      const p = plan(state);
-      return p.answer(p.steps.map((s) => runSqliteStep(h, s)));
-    });
-  }
+  // Not async: on better-sqlite3 (a callback's path) the transaction's promise is the answer, with no promise around it.
+  if (h.driver !== "better-sqlite3") return planLibsqlWrite(h, read, plan);
+  return writeTransaction(() => {
+    const state = read();
+    if (state instanceof Promise) throw new Error("planWrite: reads on better-sqlite3 must be synchronous");
+    const p = plan(state);
+    return p.answer(p.steps.map((s) => runSqliteStep(h, s)));
+  });
+}
+
+/** planWrite on libSQL: the read, then the batch fenced by its guard, again while the guard fails. */
+async function planLibsqlWrite<S, T>(h: LibsqlHandle, read: () => S | Promise<S>, plan: (state: S) => WritePlan<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const p = plan(await read());
     // Nothing to write: no request.
@@ -448,7 +481,7 @@ export type StateRead<R, S> = { read: Read<R>; state: (rows: R[]) => S };
  * better-sqlite3 the read costs nothing: as planWrite, and `written` is not
  * called.
  */
-export async function planWriteOnGuess<R, S, T>(
+export function planWriteOnGuess<R, S, T>(
   source: StateRead<R, S>,
   guess: S,
   plan: (state: S) => WritePlan<T>,
@@ -456,6 +489,17 @@ export async function planWriteOnGuess<R, S, T>(
 ): Promise<T> {
   const h = handle();
   if (h.driver === "better-sqlite3") return planWrite(() => source.state(source.read.query.all(source.read.values) as R[]), plan);
+  return guessedLibsqlWrite(h, source, guess, plan, written);
+}
+
+/** planWriteOnGuess on libSQL: the plan made on the guess goes with the read; on a refusal, the plan made on what was found. */
+async function guessedLibsqlWrite<R, S, T>(
+  h: LibsqlHandle,
+  source: StateRead<R, S>,
+  guess: S,
+  plan: (state: S) => WritePlan<T>,
+  written: (state: S) => void,
+): Promise<T> {
   let state = guess;
   for (let attempt = 1; ; attempt++) {
     // A group's writes are of any state and answer types: each gets back what its own plan and read made.
@@ -580,7 +624,7 @@ async function groupBatch(h: LibsqlHandle, units: GuessedWrite[]): Promise<UnitO
   let clean = ok(begin);
   const sent = units.map(({ source, plan }) => {
     const { sql: readSql, params } = source.read.query.getQuery();
-    const readArgs = fillPlaceholders(params, source.read.values);
+    const readArgs = filledParams(params, source.read.values);
     let last = -1;
     // Each statement runs only when all before it in this write went well.
     const next = (sql: string, args: unknown[], rows = false) => (last = batch.add(sql, args, { rows, when: last < 0 ? clean : ok(last) }));
@@ -737,37 +781,55 @@ function flushWrites() {
   }
 }
 
-/** The jobs in one immediate transaction; when one fails, each again alone, so a failure undoes only its own work. */
-function commitJobs(sqlite: Database.Database, jobs: Job[]) {
-  if (jobs.length > 1) {
-    // No savepoint per job: failures are rare, and only one costs anything
-    // more (the group rolled back, then each job alone).
-    let failedInWork = false;
-    const runAll = () =>
-      jobs.map((job) => {
+/** A job's own failure, told apart from the transaction's (a locked file). */
+class JobFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Runs jobs in one immediate transaction, answering their values; a job that
+ * throws rolls all back (as JobFailed). Made once per connection: a new
+ * transaction function per commit cost a few µs of every callback.
+ */
+const groupTransactions = new WeakMap<Database.Database, Database.Transaction<(jobs: Job[]) => unknown[]>>();
+
+function runGroup(sqlite: Database.Database, jobs: Job[]): unknown[] {
+  let run = groupTransactions.get(sqlite);
+  if (!run) {
+    run = sqlite.transaction((group: Job[]) =>
+      group.map((job) => {
         try {
           return job.work();
         } catch (error) {
-          failedInWork = true;
-          throw error;
+          throw new JobFailed(error);
         }
-      });
-    try {
-      const values = sqlite.transaction(runAll).immediate();
-      return jobs.forEach((job, i) => job.resolve(values[i]));
-    } catch (error) {
-      // The transaction itself failed (e.g. the file stayed locked): asking
-      // again unit by unit would only wait as long again for each.
-      if (!failedInWork) return jobs.forEach((job) => job.reject(error));
-      // A unit failed and took the others back with it: each runs again below, alone, to tell which.
-    }
+      }),
+    );
+    groupTransactions.set(sqlite, run);
+  }
+  return run.immediate(jobs);
+}
+
+/** The jobs in one immediate transaction; when one fails, each again alone, so a failure undoes only its own work. */
+function commitJobs(sqlite: Database.Database, jobs: Job[]) {
+  try {
+    // No savepoint per job: failures are rare, and only one costs anything
+    // more (the group rolled back, then each job alone).
+    const values = runGroup(sqlite, jobs);
+    return jobs.forEach((job, i) => job.resolve(values[i]));
+  } catch (error) {
+    // The transaction itself failed (e.g. the file stayed locked): asking
+    // again job by job would only wait as long again for each.
+    if (!(error instanceof JobFailed)) return jobs.forEach((job) => job.reject(error));
+    if (jobs.length === 1) return jobs[0]!.reject(error.error);
+    // A job failed and took the others back with it: each runs again below, alone, to tell which.
   }
   for (const job of jobs) {
     let value: unknown;
     try {
-      value = sqlite.transaction(job.work).immediate();
+      value = runGroup(sqlite, [job])[0];
     } catch (error) {
-      job.reject(error);
+      job.reject(error instanceof JobFailed ? error.error : error);
       continue;
     }
     job.resolve(value);

@@ -382,7 +382,7 @@ export type RecordedDelivery = {
 const NO_TASK_WRITE: TaskWrite = { steps: [], newAssets: () => 0 };
 
 /** Stores a delivery and applies what it says, atomically: either both are durable or neither. */
-export async function recordCallback(delivery: DeliveryInput, parsed: ParsedCallback): Promise<RecordedDelivery> {
+export function recordCallback(delivery: DeliveryInput, parsed: ParsedCallback): Promise<RecordedDelivery> {
   const s = statements();
   const taskId = parsed.ok ? parsed.result.taskId : null;
   const at = delivery.receivedAt;

@@ -9,8 +9,8 @@ import { matchesDigest, secretDigest } from "@/lib/auth/safe-equal";
 
 const SETTING = "callback_token";
 let token: Promise<string> | undefined;
-/** The token's digest, made once per token: every callback compares against it. */
-let digest: { of: Promise<string>; value: Promise<Buffer> } | undefined;
+/** The token's digest, made once per token: every callback compares against it (`ready` once made). */
+let digest: { of: Promise<string>; value: Promise<Buffer>; ready?: Buffer } | undefined;
 
 export function callbackToken(): Promise<string> {
   token ??= env().CALLBACK_TOKEN
@@ -22,12 +22,17 @@ export function callbackToken(): Promise<string> {
   return token;
 }
 
-/** Compared in constant time. */
-export async function isValidCallbackToken(candidate: string | null): Promise<boolean> {
+/** Compared in constant time; synchronous once the token is known (every callback asks). */
+export function isValidCallbackToken(candidate: string | null): boolean | Promise<boolean> {
   if (!candidate) return false;
   const current = callbackToken();
-  if (digest?.of !== current) digest = { of: current, value: current.then(secretDigest) };
-  return matchesDigest(candidate, await digest.value);
+  if (digest?.of !== current) {
+    const made: NonNullable<typeof digest> = { of: current, value: current.then(secretDigest) };
+    made.value.then((value) => (made.ready = value)).catch(() => {}); // a failure reaches the caller through `value`
+    digest = made;
+  }
+  if (digest.ready) return matchesDigest(candidate, digest.ready);
+  return digest.value.then((value) => matchesDigest(candidate, value));
 }
 
 /** The URL to give the provider as callBackUrl. */

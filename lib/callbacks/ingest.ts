@@ -1,7 +1,6 @@
 // The way in for callbacks: check the token, read a bounded body, check its
 // signature, store the raw delivery together with what it means in one commit, then answer.
 import "server-only";
-import { NextResponse } from "next/server";
 import { getReplaySource } from "@/db/queries/deliveries";
 import { announceWrite } from "@/db/client";
 import { applyReplay, recordCallback, type RecordedDelivery } from "@/db/queries/results";
@@ -31,63 +30,65 @@ const REDACTED_HEADERS = new Set(["x-callback-token", "authorization", "cookie"]
 export async function receiveCallback(request: Request, pathKind: TaskKind | null): Promise<Response> {
   // Commits due while this body arrives wait a moment to take its write along (group commit).
   const asked = announceWrite();
+  // One async function, not one per step: each costs every callback its promises.
   try {
-    return await receive(request, pathKind, asked);
+    const url = new URL(request.url);
+    const remoteAddress = clientAddress(request);
+    const valid = isValidCallbackToken(url.searchParams.get("token") ?? request.headers.get("x-callback-token"));
+    if (!(typeof valid === "boolean" ? valid : await valid)) {
+      noteRefusedCallback({ at: new Date(), path: url.pathname, remoteAddress });
+      return errorJson(
+        401,
+        "unauthorized",
+        "Missing or wrong callback token: add ?token=... to the callback URL or send X-Callback-Token.",
+      );
+    }
+
+    const read = await readBody(request, MAX_CALLBACK_BYTES, BODY_DEADLINE_MS);
+    if (read === "too_large") {
+      return errorJson(413, "payload_too_large", `Callback bodies are limited to ${MAX_CALLBACK_BYTES} bytes.`);
+    }
+    if (read === "too_slow") {
+      // Close: the rest of the body is never read, so the connection cannot serve another request.
+      return errorJson(408, "request_timeout", `The body did not arrive within ${BODY_DEADLINE_MS / 1000} s.`, { connection: "close" });
+    }
+    const body = read;
+
+    const receivedAt = new Date();
+    const config = env();
+    const check = checkSignature({ key: config.CALLBACK_SIGNING_KEY, headers: request.headers, body, now: receivedAt });
+    const parsed = parseBody(body, pathKind);
+    // A body naming two tasks is refused as such: no signature can tell which one it meant.
+    const ambiguous = !parsed.ok && parsed.code === "conflicting_task_ids";
+    const refusal = ambiguous ? null : signatureRefusal(check.signature, check.problem, config.CALLBACK_REQUIRE_SIGNATURE);
+    url.searchParams.delete("token");
+    const recording = recordCallback(
+      {
+        receivedAt,
+        pathKind,
+        body,
+        headers: storedHeaders(request.headers),
+        remoteAddress,
+        path: url.pathname + url.search,
+        signature: check.signature,
+        signatureScheme: check.scheme,
+      },
+      // A refused callback is kept (rejected, for the inbox) but never applied to a task.
+      refusal ? { ok: false, kind: parsed.ok ? parsed.result.kind : parsed.kind, error: refusal.message } : parsed,
+    );
+    asked();
+    const recorded = await recording;
+    afterDeliveryStored();
+    afterCallbackRetention();
+    if (refusal) return errorJson(401, refusal.code, refusal.message);
+    if (recorded.verdict === "rejected") {
+      return errorJson(400, (!parsed.ok && parsed.code) || "invalid_callback", recorded.error ?? "not a valid callback");
+    }
+    afterResultApplied(recorded);
+    return Response.json({ status: "received", taskId: recorded.taskId });
   } finally {
     asked();
   }
-}
-
-async function receive(request: Request, pathKind: TaskKind | null, asked: () => void): Promise<Response> {
-  const url = new URL(request.url);
-  const remoteAddress = clientAddress(request);
-  if (!(await isValidCallbackToken(url.searchParams.get("token") ?? request.headers.get("x-callback-token")))) {
-    noteRefusedCallback({ at: new Date(), path: url.pathname, remoteAddress });
-    return errorJson(401, "unauthorized", "Missing or wrong callback token: add ?token=... to the callback URL or send X-Callback-Token.");
-  }
-
-  const read = await readBody(request, MAX_CALLBACK_BYTES, BODY_DEADLINE_MS);
-  if (read === "too_large") {
-    return errorJson(413, "payload_too_large", `Callback bodies are limited to ${MAX_CALLBACK_BYTES} bytes.`);
-  }
-  if (read === "too_slow") {
-    // Close: the rest of the body is never read, so the connection cannot serve another request.
-    return errorJson(408, "request_timeout", `The body did not arrive within ${BODY_DEADLINE_MS / 1000} s.`, { connection: "close" });
-  }
-  const body = read;
-
-  const receivedAt = new Date();
-  const config = env();
-  const check = checkSignature({ key: config.CALLBACK_SIGNING_KEY, headers: request.headers, body, now: receivedAt });
-  const parsed = parseBody(body, pathKind);
-  // A body naming two tasks is refused as such: no signature can tell which one it meant.
-  const ambiguous = !parsed.ok && parsed.code === "conflicting_task_ids";
-  const refusal = ambiguous ? null : signatureRefusal(check.signature, check.problem, config.CALLBACK_REQUIRE_SIGNATURE);
-  url.searchParams.delete("token");
-  const recording = recordCallback(
-    {
-      receivedAt,
-      pathKind,
-      body,
-      headers: storedHeaders(request.headers),
-      remoteAddress,
-      path: url.pathname + url.search,
-      signature: check.signature,
-      signatureScheme: check.scheme,
-    },
-    // A refused callback is kept (rejected, for the inbox) but never applied to a task.
-    refusal ? { ok: false, kind: parsed.ok ? parsed.result.kind : parsed.kind, error: refusal.message } : parsed,
-  );
-  asked();
-  const recorded = await recording;
-  afterDeliveryStored();
-  afterCallbackRetention();
-  if (refusal) return errorJson(401, refusal.code, refusal.message);
-  if (recorded.verdict === "rejected") {
-    return errorJson(400, (!parsed.ok && parsed.code) || "invalid_callback", recorded.error ?? "not a valid callback");
-  }
-  afterResultApplied(recorded);
-  return NextResponse.json({ status: "received", taskId: recorded.taskId });
 }
 
 /** Processes a stored delivery again, e.g. one rejected before a fix. */

@@ -54,7 +54,12 @@ export function route<B, Q, P>(
   second?: (input: Parsed<B, Q, P>, request: Request) => Promise<Response>,
 ): Handler<RouteContext> {
   const handler: Handler<RouteContext> =
-    typeof first === "function" ? first : async (request, context) => second!(await parse(first, request, context), request);
+    typeof first === "function"
+      ? first
+      : readsNothing(first)
+        ? // Nothing to parse (a callback reads its raw body itself): no promise for it.
+          (request) => second!(NOTHING_PARSED as Parsed<B, Q, P>, request)
+        : async (request, context) => second!(await parse(first, request, context), request);
   return async (request, context) => {
     try {
       return await handler(request, context);
@@ -63,6 +68,9 @@ export function route<B, Q, P>(
     }
   };
 }
+
+const NOTHING_PARSED = { params: undefined, query: undefined, body: undefined };
+const readsNothing = (inputs: Inputs<unknown, unknown, unknown>) => !inputs.params && !inputs.query && !inputs.body;
 
 async function parse<B, Q, P>(inputs: Inputs<B, Q, P>, request: Request, context: RouteContext): Promise<Parsed<B, Q, P>> {
   let params: P | undefined;
