@@ -202,10 +202,8 @@ export function step(query: { toSQL(): { sql: string; params: unknown[] } }): St
   return { sql: text, args: params };
 }
 
-type PreparedQuery = { getQuery(): { sql: string; params: unknown[] } };
-
 /** A prepared Drizzle statement with its placeholder values as a step (the hot path: no query building). */
-export function bound(query: PreparedQuery, values: Record<string, unknown>): Step {
+export function bound(query: { getQuery(): { sql: string; params: unknown[] } }, values: Record<string, unknown>): Step {
   const { sql: text, params } = query.getQuery();
   return { sql: text, args: filledParams(params, values) };
 }

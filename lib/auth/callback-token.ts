@@ -4,13 +4,14 @@ import "server-only";
 import type { TaskKind } from "@/lib/core/enums";
 import { randomBytes } from "node:crypto";
 import { setSettingOnce } from "@/db/queries/settings";
+import { andThen } from "@/db/client";
 import { env } from "@/lib/core/env";
 import { matchesDigest, secretDigest } from "@/lib/auth/safe-equal";
 
 const SETTING = "callback_token";
 let token: Promise<string> | undefined;
-/** The token's digest, made once per token: every callback compares against it (`ready` once made). */
-let digest: { of: Promise<string>; value: Promise<Buffer>; ready?: Buffer } | undefined;
+/** The token's digest, made once per token: every callback compares against it (the digest itself once made). */
+let digest: { of: Promise<string>; value: Promise<Buffer> | Buffer } | undefined;
 
 export function callbackToken(): Promise<string> {
   token ??= env().CALLBACK_TOKEN
@@ -27,12 +28,12 @@ export function isValidCallbackToken(candidate: string | null): boolean | Promis
   if (!candidate) return false;
   const current = callbackToken();
   if (digest?.of !== current) {
-    const made: NonNullable<typeof digest> = { of: current, value: current.then(secretDigest) };
-    made.value.then((value) => (made.ready = value)).catch(() => {}); // a failure reaches the caller through `value`
+    const making = current.then(secretDigest);
+    const made: NonNullable<typeof digest> = { of: current, value: making };
+    making.then((value) => (made.value = value)).catch(() => {}); // a failure reaches the caller through `making`
     digest = made;
   }
-  if (digest.ready) return matchesDigest(candidate, digest.ready);
-  return digest.value.then((value) => matchesDigest(candidate, value));
+  return andThen(digest.value, (value) => matchesDigest(candidate, value));
 }
 
 /** The URL to give the provider as callBackUrl. */
